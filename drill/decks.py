@@ -1,0 +1,327 @@
+"""Decks: TOML files that name a domain, its parameters and the protocol's settings.
+
+Loading validates every key and value and reports the first problem as one line that
+names the file, the key and what was expected (`DeckError`). See docs/deck-format.md.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from drill.domains import DOMAINS, Domain, Item, get_domain
+from drill.domains.base import Param, ParamValue, stable_hash
+from drill.resources import shipped_decks_dir, user_decks_dir
+
+
+class DeckError(Exception):
+    """A deck that cannot be used; the message is one line for the learner."""
+
+
+SETTINGS: dict[str, tuple[Param, ...]] = {
+    "": (
+        Param("title", str, "", "a human name for the deck"),
+        Param("description", str, "", "one or two sentences on what is drilled"),
+        Param("seed", int, 1, "fixes the items, the split and the order", minimum=0),
+        Param(
+            "heldout_fraction",
+            float,
+            0.2,
+            "share of items never drilled, only probed",
+            minimum=0.0,
+            maximum=0.9,
+        ),
+    ),
+    "session": (
+        Param("length", int, 200, "items in one session", minimum=1, maximum=100_000),
+        Param(
+            "probe_rate",
+            float,
+            0.1,
+            "share of items that are held-out probes",
+            minimum=0.0,
+            maximum=0.5,
+        ),
+        Param("daily_target", int, 300, "exposures a day to aim for", minimum=0),
+    ),
+    "pressure": (
+        Param("initial_ms", int, 8000, "the first deadline", minimum=200, maximum=600_000),
+        Param("floor_ms", int, 1500, "the deadline never shrinks below this", minimum=200),
+        Param("ceiling_ms", int, 15000, "the deadline never grows above this", minimum=200),
+        Param("shrink", float, 0.97, "factor after an answer in time", minimum=0.5, maximum=1.0),
+        Param("ease", float, 1.25, "factor after a miss or a timeout", minimum=1.0, maximum=3.0),
+    ),
+    "rule": (
+        Param("text", str, "", "the hidden rule, shown only when earned"),
+        Param(
+            "threshold",
+            float,
+            0.8,
+            "the Wilson lower bound on recent probe accuracy that unseals the rule",
+            minimum=0.0,
+            maximum=1.0,
+        ),
+        Param("window", int, 30, "how many recent probes the seal looks at", minimum=5),
+    ),
+}
+"""Every deck setting outside [params], by section ("" is the top level)."""
+
+REQUIRED = ("domain", "rule.text")
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A validated deck: where it came from, its domain, and every setting resolved."""
+
+    name: str
+    path: Path
+    domain_name: str
+    params: Mapping[str, ParamValue]
+    settings: Mapping[str, ParamValue] = field(repr=False)
+    """Flat "section.key" (or "key" at the top level) → value, defaults filled in."""
+
+    def setting(self, key: str) -> Any:
+        return self.settings[key]
+
+    @property
+    def title(self) -> str:
+        return str(self.settings["title"]) or self.name
+
+    @property
+    def seed(self) -> int:
+        return int(self.settings["seed"])
+
+    @property
+    def heldout_fraction(self) -> float:
+        return float(self.settings["heldout_fraction"])
+
+    @property
+    def rule_text(self) -> str:
+        return str(self.settings["rule.text"])
+
+    @cached_property
+    def domain(self) -> Domain:
+        return get_domain(self.domain_name)
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return self.domain.items(self.params, self.seed, self.heldout_fraction)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Names the item universe: the same fingerprint means the same items and split."""
+        parts = sorted(self.params.items())
+        return f"{stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction):016x}"
+
+    def split_counts(self) -> tuple[int, int]:
+        train = sum(1 for it in self.items if it.split == "train")
+        return train, len(self.items) - train
+
+
+def _setting_param(key: str) -> Param | None:
+    section, _, name = key.rpartition(".")
+    return next((p for p in SETTINGS.get(section, ()) if p.name == name), None)
+
+
+def _flatten(data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Flatten the TOML tables other than [params] to "section.key" → value."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("domain", "params"):
+            continue
+        if isinstance(value, dict):
+            if key not in SETTINGS or key == "":
+                raise DeckError(f"{where}: [{key}]: unknown section ({_known_sections()})")
+            for sub, subvalue in value.items():
+                flat[f"{key}.{sub}"] = subvalue
+        else:
+            flat[key] = value
+    return flat
+
+
+def _known_sections() -> str:
+    return "expected [params], " + ", ".join(f"[{s}]" for s in SETTINGS if s)
+
+
+def _resolve_settings(flat: Mapping[str, Any], where: str) -> dict[str, ParamValue]:
+    resolved: dict[str, ParamValue] = {}
+    for key, value in flat.items():
+        param = _setting_param(key)
+        if param is None:
+            section = key.rpartition(".")[0]
+            known = ", ".join(p.name for p in SETTINGS.get(section, ()))
+            raise DeckError(f"{where}: {key}: unknown key (expected one of: {known})")
+        try:
+            resolved[key] = param.check(value)
+        except ValueError as err:
+            raise DeckError(f"{where}: {key}: {err}") from None
+    for section, params in SETTINGS.items():
+        for param in params:
+            key = f"{section}.{param.name}" if section else param.name
+            resolved.setdefault(key, param.default)
+    return resolved
+
+
+def _check_settings(settings: Mapping[str, ParamValue], where: str) -> None:
+    floor, ceiling = int(settings["pressure.floor_ms"]), int(settings["pressure.ceiling_ms"])
+    initial = int(settings["pressure.initial_ms"])
+    if floor > ceiling:
+        raise DeckError(
+            f"{where}: pressure.floor_ms: must not exceed pressure.ceiling_ms ({ceiling})"
+        )
+    if not floor <= initial <= ceiling:
+        raise DeckError(
+            f"{where}: pressure.initial_ms: expected a value from pressure.floor_ms ({floor}) "
+            f"to pressure.ceiling_ms ({ceiling}), got {initial}"
+        )
+    if not str(settings["rule.text"]).strip():
+        raise DeckError(f"{where}: rule.text: missing (expected the rule, as a string)")
+
+
+def _setting_keys() -> list[str]:
+    return [f"{s}.{p.name}" if s else p.name for s, ps in SETTINGS.items() for p in ps]
+
+
+def _setting_key(key: str) -> str | None:
+    """The full "section.key" for a full key or an unambiguous short one ("length")."""
+    keys = _setting_keys()
+    if key in keys:
+        return key
+    matches = [k for k in keys if k.rpartition(".")[2] == key]
+    return matches[0] if len(matches) == 1 else None
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, str]:
+    """`["modulus=17", "session.length=50"]` → {"modulus": "17", ...}."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise DeckError(f"--param {pair!r}: expected KEY=VALUE, e.g. modulus=17")
+        overrides[key.strip()] = value.strip()
+    return overrides
+
+
+def _apply_overrides(
+    domain: Domain,
+    params: dict[str, object],
+    flat: dict[str, Any],
+    overrides: Mapping[str, str],
+) -> None:
+    """Route each override to [params] or a setting, parsing its text by the key's type."""
+    domain_params = {p.name: p for p in domain.params}
+    for key, text in overrides.items():
+        name = key.removeprefix("params.")
+        if name in domain_params:
+            target, param, full = params, domain_params[name], name
+        else:
+            setting = _setting_key(key)
+            if setting is None:
+                known = sorted(domain_params) + list(_setting_keys())
+                raise DeckError(f"--param {key}: unknown key (expected one of: {', '.join(known)})")
+            full = setting
+            found = _setting_param(full)
+            assert found is not None
+            target, param = flat, found
+        try:
+            target[full] = param.parse(text)
+        except ValueError as err:
+            raise DeckError(f"--param {key}: {err}") from None
+
+
+def load_deck_file(path: Path, overrides: Mapping[str, str] | None = None) -> Deck:
+    """Read, validate and resolve one deck file. Raises DeckError."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DeckError(f"{where}: no such deck file") from None
+    except OSError as err:
+        raise DeckError(f"{where}: cannot read: {err.strerror or err}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DeckError(f"{where}: not a text file (expected UTF-8 TOML)") from None
+    except tomllib.TOMLDecodeError as err:
+        raise DeckError(f"{where}: not valid TOML: {err}") from None
+
+    domain_name = data.get("domain")
+    if domain_name is None:
+        raise DeckError(f"{where}: domain: missing (expected one of: {', '.join(DOMAINS)})")
+    if not isinstance(domain_name, str) or domain_name not in DOMAINS:
+        raise DeckError(
+            f"{where}: domain: expected one of: {', '.join(DOMAINS)}, got {domain_name!r}"
+        )
+    domain = get_domain(domain_name)
+    given_params = data.get("params", {})
+    if not isinstance(given_params, dict):
+        raise DeckError(f"{where}: params: expected a table [params], got {given_params!r}")
+    params: dict[str, object] = dict(given_params)
+    flat = _flatten(data, where)
+    _apply_overrides(domain, params, flat, overrides or {})
+    try:
+        resolved_params = domain.resolve(params)
+    except KeyError as err:
+        known = ", ".join(p.name for p in domain.params)
+        raise DeckError(
+            f"{where}: params.{err.args[0]}: unknown key for domain {domain_name!r} "
+            f"(expected one of: {known})"
+        ) from None
+    except ValueError as err:
+        message = str(err)
+        key, sep, problem = message.partition(": ")
+        if sep and key in {p.name for p in domain.params}:
+            raise DeckError(f"{where}: params.{key}: {problem}") from None
+        bad = _first_bad_param(domain, params)
+        raise DeckError(f"{where}: params.{bad}: {message}") from None
+    settings = _resolve_settings(flat, where)
+    _check_settings(settings, where)
+    name = path.stem
+    return Deck(name, path, domain_name, resolved_params, settings)
+
+
+def _first_bad_param(domain: Domain, params: Mapping[str, object]) -> str:
+    for p in domain.params:
+        if p.name in params:
+            try:
+                p.check(params[p.name])
+            except ValueError:
+                return p.name
+    return "?"
+
+
+def deck_dirs() -> list[Path]:
+    """Where deck names are looked up: the learner's own decks first, then shipped ones."""
+    return [user_decks_dir(), shipped_decks_dir()]
+
+
+def find_deck(name_or_path: str) -> Path:
+    """A deck name (from the deck folders) or a path to a .toml file. Raises DeckError."""
+    candidate = Path(name_or_path).expanduser()
+    if name_or_path.endswith(".toml") or "/" in name_or_path or candidate.is_file():
+        return candidate
+    for folder in deck_dirs():
+        path = folder / f"{name_or_path}.toml"
+        if path.is_file():
+            return path
+    known = ", ".join(sorted(deck_names())) or "none"
+    raise DeckError(f"unknown deck {name_or_path!r} (decks: {known}; or give a .toml path)")
+
+
+def deck_names() -> list[str]:
+    names: dict[str, None] = {}
+    for folder in deck_dirs():
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                names.setdefault(path.stem, None)
+    return list(names)
+
+
+def load_deck(name_or_path: str, overrides: Sequence[str] | Mapping[str, str] = ()) -> Deck:
+    """Find and load a deck, with `--param` overrides. Raises DeckError."""
+    parsed = overrides if isinstance(overrides, Mapping) else parse_overrides(overrides)
+    return load_deck_file(find_deck(name_or_path), parsed)

@@ -1,0 +1,251 @@
+"""What every domain provides: items with stable ids and splits, and a judge of answers.
+
+A domain is a pure function of (parameters, seed): no UI, no database, no clock. The
+protocol engine, the CLI and the reference network only ever see `Item`, `Judgement`
+and the `Domain` interface defined here.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+Split = Literal["train", "heldout"]
+SPLITS: tuple[Split, ...] = ("train", "heldout")
+
+ParamValue = int | float | str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question of a deck."""
+
+    id: str
+    """Stable across machines and runs for the same deck, parameters and seed."""
+    split: Split
+    """`train` items are drilled with feedback; `heldout` items are only ever probed."""
+    prompt: str
+    """What the learner sees. Never names the hidden rule."""
+    answer: str
+    """The canonical answer, as the learner would type it."""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """Domain facts, JSON-serializable (for exports, encoders and the report)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The item's stored and exported form (`drill items --format jsonl`)."""
+        return {
+            "id": self.id,
+            "split": self.split,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "data": dict(self.data),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Item:
+        """Inverse of `to_json`."""
+        split = obj["split"]
+        if split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+        return cls(
+            id=str(obj["id"]),
+            split=split,
+            prompt=str(obj["prompt"]),
+            answer=str(obj["answer"]),
+            data=dict(obj.get("data", {})),
+        )
+
+
+class Verdict(enum.Enum):
+    """How a domain judged a response."""
+
+    CORRECT = "correct"
+    WRONG = "wrong"
+    UNREADABLE = "unreadable"
+    """Not an answer at all (a typo, a word): the learner is told, and it is not a miss."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """The next step of a multi-step item (a puzzle's reply is played; the learner goes on).
+
+    The engine keeps the item open and passes `progress` back to `Domain.judge` with the
+    learner's next response; the item is judged correct only when its last step is.
+    """
+
+    prompt: str
+    """What the learner sees now, e.g. "White played Qxf7. Your move." """
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """What the UI needs to draw the new state (e.g. `fen`, `last_move`)."""
+    progress: str = ""
+    """Opaque to everything but the domain: where in the item the learner is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A verdict and, optionally, a short note for the learner (never the rule)."""
+
+    verdict: Verdict
+    note: str = ""
+    """E.g. "right pitches, wrong spelling", or why a response was unreadable."""
+    follow_up: FollowUp | None = None
+    """Set, with a CORRECT verdict, when the item has more steps to play."""
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict is Verdict.CORRECT
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A domain parameter a deck may set and `--param KEY=VALUE` may override."""
+
+    name: str
+    kind: type[int] | type[float] | type[str] | type[bool]
+    default: ParamValue
+    help: str
+    choices: tuple[ParamValue, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def expected(self) -> str:
+        """A phrase for error messages: what a valid value looks like."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        what = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+        text = what[self.kind]
+        if self.minimum is not None and self.maximum is not None:
+            text += f" from {self.minimum:g} to {self.maximum:g}"
+        elif self.minimum is not None:
+            text += f" of at least {self.minimum:g}"
+        elif self.maximum is not None:
+            text += f" of at most {self.maximum:g}"
+        return text
+
+    def check(self, value: object) -> ParamValue:
+        """Return `value` if valid (ints accepted for floats), else raise ValueError."""
+        ok: bool
+        if self.kind is bool:
+            ok = isinstance(value, bool)
+        elif self.kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif self.kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if ok:
+                value = float(value)  # type: ignore[arg-type]
+        else:
+            ok = isinstance(value, str)
+        if not ok:
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        assert isinstance(value, int | float | str | bool)
+        if self.choices is not None and value not in self.choices:
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric and (
+            (self.minimum is not None and value < self.minimum)  # type: ignore[operator]
+            or (self.maximum is not None and value > self.maximum)  # type: ignore[operator]
+        ):
+            raise ValueError(f"expected {self.expected()}, got {value!r}")
+        return value
+
+    def parse(self, text: str) -> ParamValue:
+        """Parse a command-line value (`--param modulus=17`) and check it."""
+        value: object = text
+        if self.kind is bool:
+            lowered = text.strip().lower()
+            if lowered in ("true", "yes", "1", "on"):
+                value = True
+            elif lowered in ("false", "no", "0", "off"):
+                value = False
+        elif self.kind is int:
+            try:
+                value = int(text.strip())
+            except ValueError:
+                pass
+        elif self.kind is float:
+            try:
+                value = float(text.strip())
+            except ValueError:
+                pass
+        return self.check(value)
+
+
+class Domain(ABC):
+    """A family of items generated from a hidden rule."""
+
+    name: ClassVar[str]
+    """The name decks use in `domain = "..."`."""
+    params: ClassVar[tuple[Param, ...]]
+    """Every parameter the domain understands, with defaults."""
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def resolve(self, given: Mapping[str, object]) -> dict[str, ParamValue]:
+        """Defaults overlaid with `given`, each checked. Raises KeyError or ValueError."""
+        known = {p.name: p for p in self.params}
+        for key in given:
+            if key not in known:
+                raise KeyError(key)
+        values: dict[str, ParamValue] = {}
+        for p in self.params:
+            values[p.name] = p.check(given[p.name]) if p.name in given else p.default
+        self.check_combination(values)
+        return values
+
+    def hint(self, params: Mapping[str, ParamValue]) -> str:
+        """How to answer, shown under the input. Must not hint at the rule."""
+        return "type your answer, then Enter"
+
+    def check_combination(self, values: Mapping[str, ParamValue]) -> None:
+        """Raise ValueError("key: problem") when valid values don't go together."""
+
+    @abstractmethod
+    def items(
+        self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
+    ) -> tuple[Item, ...]:
+        """Every item of the deck's universe, each with its split, in a stable order."""
+
+    @abstractmethod
+    def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
+        """Judge what a person typed: correct, wrong, or unreadable.
+
+        `progress` is empty for an item's first step, else the `FollowUp.progress` of the
+        step before. Single-step domains ignore it.
+        """
+
+
+def stable_hash(*parts: object) -> int:
+    """A 64-bit hash that is the same on every machine and run (unlike `hash()`)."""
+    text = "\x1f".join(str(p) for p in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def assign_splits(keys: Sequence[str], seed: int, heldout_fraction: float) -> dict[str, Split]:
+    """Send round(fraction × n) of `keys` to held-out, chosen by a seeded stable hash.
+
+    The choice depends only on the seed and each key, never on the order of `keys`.
+    """
+    n_heldout = round(heldout_fraction * len(keys))
+    ranked = sorted(keys, key=lambda k: (stable_hash("split", seed, k), k))
+    heldout = set(ranked[:n_heldout])
+    return {k: ("heldout" if k in heldout else "train") for k in keys}
+
+
+def split_items(items: Iterable[Item], split: Split | Literal["all"]) -> list[Item]:
+    """The items of one split, or all of them."""
+    return [it for it in items if split == "all" or it.split == split]
+
+
+def normalize_text(response: str) -> str:
+    """NFKC-fold (full-width digits → ASCII), strip, and collapse inner white space."""
+    folded = unicodedata.normalize("NFKC", response)
+    return " ".join(folded.split())

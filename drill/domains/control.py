@@ -1,0 +1,59 @@
+"""The control deck: the shape of modular arithmetic with no rule behind it.
+
+Each pair's answer is an independent, seeded random residue, so nothing compresses the
+table. Nobody can grok it; drilling it shows what memorizing a true lookup table feels
+like, and it is the experiment's control for the learner and for the reference network.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import ClassVar
+
+from drill.domains.base import Item, Param, ParamValue, assign_splits
+from drill.domains.modarith import OPERATOR, ModArith, pairs
+
+
+def random_table(modulus: int, seed: int) -> dict[tuple[int, int], int]:
+    """An independent uniform residue for every pair, fixed by the seed."""
+    rng = random.Random(f"control:{modulus}:{seed}")
+    return {pair: rng.randrange(modulus) for pair in pairs(modulus, "add")}
+
+
+class Control(ModArith):
+    name: ClassVar[str] = "control"
+    params: ClassVar[tuple[Param, ...]] = (
+        Param("modulus", int, 13, "the number of possible answers", minimum=2, maximum=200),
+    )
+
+    def hint(self, params: Mapping[str, ParamValue]) -> str:
+        return "type a whole number, then Enter"
+
+    def check_combination(self, values: Mapping[str, ParamValue]) -> None:
+        """Any modulus in range will do."""
+
+    def items(
+        self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
+    ) -> tuple[Item, ...]:
+        modulus = int(params["modulus"])
+        table = random_table(modulus, seed)
+        keys = [f"{a},{b}" for a, b in table]
+        splits = assign_splits(keys, seed, heldout_fraction)
+        return tuple(
+            Item(
+                id=f"control-{modulus}-{a}-{b}-s{seed}",
+                split=splits[key],
+                prompt=f"{a} {OPERATOR} {b} = ?",
+                answer=str(result),
+                data={
+                    "a": a,
+                    "b": b,
+                    "modulus": modulus,
+                    "operation": "random-table",
+                    "result": result,
+                    "presentation": "numerals",
+                },
+            )
+            for ((a, b), result), key in zip(table.items(), keys, strict=True)
+        )
