@@ -15,10 +15,11 @@ from typing import Any
 
 from drill.domains import DOMAINS, Domain, Item, get_domain
 from drill.domains.base import Param, ParamValue, stable_hash
+from drill.errors import UserError
 from drill.resources import shipped_decks_dir, user_decks_dir
 
 
-class DeckError(Exception):
+class DeckError(UserError):
     """A deck that cannot be used; the message is one line for the learner."""
 
 
