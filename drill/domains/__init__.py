@@ -15,6 +15,7 @@ __all__ = ["DOMAINS", "Domain", "Item", "Judgement", "Param", "Split", "Verdict"
 DOMAINS: dict[str, str] = {
     "modarith": "drill.domains.modarith:ModArith",
     "control": "drill.domains.control:Control",
+    "chords": "drill.domains.chords:Chords",
 }
 """Domain name → "module:class". A domain registers itself by adding a line here."""
 
