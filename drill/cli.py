@@ -1,5 +1,63 @@
-"""The `drill` command (placeholder until the CLI lands in this session)."""
+"""The `drill` command: parses arguments and hands over to one module per subcommand.
+
+Thin on purpose: each subcommand lives in drill/commands/, and only the chosen one's
+`run` is called. Errors a person can fix (`UserError`) end with one line, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from drill import __version__
+from drill.errors import UserError
+
+COMMANDS: dict[str, str] = {
+    "start": "drill a deck in the terminal app",
+    "decks": "list the decks with their domain and item counts",
+    "items": "print a deck's items as JSON lines or CSV",
+    "export": "print every attempt in the history as JSON lines or CSV",
+}
+"""Subcommand → one-line help. Each is the module drill/commands/<name>.py."""
+
+MODULE_NAMES = {"import": "import_"}
 
 
-def main() -> int:
-    return 0
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="drill",
+        description="A terminal drill trainer that applies the grokking protocol to people.",
+        epilog="Run `drill COMMAND --help` for a command's options. Docs: docs/guide.md",
+    )
+    parser.add_argument("--version", action="version", version=f"drill {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, summary in COMMANDS.items():
+        module = importlib.import_module(f"drill.commands.{MODULE_NAMES.get(name, name)}")
+        sub = subparsers.add_parser(name, help=summary, description=module.__doc__)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        code: int = args.run(args)
+        return code
+    except UserError as err:
+        print(f"drill: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("drill: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `drill export | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return 0

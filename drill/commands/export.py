@@ -1,0 +1,49 @@
+"""Print every attempt in the history, oldest first, as JSON lines or CSV.
+
+Columns: learner, deck, session, item_id, split, probe, response, correct, timed_out,
+response_ms, deadline_ms, shown_at (UTC, ISO 8601), then result, exposure and step.
+`correct` says whether the response was right; `timed_out` whether it came after the
+deadline (a late right answer still counts as a miss). Unreadable responses are kept,
+with result `unreadable`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
+    )
+    parser.add_argument(
+        "--learner",
+        metavar="NAME",
+        default=None,
+        help="only this learner's attempts (default: every learner's)",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH", default=None, help="the history database (see `drill --help`)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    import sys
+
+    from drill.store.history import EXPORT_FIELDS, History
+
+    history = History.open(args.db)
+    try:
+        rows = history.export(args.learner)
+        if args.format == "jsonl":
+            for row in rows:
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            writer = csv.DictWriter(sys.stdout, EXPORT_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        history.close()
+    return 0

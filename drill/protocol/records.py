@@ -1,0 +1,81 @@
+"""What the engine hands to history: one attempt, one event. Plain data, no database."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from drill.domains.base import Split
+
+
+class Result(enum.Enum):
+    """How one attempt ended, as stored in `attempts.verdict`."""
+
+    CORRECT = "correct"
+    WRONG = "wrong"
+    TIMEOUT = "timeout"
+    """The deadline passed: an answer after it, or none at all (response is then None)."""
+    UNREADABLE = "unreadable"
+    """Not an answer; the item stays on screen and this attempt is not an exposure."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One response to one item, committed before the next item appears."""
+
+    session_id: int
+    item_id: str
+    split: Split
+    probe: bool
+    exposure: int
+    """The learner's exposure count on this deck that this presentation is (1-based)."""
+    response: str | None
+    result: Result
+    correct: bool
+    """The response was right, whether or not it was in time."""
+    timed_out: bool
+    response_ms: int | None
+    deadline_ms: int
+    shown_at: datetime
+    """Wall-clock time (UTC) the item appeared; durations come from a monotonic clock."""
+    step: int = 0
+    """For multi-step items (a mate in two), which step this response answered."""
+
+    @property
+    def success(self) -> bool:
+        """What the protocol counts as a hit: right and in time."""
+        return self.correct and not self.timed_out
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """Something the protocol noticed or did: a plateau, a transition, an unsealed rule."""
+
+    kind: str
+    exposure: int
+    at: datetime
+    session_id: int | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+class HistoryPort(Protocol):
+    """The part of history the engine writes to; the store implements it, tests fake it."""
+
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        """Durably store one attempt before returning."""
+
+    def record_event(self, event: EventRecord) -> None:
+        """Durably store one event before returning."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastOutcome:
+    """One past exposure, as much as the engine needs to pick up where a learner left off."""
+
+    exposure: int
+    item_id: str
+    probe: bool
+    success: bool

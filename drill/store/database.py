@@ -1,0 +1,245 @@
+"""Opening the history database: where it is, how SQLite is set up, and upgrades.
+
+Start-up matters, so opening reads the schema revision with one query and imports
+Alembic only when the database is new or older than this drill. Every failure a person
+can meet (not a database, a newer drill's database, a read-only or locked file, a full
+disk) becomes a `StoreError`: one line that names the database and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from drill.errors import UserError
+from drill.resources import migrations_dir, user_data_dir
+
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+"""Every Alembic revision this drill knows, oldest first; the last is the head.
+A test checks this against migrations/versions."""
+HEAD = SCHEMA_REVISIONS[-1]
+BUSY_TIMEOUT_MS = 10_000
+WRITE_RETRIES = 5
+
+T = TypeVar("T")
+
+
+class StoreError(UserError):
+    """The history database cannot be used; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class DatabaseLocation:
+    url: URL
+    path: Path | None
+    """The file, for SQLite on disk; None for other servers and in-memory databases."""
+
+    @property
+    def display(self) -> str:
+        """For messages: the file path, or the URL with any password hidden."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "drill.db"
+
+
+def locate(db: str | None = None) -> DatabaseLocation:
+    """`--db` (a path or a URL), else $DRILL_DB, else $DRILL_DATABASE_URL, else the default."""
+    spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
+    if spec and "://" in spec:
+        try:
+            url = make_url(spec)
+        except Exception:  # SQLAlchemy raises ArgumentError, but be safe for any text
+            raise StoreError("the database URL is not a valid SQLAlchemy URL") from None
+        database = url.database
+        if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            return DatabaseLocation(url, Path(database).expanduser())
+        return DatabaseLocation(url, None)
+    path = Path(spec).expanduser() if spec else default_db_path()
+    return DatabaseLocation(make_url(f"sqlite:///{path}"), path)
+
+
+def _prepare_file(path: Path) -> bool:
+    """Create the folder and an empty file readable by its owner only; True if new."""
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file; give a file path")
+        return path.stat().st_size == 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return False
+    except OSError as err:
+        raise StoreError(
+            f"{path}: cannot create the database ({err.strerror}); "
+            "check the folder's permissions or choose another with --db"
+        ) from None
+    return True
+
+
+def _sqlite_engine(location: DatabaseLocation) -> Engine:
+    engine = create_engine(
+        location.url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN, so writers can take the write
+        # lock up front (BEGIN IMMEDIATE) and wait on the busy timeout instead of failing.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if location.path is not None:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed attempt survives power loss too, at about a millisecond.
+            cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("drill_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
+    """Turn a database driver's error into one line a person can act on."""
+    where = location.display
+    text = str(getattr(error, "orig", error)).lower()
+    if "not a database" in text or "malformed" in text:
+        return StoreError(
+            f"{where}: this file is not a drill database or is damaged; "
+            "move it aside (drill will not overwrite it) or choose another with --db"
+        )
+    if "readonly" in text or "read-only" in text:
+        return StoreError(
+            f"{where}: the database is read-only; make the file and its folder writable, "
+            "or choose another with --db"
+        )
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"{where}: the database stayed locked by another program for "
+            f"{BUSY_TIMEOUT_MS // 1000} s; close it and try again"
+        )
+    if "disk is full" in text or ("full" in text and "database" in text):
+        return StoreError(f"{where}: the disk is full; free some space and try again")
+    if "unable to open" in text:
+        return StoreError(
+            f"{where}: cannot open the database; check that the folder exists and is writable"
+        )
+    first_line = str(getattr(error, "orig", error)).splitlines()[0] if str(error) else ""
+    return StoreError(f"{where}: database error: {first_line or type(error).__name__}")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision stamped in the database; None for a database with no tables."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" in tables:
+            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            return None if row is None else str(row[0])
+        if tables:
+            raise StoreError("__foreign__")
+        return None
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run Alembic's upgrade; imported only here, off the usual start-up path."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> Engine:
+    """An engine on a database at the head revision, creating or upgrading it as needed."""
+    if location.path is not None:
+        _prepare_file(location.path)
+        engine = _sqlite_engine(location)
+    else:
+        try:
+            engine = create_engine(location.url, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError) as err:
+            raise StoreError(f"{location.display}: cannot use this database URL: {err}") from None
+    try:
+        try:
+            revision = current_revision(engine)
+        except StoreError:
+            raise StoreError(
+                f"{location.display}: this database holds tables that are not drill's; "
+                "choose another with --db"
+            ) from None
+        if revision == HEAD:
+            return engine
+        if revision is not None and revision not in SCHEMA_REVISIONS:
+            raise StoreError(
+                f"{location.display}: this database was written by a newer drill "
+                f"(schema {revision}); upgrade drill to use it"
+            )
+        if not upgrade_schema:
+            raise StoreError(
+                f"{location.display}: the database needs an upgrade; run `drill db upgrade`"
+            )
+        upgrade(engine)
+        return engine
+    except StoreError:
+        engine.dispose()
+        raise
+    except (DBAPIError, OperationalError, OSError) as err:
+        engine.dispose()
+        raise explain(err, location) from None
+
+
+def retry_busy(action: Callable[[], T], location: DatabaseLocation) -> T:
+    """Run a write, retrying a few times where SQLite reports the database busy."""
+    delay = 0.05
+    for attempt in range(WRITE_RETRIES):
+        try:
+            return action()
+        except OperationalError as err:
+            text = str(err.orig).lower()
+            if ("locked" not in text and "busy" not in text) or attempt == WRITE_RETRIES - 1:
+                raise explain(err, location) from None
+            time.sleep(delay)
+            delay *= 2
+        except DBAPIError as err:
+            raise explain(err, location) from None
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def translated_errors(location: DatabaseLocation) -> Iterator[None]:
+    """Turn any database error inside the block into a StoreError."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (DBAPIError, OperationalError) as err:
+        raise explain(err, location) from None

@@ -1,0 +1,310 @@
+"""The repository every driver and report calls: learners, sessions, attempts, events.
+
+Each write is its own short transaction, committed before the call returns, so an
+answered attempt is on disk before the next item appears. Writes take SQLite's write
+lock up front (BEGIN IMMEDIATE) and retry while another writer holds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
+from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
+from drill.store.database import translated_errors as _translated
+from drill.store.models import Attempt, DrillSession, Event, Learner
+
+T = TypeVar("T")
+
+EXPORT_FIELDS = (
+    "learner",
+    "deck",
+    "session",
+    "item_id",
+    "split",
+    "probe",
+    "response",
+    "correct",
+    "timed_out",
+    "response_ms",
+    "deadline_ms",
+    "shown_at",
+    "result",
+    "exposure",
+    "step",
+)
+"""The columns of `drill export`, in order: the design's contract, then drill's extras."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class History:
+    """A learner-aware view of one history database."""
+
+    def __init__(self, engine: Engine, location: DatabaseLocation) -> None:
+        self.engine = engine
+        self.location = location
+        self._writer = engine.execution_options(drill_write=True)
+
+    @classmethod
+    def open(cls, db: str | None = None, *, upgrade_schema: bool = True) -> History:
+        """Open (creating or upgrading) the database named by `--db` or the environment."""
+        location = locate(db)
+        return cls(open_engine(location, upgrade_schema=upgrade_schema), location)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _write(self, action: Callable[[Connection], T]) -> T:
+        def attempt() -> T:
+            with self._writer.begin() as conn:
+                return action(conn)
+
+        return retry_busy(attempt, self.location)
+
+    def _read(self) -> AbstractContextManager[Connection]:
+        return self.engine.connect()
+
+    def translated_errors(self) -> AbstractContextManager[None]:
+        return _translated(self.location)
+
+    # -- learners and sessions ------------------------------------------------------
+
+    def learner_id(self, name: str, *, create: bool = True) -> int | None:
+        """The learner's id, created on first use (unless `create` is False)."""
+        with self.translated_errors(), self._read() as conn:
+            found = conn.execute(select(Learner.id).where(Learner.name == name)).scalar()
+        if found is not None or not create:
+            return found
+
+        def add(conn: Connection) -> int:
+            existing = conn.execute(select(Learner.id).where(Learner.name == name)).scalar()
+            if existing is not None:
+                return int(existing)
+            row = conn.execute(
+                insert(Learner).values(name=name, created_at=utcnow()).returning(Learner.id)
+            )
+            return int(row.scalar_one())
+
+        return self._write(add)
+
+    def learners(self) -> list[tuple[str, int, int, datetime | None]]:
+        """(name, sessions, exposures, last seen) for every learner, by name."""
+        exposures = (
+            select(
+                DrillSession.learner_id,
+                func.count(Attempt.id).label("n"),
+                func.max(Attempt.shown_at).label("last"),
+            )
+            .join(Attempt, Attempt.session_id == DrillSession.id)
+            .where(Attempt.result != Result.UNREADABLE.value, Attempt.step == 0)
+            .group_by(DrillSession.learner_id)
+            .subquery()
+        )
+        sessions = (
+            select(DrillSession.learner_id, func.count(DrillSession.id).label("n"))
+            .group_by(DrillSession.learner_id)
+            .subquery()
+        )
+        query = (
+            select(Learner.name, sessions.c.n, exposures.c.n, exposures.c.last)
+            .outerjoin(sessions, sessions.c.learner_id == Learner.id)
+            .outerjoin(exposures, exposures.c.learner_id == Learner.id)
+            .order_by(Learner.name)
+        )
+        with self.translated_errors(), self._read() as conn:
+            return [
+                (name, int(s or 0), int(e or 0), last.replace(tzinfo=UTC) if last else None)
+                for name, s, e, last in conn.execute(query)
+            ]
+
+    def start_session(
+        self,
+        learner_id: int,
+        *,
+        deck: str,
+        fingerprint: str,
+        domain: str,
+        params: dict[str, Any],
+        kind: str,
+        at: datetime | None = None,
+    ) -> int:
+        """Open a session row, first closing any this learner left open on the deck."""
+        started = at or utcnow()
+
+        def add(conn: Connection) -> int:
+            self._close_interrupted(conn, learner_id, deck)
+            row = conn.execute(
+                insert(DrillSession)
+                .values(
+                    learner_id=learner_id,
+                    deck=deck,
+                    deck_fingerprint=fingerprint,
+                    domain=domain,
+                    params=params,
+                    kind=kind,
+                    started_at=started,
+                )
+                .returning(DrillSession.id)
+            )
+            return int(row.scalar_one())
+
+        return self._write(add)
+
+    def _close_interrupted(self, conn: Connection, learner_id: int, deck: str) -> None:
+        """A session still open was cut off (a crash, a kill): end it at its last attempt."""
+        open_ids = conn.execute(
+            select(DrillSession.id, DrillSession.started_at).where(
+                DrillSession.learner_id == learner_id,
+                DrillSession.deck == deck,
+                DrillSession.ended_at.is_(None),
+            )
+        ).all()
+        for session_id, started_at in open_ids:
+            last = conn.execute(
+                select(func.max(Attempt.shown_at)).where(Attempt.session_id == session_id)
+            ).scalar()
+            ended = last.replace(tzinfo=UTC) if isinstance(last, datetime) else started_at
+            conn.execute(
+                update(DrillSession)
+                .where(DrillSession.id == session_id)
+                .values(ended_at=ended, end_reason="interrupted")
+            )
+
+    def end_session(self, session_id: int, reason: str, at: datetime | None = None) -> None:
+        ended = at or utcnow()
+
+        def close(conn: Connection) -> None:
+            conn.execute(
+                update(DrillSession)
+                .where(DrillSession.id == session_id, DrillSession.ended_at.is_(None))
+                .values(ended_at=ended, end_reason=reason)
+            )
+
+        self._write(close)
+
+    # -- attempts and events ----------------------------------------------------------
+
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        values = asdict(attempt)
+        values["result"] = attempt.result.value
+        self._write(lambda conn: conn.execute(insert(Attempt).values(values)))
+
+    def record_event(self, event: EventRecord, *, learner_id: int, deck: str) -> None:
+        values = {
+            "learner_id": learner_id,
+            "deck": deck,
+            "session_id": event.session_id,
+            "kind": event.kind,
+            "exposure": event.exposure,
+            "at": event.at,
+            "data": dict(event.data),
+        }
+        self._write(lambda conn: conn.execute(insert(Event).values(values)))
+
+    def port(self, learner_id: int, deck: str) -> SessionHistory:
+        """The engine's view: a HistoryPort bound to one learner and deck."""
+        return SessionHistory(self, learner_id, deck)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
+        """Every exposure's final outcome on a deck, in order (for resuming the protocol)."""
+        query = (
+            select(
+                Attempt.exposure,
+                Attempt.item_id,
+                Attempt.probe,
+                Attempt.correct,
+                Attempt.timed_out,
+            )
+            .join(DrillSession, Attempt.session_id == DrillSession.id)
+            .where(
+                DrillSession.learner_id == learner_id,
+                DrillSession.deck == deck,
+                Attempt.result != Result.UNREADABLE.value,
+            )
+            .order_by(Attempt.exposure, Attempt.step, Attempt.id)
+        )
+        outcomes: dict[int, PastOutcome] = {}
+        with self.translated_errors(), self._read() as conn:
+            for exposure, item_id, probe, correct, timed_out in conn.execute(query):
+                # A multi-step item's exposure succeeds only if its last step does.
+                outcomes[exposure] = PastOutcome(
+                    exposure, item_id, bool(probe), bool(correct) and not timed_out
+                )
+        return list(outcomes.values())
+
+    def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
+        query = (
+            select(Event.kind, Event.exposure, Event.at, Event.session_id, Event.data)
+            .where(Event.learner_id == learner_id, Event.deck == deck)
+            .order_by(Event.exposure, Event.id)
+        )
+        if kinds:
+            query = query.where(Event.kind.in_(kinds))
+        with self.translated_errors(), self._read() as conn:
+            return [
+                EventRecord(kind, exposure, at, session_id, data)
+                for kind, exposure, at, session_id, data in conn.execute(query)
+            ]
+
+    def export(self, learner: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every attempt (of one learner, or all), oldest first, as `EXPORT_FIELDS`."""
+        query = (
+            select(
+                Learner.name,
+                DrillSession.deck,
+                DrillSession.id,
+                Attempt.item_id,
+                Attempt.split,
+                Attempt.probe,
+                Attempt.response,
+                Attempt.correct,
+                Attempt.timed_out,
+                Attempt.response_ms,
+                Attempt.deadline_ms,
+                Attempt.shown_at,
+                Attempt.result,
+                Attempt.exposure,
+                Attempt.step,
+            )
+            .join(DrillSession, Attempt.session_id == DrillSession.id)
+            .join(Learner, DrillSession.learner_id == Learner.id)
+            .order_by(Attempt.id)
+        )
+        if learner is not None:
+            query = query.where(Learner.name == learner)
+        with self.translated_errors(), self._read() as conn:
+            for row in conn.execute(query.execution_options(yield_per=2000)):
+                values = dict(zip(EXPORT_FIELDS, row, strict=True))
+                values["probe"] = bool(values["probe"])
+                values["correct"] = bool(values["correct"])
+                values["timed_out"] = bool(values["timed_out"])
+                values["shown_at"] = values["shown_at"].isoformat()
+                yield values
+
+
+class SessionHistory:
+    """`HistoryPort` for one learner and deck: what the engine writes through."""
+
+    def __init__(self, history: History, learner_id: int, deck: str) -> None:
+        self.history = history
+        self.learner_id = learner_id
+        self.deck = deck
+
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        self.history.record_attempt(attempt)
+
+    def record_event(self, event: EventRecord) -> None:
+        self.history.record_event(event, learner_id=self.learner_id, deck=self.deck)

@@ -1,0 +1,127 @@
+"""The history schema: learners, sessions, attempts and events (docs/history.md).
+
+Every schema change is an Alembic revision in migrations/versions; a test checks that
+these models and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints, so that batch migrations on SQLite can find them again."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (SQLite has no time zones); always returned UTC-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("drill stores aware datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+class Learner(Base):
+    """A person (or a simulated learner) whose history is kept apart from everyone else's."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+
+
+class DrillSession(Base):
+    """One sitting at one deck: a block of items, from start to quit or finish."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    deck: Mapped[str] = mapped_column(String(200))
+    """The deck's name (its file name without .toml)."""
+    deck_fingerprint: Mapped[str] = mapped_column(String(32))
+    """Names the item universe (domain, parameters, seed, split); see Deck.fingerprint."""
+    domain: Mapped[str] = mapped_column(String(50))
+    params: Mapped[dict[str, Any]]
+    kind: Mapped[str] = mapped_column(String(20))
+    """`drill` (a person at the app), `simulate`, or `review`."""
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    """`finished`, `quit`, or `interrupted` (found open by a later session)."""
+
+    __table_args__ = (Index("ix_sessions_learner_deck", "learner_id", "deck"),)
+
+
+class Attempt(Base):
+    """One response to one item. Unreadable responses are kept too (result `unreadable`)."""
+
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(200))
+    split: Mapped[str] = mapped_column(String(10))
+    probe: Mapped[bool] = mapped_column(Boolean)
+    exposure: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    response: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(12))
+    correct: Mapped[bool] = mapped_column(Boolean)
+    timed_out: Mapped[bool] = mapped_column(Boolean)
+    response_ms: Mapped[int | None] = mapped_column(Integer)
+    deadline_ms: Mapped[int] = mapped_column(Integer)
+    shown_at: Mapped[datetime]
+
+
+class Event(Base):
+    """Something the protocol noticed or did, at an exposure count."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    deck: Mapped[str] = mapped_column(String(200))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    exposure: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]]
+
+    __table_args__ = (Index("ix_events_learner_deck", "learner_id", "deck"),)

@@ -1,0 +1,1 @@
+"""The terminal app (Textual): the only place drill imports Textual."""

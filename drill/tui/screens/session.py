@@ -1,0 +1,288 @@
+"""The drill screen: one item at a time, under a deadline, with feedback only where allowed.
+
+The screen is a driver of the protocol engine and nothing more: it shows what the engine
+gives it, times the learner, and renders each `Outcome`. All session logic (what comes
+next, what counts, what may be revealed) is in drill.protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from drill.practice import Practice
+from drill.protocol.engine import Feedback, Outcome, Presentation
+from drill.tui.messages import AnswerSubmitted, ItemJudged
+from drill.tui.widgets.answer import AnswerInput
+from drill.tui.widgets.timebar import TimeBar
+
+MIN_SIZE = (60, 18)
+"""Below this the screen hides the item and says how large the terminal must be."""
+TICK_S = 0.1
+PAUSE_AFTER = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
+"""Seconds before the next item; wrong or late answers stay until Enter or 2.5 s."""
+PAUSE_AFTER_MISS = 2.5
+GRACE_MIN_MS = 5000
+"""After the deadline the learner may still answer (late) until max(this, deadline)."""
+
+
+def grace_ms(deadline_ms: int) -> int:
+    """How long past the deadline an item waits before it is recorded as unanswered."""
+    return max(GRACE_MIN_MS, deadline_ms)
+
+
+class SessionScreen(Screen[None]):
+    """Drives one `Practice` from its first item to its summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "finish", "End session"),
+        Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
+    ]
+
+    def __init__(self, practice: Practice, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.practice = practice
+        self.engine = practice.engine
+        self.clock = clock
+        self.shown: Presentation | None = None
+        self.shown_mono: float | None = None
+        self.waiting_next = False
+        self.away = False
+        """The item expired with no answer: wait for Enter before the next one."""
+        self.too_small_since: float | None = None
+        self._advance_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title")
+        with Vertical(id="stage"):
+            yield Static("", id="prompt")
+            with Center():
+                yield AnswerInput(self.clock, id="answer", placeholder="your answer")
+            yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
+            yield Static("", id="legend")
+            yield TimeBar(id="timebar")
+            yield Static("", id="feedback")
+        yield Static("", id="too-small")
+        yield Static("", id="counters")
+        yield Static("", id="coach")
+        yield Footer()
+
+    def _title(self) -> Text:
+        title = Text(f" {self.practice.deck.title}", style="bold")
+        title.append(f"   learner: {self.practice.learner}", style="dim")
+        return title
+
+    def on_mount(self) -> None:
+        self._show_legend()
+        self.set_interval(TICK_S, self._tick)
+        self._check_size(self.app.size.width, self.app.size.height)
+        self._next_item()
+
+    def _show_legend(self) -> None:
+        params = self.practice.deck.params
+        if params.get("presentation") != "glyphs":
+            self.query_one("#legend").display = False
+            return
+        from drill.domains.modarith import glyph_legend
+
+        pairs = glyph_legend(int(params["modulus"]), self.practice.deck.seed)
+        self.query_one("#legend", Static).update(
+            "  ".join(f"{glyph}={key}" for glyph, key in pairs)
+        )
+
+    # -- items --------------------------------------------------------------------------
+
+    def _next_item(self) -> None:
+        self._cancel_advance()
+        self.waiting_next = False
+        self.away = False
+        presentation = self.engine.next_item()
+        if presentation is None:
+            self.app.call_later(self._finished, "finished")
+            return
+        self._present(presentation)
+
+    def _present(self, presentation: Presentation) -> None:
+        if presentation.step == 0:
+            self.query_one("#feedback", Static).update("")
+        self.shown = presentation
+        self.query_one("#prompt", Static).update(Text(presentation.prompt, style="bold"))
+        answer = self.query_one(AnswerInput)
+        answer.value = ""
+        answer.disabled = False
+        answer.focus()
+        timebar = self.query_one(TimeBar)
+        timebar.deadline_ms = presentation.deadline_ms
+        timebar.remaining_ms = presentation.deadline_ms
+        timebar.paused = False
+        self._update_counters()
+        # The clock starts when the item is on screen, not when it was chosen.
+        self.shown_mono = None
+        self.call_after_refresh(self._start_clock)
+
+    def _start_clock(self) -> None:
+        if self.shown is not None and self.shown_mono is None:
+            self.shown_mono = self.clock()
+
+    def _elapsed_ms(self, at: float | None = None) -> float:
+        if self.shown_mono is None:
+            return 0.0
+        return ((at if at is not None else self.clock()) - self.shown_mono) * 1000
+
+    def _tick(self) -> None:
+        if self.shown is None or self.shown_mono is None or self.too_small_since is not None:
+            return
+        elapsed = self._elapsed_ms()
+        self.query_one(TimeBar).remaining_ms = self.shown.deadline_ms - elapsed
+        if elapsed > self.shown.deadline_ms + grace_ms(self.shown.deadline_ms):
+            outcome = self.engine.expire()
+            self.away = True
+            self.post_message(ItemJudged(outcome))
+
+    @on(AnswerSubmitted)
+    def _answered(self, message: AnswerSubmitted) -> None:
+        message.stop()
+        if self.waiting_next:
+            self._next_item()
+            return
+        if self.shown is None or self.shown_mono is None or self.too_small_since is not None:
+            return
+        response_ms = max(0.0, self._elapsed_ms(message.at))
+        outcome = self.engine.answer(message.response, response_ms)
+        self.post_message(ItemJudged(outcome))
+
+    @on(ItemJudged)
+    def _judged(self, message: ItemJudged) -> None:
+        outcome = message.outcome
+        self.query_one("#feedback", Static).update(feedback_text(outcome))
+        answer = self.query_one(AnswerInput)
+        if outcome.feedback is Feedback.UNREADABLE:
+            answer.value = ""
+            return
+        if outcome.feedback is Feedback.CONTINUE:
+            assert outcome.next_step is not None
+            self._present(outcome.next_step)
+            return
+        self.shown = None
+        self.shown_mono = None
+        self.waiting_next = True
+        answer.value = ""
+        self._update_counters()
+        if outcome.rule_unsealed:
+            # The reward comes first; the next item waits for Enter after it.
+            self.app.push_screen(RuleScreen(self.practice.deck.rule_text))
+            return
+        if self.away:
+            self.query_one(TimeBar).paused = True
+            self.query_one("#feedback", Static).update(
+                feedback_text(outcome).append("   paused: press Enter for the next item")
+            )
+            return
+        delay = PAUSE_AFTER.get(outcome.feedback, PAUSE_AFTER_MISS)
+        self._advance_timer = self.set_timer(delay, self._next_item)
+
+    def _cancel_advance(self) -> None:
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+            self._advance_timer = None
+
+    def _update_counters(self) -> None:
+        c = self.engine.counters
+        text = Text(
+            f" exposures {c.session_exposures}/{self.engine.settings.length} this session"
+            f" · {c.total_exposures:,} in all · streak {c.streak}"
+            f" · deadline {self.engine.deadline.deadline_ms / 1000:.1f} s"
+        )
+        self.query_one("#counters", Static).update(text)
+
+    # -- size ------------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        notice = self.query_one("#too-small", Static)
+        if small:
+            notice.update(
+                f"The terminal is {width}×{height}; drill needs at least "
+                f"{MIN_SIZE[0]}×{MIN_SIZE[1]}. Enlarge it to go on: the item and its "
+                "clock are kept."
+            )
+            if self.too_small_since is None:
+                self.too_small_since = self.clock()
+        elif self.too_small_since is not None:
+            # Give back the time the item spent hidden.
+            if self.shown_mono is not None:
+                self.shown_mono += self.clock() - self.too_small_since
+            self.too_small_since = None
+        self.set_class(small, "too-small")
+
+    # -- ending -----------------------------------------------------------------------------
+
+    def action_finish(self) -> None:
+        """Escape: end the session here (every answer so far is already saved)."""
+        self._cancel_advance()
+        self._finished("quit")
+
+    def _finished(self, reason: str) -> None:
+        from drill.tui.screens.summary import SummaryScreen
+
+        self.practice.close(reason)
+        self.app.switch_screen(SummaryScreen(self.practice, reason))
+
+
+def feedback_text(outcome: Outcome) -> Text:
+    """What the learner is told. Marks and words, never colour alone."""
+    match outcome.feedback:
+        case Feedback.CORRECT:
+            text = Text("✓ right", style="bold green")
+        case Feedback.WRONG:
+            text = Text("✗ wrong", style="bold red")
+            text.append(f": the answer is {outcome.answer}")
+        case Feedback.LATE:
+            text = Text("⏱ too late", style="bold yellow")
+            if outcome.correct:
+                text = Text("⏱ right, but too late", style="bold yellow")
+            if outcome.answer is not None:
+                text.append(f": the answer is {outcome.answer}")
+        case Feedback.TAKEN:
+            text = Text("• answer taken", style="bold")
+        case Feedback.UNREADABLE:
+            text = Text("? couldn't read that", style="bold magenta")
+            if outcome.note:
+                text.append(f": {outcome.note}")
+            return text
+        case Feedback.CONTINUE:
+            text = Text("✓ right, go on", style="bold green")
+    if outcome.note and outcome.feedback is not Feedback.TAKEN:
+        text.append(f" ({outcome.note})", style="italic")
+    return text
+
+
+class RuleScreen(Screen[None]):
+    """The reward: held-out accuracy proved the rule is known, so here it is."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter", "app.pop_screen", "Back to the drill")
+    ]
+
+    def __init__(self, rule: str) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rule-box"):
+            yield Static(Text("You found it. The rule:", style="bold"), id="rule-head")
+            yield Static(self.rule.strip(), id="rule-text")
+        yield Footer()

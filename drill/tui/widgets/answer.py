@@ -1,0 +1,27 @@
+"""The answer input: an Input that stamps the Enter key's time on a monotonic clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+from textual.widgets import Input
+
+from drill.tui.messages import AnswerSubmitted
+
+
+class AnswerInput(Input):
+    """Posts `AnswerSubmitted` with the time of the key event, not of the next frame."""
+
+    def __init__(self, clock: Callable[[], float], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            at = self.clock()
+            event.stop()
+            event.prevent_default()
+            self.post_message(AnswerSubmitted(self.value, at))
+            return
+        await super()._on_key(event)
