@@ -1,0 +1,230 @@
+"""Chess puzzles as records, their file format, and the proofs that make them puzzles.
+
+A puzzle file is gzip-compressed JSON Lines, one puzzle an object (see docs/chess.md).
+The proofs here are exhaustive searches with python-chess, independent of any engine:
+a mate in 1 is unique when exactly one legal move mates; a mate in 2 is unique when no
+move mates at once and exactly one first move leaves every reply with a mate in 1.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import chess
+
+PIECE_VALUES: dict[chess.PieceType, int] = {
+    chess.PAWN: 1,
+    chess.KNIGHT: 3,
+    chess.BISHOP: 3,
+    chess.ROOK: 5,
+    chess.QUEEN: 9,
+    chess.KING: 0,
+}
+"""The usual material values, in pawns."""
+
+MINOR_PIECE_CP = 300
+"""A minor piece's worth in centipawns: the margin a material puzzle must clear."""
+
+MATE_MOTIFS = {"mate-in-1": 1, "mate-in-2": 2}
+"""Motifs whose claim is a forced mate in that many of the learner's moves."""
+
+
+@dataclass(frozen=True, slots=True)
+class Puzzle:
+    """One position and the line that solves it."""
+
+    fen: str
+    """The position the learner sees, the learner's side to move."""
+    solution: tuple[str, ...]
+    """The line in UCI, first move first: learner, reply, learner, ... ending on a learner move."""
+    motif: str
+    """`mate-in-1`, `mate-in-2`, `hanging-piece`, `fork`, ... (imports: from the themes)."""
+    last_move: str | None = None
+    """The opponent's move (UCI) that led to `fen`, when known."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Everything else: `material_gain`, `margin_cp`, `rating`, `themes`, `source`, ..."""
+
+    def board(self) -> chess.Board:
+        return chess.Board(self.fen)
+
+    def to_json(self) -> dict[str, Any]:
+        obj: dict[str, Any] = {"fen": self.fen, "solution": list(self.solution)}
+        obj["motif"] = self.motif
+        if self.last_move:
+            obj["last_move"] = self.last_move
+        obj.update(self.extra)
+        return obj
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Puzzle:
+        rest = {k: v for k, v in obj.items() if k not in ("fen", "solution", "motif", "last_move")}
+        return cls(
+            fen=str(obj["fen"]),
+            solution=tuple(str(m) for m in obj["solution"]),
+            motif=str(obj["motif"]),
+            last_move=str(obj["last_move"]) if obj.get("last_move") else None,
+            extra=rest,
+        )
+
+
+def position_key(board: chess.Board) -> str:
+    """The position without move counters: two puzzles with one key are one position."""
+    return board.epd()
+
+
+def material(board: chess.Board, color: chess.Color) -> int:
+    return sum(len(board.pieces(piece, color)) * value for piece, value in PIECE_VALUES.items())
+
+
+def material_balance(board: chess.Board, color: chess.Color) -> int:
+    """`color`'s material minus the other side's, in pawns."""
+    return material(board, color) - material(board, not color)
+
+
+# --- proofs -------------------------------------------------------------------------------
+
+
+def mating_moves(board: chess.Board, *, first_only: bool = False) -> list[chess.Move]:
+    """Every legal move that mates at once (only checks are tried)."""
+    found = []
+    for move in board.legal_moves:
+        if board.gives_check(move):
+            board.push(move)
+            mate = board.is_checkmate()
+            board.pop()
+            if mate:
+                found.append(move)
+                if first_only:
+                    break
+    return found
+
+
+def forces_mate_in_2(board: chess.Board, move: chess.Move) -> bool:
+    """True if `move` does not mate but leaves every reply with a mate in 1."""
+    board.push(move)
+    try:
+        if board.is_game_over():
+            return False
+        for reply in board.legal_moves:
+            board.push(reply)
+            mate = bool(mating_moves(board, first_only=True))
+            board.pop()
+            if not mate:
+                return False
+        return True
+    finally:
+        board.pop()
+
+
+def unique_mate_in_1(board: chess.Board) -> chess.Move | None:
+    """The only mating move, or None if there is none or more than one."""
+    moves = mating_moves(board)
+    return moves[0] if len(moves) == 1 else None
+
+
+def unique_mate_in_2(board: chess.Board) -> chess.Move | None:
+    """The only first move forcing mate in 2 when no mate in 1 exists, else None."""
+    if mating_moves(board, first_only=True):
+        return None
+    found: chess.Move | None = None
+    for move in list(board.legal_moves):
+        if forces_mate_in_2(board, move):
+            if found is not None:
+                return None
+            found = move
+    return found
+
+
+def hardest_defence(board: chess.Board, move: chess.Move) -> tuple[chess.Move, chess.Move]:
+    """After a mate-in-2 key `move`: the reply leaving fewest mates, and a mate after it."""
+    board.push(move)
+    try:
+        best: tuple[int, str, chess.Move, chess.Move] | None = None
+        for reply in board.legal_moves:
+            board.push(reply)
+            mates = sorted(mating_moves(board), key=lambda m: m.uci())
+            board.pop()
+            key = (len(mates), reply.uci(), reply, mates[0])
+            if best is None or key[:2] < best[:2]:
+                best = key
+        assert best is not None, "a mate-in-2 key leaves the opponent a reply"
+        return best[2], best[3]
+    finally:
+        board.pop()
+
+
+def check_puzzle(puzzle: Puzzle) -> str | None:
+    """Why `puzzle` is not sound (invalid position, illegal line, unproved mate), or None."""
+    board = chess.Board(puzzle.fen)
+    if not board.is_valid():
+        return f"invalid position ({board.status()!r})"
+    for ply, uci in enumerate(puzzle.solution):
+        try:
+            move = chess.Move.from_uci(uci)
+        except ValueError:
+            return f"ply {ply + 1}: not a UCI move: {uci!r}"
+        if move not in board.legal_moves:
+            return f"ply {ply + 1}: illegal move {uci}"
+        board.push(move)
+    if len(puzzle.solution) % 2 == 0:
+        return "the line ends on the opponent's move"
+    depth = MATE_MOTIFS.get(puzzle.motif)
+    if depth is None:
+        return None
+    if not board.is_checkmate():
+        return "the line does not end in mate"
+    start = chess.Board(puzzle.fen)
+    key = unique_mate_in_1(start) if depth == 1 else unique_mate_in_2(start)
+    if key is None or key.uci() != puzzle.solution[0]:
+        return f"the first move is not the only way to force a {puzzle.motif}"
+    return None
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def load_puzzles(path: Path) -> list[Puzzle]:
+    """Read a puzzle file (.jsonl or .jsonl.gz). Raises OSError or ValueError."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    puzzles = []
+    for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            puzzles.append(Puzzle.from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{path}:{number}: not a puzzle ({err})") from None
+    return puzzles
+
+
+def dump_puzzles(puzzles: Iterable[Puzzle]) -> bytes:
+    """The JSON Lines text of `puzzles`, gzip-compressed with a fixed header (reproducible)."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as gz:
+        for puzzle in puzzles:
+            gz.write(json.dumps(puzzle.to_json(), separators=(",", ":")).encode() + b"\n")
+    return buffer.getvalue()
+
+
+def save_puzzles(path: Path, puzzles: Iterable[Puzzle]) -> None:
+    """Write a puzzle file atomically (gzip if the name ends in .gz)."""
+    data = dump_puzzles(puzzles)
+    if not path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def iter_lines(puzzles: Iterable[Puzzle]) -> Iterator[str]:
+    for puzzle in puzzles:
+        yield json.dumps(puzzle.to_json(), separators=(",", ":"))
