@@ -110,7 +110,11 @@ class Deck:
 
     @cached_property
     def items(self) -> tuple[Item, ...]:
-        return self.domain.items(self.params, self.seed, self.heldout_fraction)
+        """Every item, generated (or loaded) once. A domain's ValueError becomes a DeckError."""
+        try:
+            return self.domain.items(self.params, self.seed, self.heldout_fraction)
+        except (ValueError, OSError) as err:
+            raise DeckError(f"{self.path}: {err}") from None
 
     @cached_property
     def fingerprint(self) -> str:

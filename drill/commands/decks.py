@@ -22,11 +22,11 @@ def run(args: argparse.Namespace) -> int:
     for name in deck_names():
         try:
             deck = load_deck(name)
+            train, heldout = deck.split_counts()
         except DeckError as err:
             table.add_row(name, "[red]error[/]", "", "", str(err))
             rows.append({"deck": name, "error": str(err)})
             continue
-        train, heldout = deck.split_counts()
         table.add_row(name, deck.domain_name, f"{train:,}", f"{heldout:,}", deck.title)
         rows.append({"deck": name, "domain": deck.domain_name, "train": train, "heldout": heldout})
     if args.json:

@@ -227,6 +227,8 @@ class SessionScreen(Screen[None]):
                 self.shown_mono += self.clock() - self.too_small_since
             self.too_small_since = None
         self.set_class(small, "too-small")
+        if not small:
+            self.query_one(AnswerInput).focus()
 
     # -- ending -----------------------------------------------------------------------------
 

@@ -1,0 +1,32 @@
+"""Shared fixtures: every test gets its own data folder and database, never the user's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture(autouse=True)
+def drill_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point drill's data folder at a temporary one and forget any database settings."""
+    home = tmp_path / "drill-home"
+    monkeypatch.setenv("DRILL_HOME", str(home))
+    monkeypatch.delenv("DRILL_DB", raising=False)
+    monkeypatch.delenv("DRILL_DATABASE_URL", raising=False)
+    yield home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A path for a fresh SQLite history file."""
+    return tmp_path / "history.db"

@@ -1,0 +1,176 @@
+"""Property tests of the modular-arithmetic and control generators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drill.domains.base import Item, Verdict
+from drill.domains.control import Control
+from drill.domains.modarith import GLYPHS, OPERATIONS, ModArith, glyph_table
+from tests.strategies import fractions, modarith_params, seeds
+
+DOMAIN = ModArith()
+
+
+def independent_result(operation: str, a: int, b: int, p: int) -> int:
+    """The operation computed another way, to check the generator against."""
+    if operation == "divide":
+        return next(c for c in range(p) if (c * b) % p == a % p)
+    expressions = {
+        "add": a + b,
+        "subtract": a - b + p,
+        "multiply": a * b,
+        "quadratic": a**2 + a * b + b**2,
+        "sum-of-squares": a**2 + b**2,
+        "cubic": a**3 + a * b,
+    }
+    return expressions[operation] % p
+
+
+def generate(params: dict[str, Any], seed: int, fraction: float) -> tuple[Item, ...]:
+    return DOMAIN.items(DOMAIN.resolve(params), seed, fraction)
+
+
+@given(modarith_params(), seeds, fractions)
+def test_every_answer_is_the_operation(params: dict[str, Any], seed: int, fraction: float) -> None:
+    """Each item's result is its operation applied to (a, b) mod p, and its answer shows it."""
+    for item in generate(params, seed, fraction):
+        d = item.data
+        assert d["result"] == independent_result(d["operation"], d["a"], d["b"], d["modulus"])
+        assert DOMAIN.judge(item, item.answer).verdict is Verdict.CORRECT
+
+
+@given(modarith_params(), seeds, fractions)
+def test_same_seed_same_items(params: dict[str, Any], seed: int, fraction: float) -> None:
+    """The same parameters and seed give the same items, ids and splits."""
+    assert generate(params, seed, fraction) == generate(params, seed, fraction)
+
+
+@given(modarith_params(), seeds, fractions)
+def test_splits_are_disjoint_and_cover_the_universe(
+    params: dict[str, Any], seed: int, fraction: float
+) -> None:
+    """Every pair is an item exactly once, in exactly one split, with a unique id."""
+    items = generate(params, seed, fraction)
+    p = params["modulus"]
+    expected_pairs = p * (p - 1) if params["operation"] == "divide" else p * p
+    assert len(items) == expected_pairs
+    assert len({i.id for i in items}) == len(items)
+    assert len({(i.data["a"], i.data["b"]) for i in items}) == len(items)
+    assert all(i.split in ("train", "heldout") for i in items)
+
+
+@given(modarith_params(), seeds, fractions)
+def test_heldout_fraction_is_honoured(params: dict[str, Any], seed: int, fraction: float) -> None:
+    """Exactly round(fraction × n) items are held out."""
+    items = generate(params, seed, fraction)
+    heldout = sum(1 for i in items if i.split == "heldout")
+    assert heldout == round(fraction * len(items))
+
+
+@given(modarith_params(), seeds)
+def test_prompts_never_name_the_rule(params: dict[str, Any], seed: int) -> None:
+    """No prompt contains the operation's name, its symbol, or the word for the modulus."""
+    for item in generate(params, seed, 0.2):
+        lowered = item.prompt.lower()
+        for name in OPERATIONS:
+            assert name not in lowered
+        for word in ("mod", "+", "×", "*", "/", "÷", "−"):
+            assert word not in lowered
+
+
+@given(modarith_params(), seeds)
+def test_ids_do_not_depend_on_the_split(params: dict[str, Any], seed: int) -> None:
+    """An item's id is the same whatever the held-out fraction."""
+    a = {i.id for i in generate(params, seed, 0.1)}
+    b = {i.id for i in generate(params, seed, 0.5)}
+    assert a == b
+
+
+@given(modarith_params(), seeds)
+def test_item_round_trips_through_json(params: dict[str, Any], seed: int) -> None:
+    """to_json and from_json are inverse."""
+    for item in generate(params, seed, 0.3)[:20]:
+        assert Item.from_json(item.to_json()) == item
+
+
+def test_ids_are_pinned() -> None:
+    """The shipped deck's first items keep their ids, split and prompt (a golden file)."""
+    items = generate({"modulus": 13, "operation": "add", "presentation": "numerals"}, 1, 0.2)
+    head = [(i.id, i.split, i.prompt, i.answer) for i in items[:4]]
+    assert head == [
+        ("modarith-add-13-0-0", "heldout", "0 ∘ 0 = ?", "0"),
+        ("modarith-add-13-0-1", "train", "0 ∘ 1 = ?", "1"),
+        ("modarith-add-13-0-2", "train", "0 ∘ 2 = ?", "2"),
+        ("modarith-add-13-0-3", "train", "0 ∘ 3 = ?", "3"),
+    ]
+    assert sum(i.split == "heldout" for i in items) == 34
+
+
+@given(
+    st.sampled_from(["12", " 12 ", "012", "１２", "0012", "+12"]),
+)
+def test_numbers_are_read_as_people_type_them(text: str) -> None:
+    """Spaces, leading zeros, a plus sign and full-width digits all read as 12."""
+    item = generate({"modulus": 13, "operation": "add"}, 1, 0.0)[12]  # 0 ∘ 12
+    assert DOMAIN.judge(item, text).verdict is Verdict.CORRECT
+
+
+@given(st.sampled_from(["", "  ", "twelve", "1 2 x", "12.5", "½", "--3", "1e3", "9" * 40]))
+def test_unreadable_is_not_wrong(text: str) -> None:
+    """Non-numbers are judged unreadable, with a note on what to type."""
+    item = generate({"modulus": 13, "operation": "add"}, 1, 0.0)[5]
+    judgement = DOMAIN.judge(item, text)
+    assert judgement.verdict is Verdict.UNREADABLE
+    assert judgement.note
+
+
+def test_a_wrong_number_is_wrong() -> None:
+    """A readable number that is not the residue is wrong, including out-of-range ones."""
+    item = generate({"modulus": 13, "operation": "add"}, 1, 0.0)[5]  # 0 ∘ 5 = 5
+    for text in ("4", "18", "-8"):
+        assert DOMAIN.judge(item, text).verdict is Verdict.WRONG
+
+
+@given(seeds, st.integers(min_value=2, max_value=len(GLYPHS)))
+def test_glyphs_accept_glyph_or_key(seed: int, modulus: int) -> None:
+    """A glyph item is answered by its glyph or its key, in either case; the result is kept."""
+    params = {"modulus": modulus, "operation": "add", "presentation": "glyphs"}
+    items = generate(params, seed, 0.0)
+    glyphs, lookup = glyph_table(modulus, seed)
+    keys = {r: k for k, r in lookup.items() if k.isascii()}
+    for item in items[: 3 * modulus]:
+        result = item.data["result"]
+        assert item.answer == glyphs[result]
+        for text in (item.answer, item.answer.lower(), keys[result], keys[result].upper()):
+            assert DOMAIN.judge(item, text).verdict is Verdict.CORRECT
+        assert not any(ch.isdigit() for ch in item.prompt)
+
+
+@given(seeds, st.integers(min_value=2, max_value=40))
+def test_control_has_the_same_shape_and_no_rule(seed: int, modulus: int) -> None:
+    """The control deck has every pair, answers in range, and the same ids under a seed."""
+    control = Control()
+    params = control.resolve({"modulus": modulus})
+    items = control.items(params, seed, 0.2)
+    assert len(items) == modulus * modulus
+    assert all(0 <= i.data["result"] < modulus for i in items)
+    assert items == control.items(params, seed, 0.2)
+    assert all(control.judge(i, i.answer).correct for i in items)
+
+
+def test_control_is_not_addition() -> None:
+    """The control table is not a disguised modular operation (it agrees only by chance)."""
+    control = Control()
+    items = control.items(control.resolve({"modulus": 13}), 1, 0.2)
+    for operation in OPERATIONS:
+        if operation == "divide":
+            continue
+        agree = sum(
+            i.data["result"] == independent_result(operation, i.data["a"], i.data["b"], 13)
+            for i in items
+        )
+        assert agree < len(items) * 0.25

@@ -1,0 +1,103 @@
+"""The `drill` command: every subcommand's help, the item and export formats, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drill.cli import COMMANDS, build_parser, main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drill", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`drill COMMAND --help` prints a usage line and exits 0."""
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert f"usage: drill {command}" in capsys.readouterr().out
+
+
+def test_every_command_is_in_the_guide() -> None:
+    """Each subcommand is documented in docs/guide.md."""
+    guide = (Path(__file__).parents[1] / "docs" / "guide.md").read_text(encoding="utf-8")
+    for command in build_parser()._subparsers._group_actions[0].choices:  # type: ignore[union-attr]
+        assert f"drill {command}" in guide, command
+
+
+def test_items_jsonl_has_the_contract_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each JSON line has id, split, prompt, answer and data with the modarith facts."""
+    assert main(["items", "modarith"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 169
+    first = json.loads(lines[0])
+    assert set(first) >= {"id", "split", "prompt", "answer", "data"}
+    assert set(first["data"]) >= {"a", "b", "modulus", "operation", "result"}
+
+
+def test_items_by_split_and_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    """--split filters, --format csv has a header and a row per item, data flattened."""
+    assert main(["items", "modarith", "--split", "heldout", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 34
+    assert {r["split"] for r in rows} == {"heldout"}
+    assert all(int(r["data.result"]) == int(r["answer"]) for r in rows)
+
+
+def test_items_take_params(capsys: pytest.CaptureFixture[str]) -> None:
+    """--param changes the universe."""
+    assert main(["items", "modarith", "-p", "modulus=7", "--split", "all"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 49
+
+
+def test_decks_lists_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    """`drill decks --json` lists each shipped deck with its domain and split sizes."""
+    assert main(["decks", "--json"]) == 0
+    decks = {d["deck"]: d for d in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert decks["modarith"] == {"deck": "modarith", "domain": "modarith", "train": 135,
+                                 "heldout": 34}
+    assert decks["control"]["domain"] == "control"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["items", "algebra"], "unknown deck 'algebra'"),
+        (["items", "modarith", "-p", "modulus=x"], "--param modulus: expected an integer"),
+        (["items", "/nonexistent/deck.toml"], "no such deck file"),
+        (["export", "--db", "/"], "is a folder"),
+    ],
+)
+def test_errors_are_one_line_and_non_zero(args: list[str], message: str) -> None:
+    """Bad input ends with one line on stderr, exit status 2, and no traceback."""
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_start_needs_a_terminal() -> None:
+    """`drill start` without a terminal says so instead of drawing into a pipe."""
+    result = run("start", "modarith")
+    assert result.returncode == 2
+    assert "needs an interactive terminal" in result.stderr
+
+
+def test_export_of_an_empty_history(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Export on a new database prints nothing (JSON) or only the header (CSV)."""
+    assert main(["export", "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["export", "--db", str(db_path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("learner,deck,session,item_id,split,probe")
