@@ -55,7 +55,7 @@ class Note:
     @classmethod
     def from_name(cls, text: str) -> Note:
         """Read one note in any case and any accidental form. Raises SpellingError."""
-        token = text.strip().lower()
+        token = normalize_text(text).lower()
         if not token or token[0].upper() not in LETTERS:
             raise SpellingError(f"{text!r} is not a note (a letter A–G, then b, #, x or bb)")
         signs = [ACCIDENTAL_SIGNS.get(c) for c in token[1:]]
