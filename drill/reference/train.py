@@ -1,0 +1,205 @@
+"""Training runs of the reference network: the classic experiment, and a learner's items.
+
+A run trains full-batch on the training examples and records, every `eval_every` steps,
+train and held-out loss and accuracy and the weight norm. It notes the step at which train
+accuracy first reached 99 % (memorized) and the step at which held-out accuracy first did
+(grokked, Power et al. 2022). Steps count optimizer updates: "step s" is measured after s
+updates, so step 0 is the network at initialization.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from drill.domains.base import Item
+from drill.reference.encoders import Encoded, get_encoder
+from drill.reference.network import Network, NetworkConfig
+from drill.reference.optim import AdamW, OptimizerConfig
+
+if TYPE_CHECKING:
+    from drill.decks import Deck
+
+THRESHOLD = 0.99
+"""Accuracy that counts as memorized (train) or grokked (held-out)."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How long to train and how often to look (the model and optimizer have their own)."""
+
+    steps: int = 3000  # budget of full-batch updates; p = 97 at 0.3 groks in ~500
+    eval_every: int = 10  # steps between held-out evaluations (and curve points)
+    stop_when_grokked: bool = True  # end the run at the first held-out evaluation ≥ 99 %
+    seed: int = 0  # seeds the fresh split and the initialization
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+
+    def __post_init__(self) -> None:
+        if self.steps < 0:
+            raise ValueError(f"steps: expected 0 or more, got {self.steps}")
+        if self.eval_every < 1:
+            raise ValueError(f"eval_every: expected at least 1, got {self.eval_every}")
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """The network after `step` updates."""
+
+    step: int
+    seconds: float  # wall time since the run started
+    train_loss: float
+    train_accuracy: float
+    heldout_loss: float
+    heldout_accuracy: float
+    weight_norm: float
+
+
+Callback = Callable[[CurvePoint], None]
+"""Called with every curve point as it is recorded (a progress display, say)."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run measured."""
+
+    steps: int  # updates actually made
+    steps_to_memorize: int | None  # first step with train accuracy ≥ 0.99
+    steps_to_grok: int | None  # first evaluated step with held-out accuracy ≥ 0.99
+    seconds_to_grok: float | None
+    seconds: float  # wall time of the whole run
+    final_train_accuracy: float
+    final_heldout_accuracy: float
+    final_train_loss: float
+    final_heldout_loss: float
+    weight_norm: float  # L2 norm of all parameters at the end
+    n_train: int
+    n_heldout: int
+    curve: tuple[CurvePoint, ...]
+    config: dict[str, Any]  # the TrainConfig, as plain data
+
+    def to_json(self, *, curve: bool = True) -> dict[str, Any]:
+        """Plain JSON data; `curve=False` leaves out the (long) curve."""
+        data = asdict(self)
+        data["curve"] = [asdict(p) for p in self.curve] if curve else None
+        if not curve:
+            del data["curve"]
+        return data
+
+
+def train(
+    train_set: Encoded,
+    heldout_set: Encoded,
+    config: TrainConfig,
+    rng: np.random.Generator,
+    callback: Callback | None = None,
+) -> RunResult:
+    """Train a fresh network on `train_set`, evaluating on `heldout_set`."""
+    net = Network(train_set.n_a, train_set.n_b, train_set.n_out, config.network, rng)
+    opt = AdamW(net.parameters(), config.optimizer)
+    train_batch = net.prepare(train_set.inputs, train_set.targets)
+    heldout_batch = net.prepare(heldout_set.inputs, heldout_set.targets)
+    curve: list[CurvePoint] = []
+    memorized: int | None = None
+    grokked: int | None = None
+    grok_seconds: float | None = None
+    start = time.perf_counter()
+    step = 0
+    while True:
+        if step < config.steps:
+            train_loss, train_acc, grads = net.loss_and_grads(train_batch)
+        else:
+            train_loss, train_acc = net.evaluate(train_batch)
+        if memorized is None and train_acc >= THRESHOLD:
+            memorized = step
+        if step % config.eval_every == 0 or step == config.steps:
+            heldout_loss, heldout_acc = net.evaluate(heldout_batch)
+            seconds = time.perf_counter() - start
+            point = CurvePoint(
+                step, seconds, train_loss, train_acc, heldout_loss, heldout_acc, net.weight_norm()
+            )
+            curve.append(point)
+            if callback is not None:
+                callback(point)
+            if grokked is None and heldout_acc >= THRESHOLD and heldout_batch.n:
+                grokked, grok_seconds = step, seconds
+                if config.stop_when_grokked:
+                    break
+        if step == config.steps:
+            break
+        opt.step(grads)
+        step += 1
+    last = curve[-1]
+    return RunResult(
+        steps=step,
+        steps_to_memorize=memorized,
+        steps_to_grok=grokked,
+        seconds_to_grok=grok_seconds,
+        seconds=time.perf_counter() - start,
+        final_train_accuracy=last.train_accuracy,
+        final_heldout_accuracy=last.heldout_accuracy,
+        final_train_loss=last.train_loss,
+        final_heldout_loss=last.heldout_loss,
+        weight_norm=last.weight_norm,
+        n_train=train_batch.n,
+        n_heldout=heldout_batch.n,
+        curve=tuple(curve),
+        config=asdict(config),
+    )
+
+
+def split_fresh(
+    universe: Sequence[Item], train_fraction: float, rng: np.random.Generator
+) -> tuple[list[Item], list[Item]]:
+    """A fresh random split of the whole universe (ignoring the deck's own split)."""
+    if not 0 < train_fraction < 1:
+        raise ValueError(f"train fraction: expected a number between 0 and 1, got {train_fraction}")
+    order = rng.permutation(len(universe))
+    n_train = max(1, min(len(universe) - 1, round(train_fraction * len(universe))))
+    return [universe[i] for i in order[:n_train]], [universe[i] for i in order[n_train:]]
+
+
+def train_fresh(
+    deck: Deck,
+    train_fraction: float,
+    config: TrainConfig | None = None,
+    callback: Callback | None = None,
+) -> RunResult:
+    """The classic experiment: a random `train_fraction` of the deck's universe in training."""
+    config = config or TrainConfig()
+    universe = deck.items
+    encoder = get_encoder(deck.domain_name, universe)
+    rng = np.random.default_rng(config.seed)
+    train_items, heldout_items = split_fresh(universe, train_fraction, rng)
+    return train(encoder.encode(train_items), encoder.encode(heldout_items), config, rng, callback)
+
+
+def train_on_items(
+    deck: Deck,
+    train_item_ids: Collection[str],
+    config: TrainConfig | None = None,
+    callback: Callback | None = None,
+) -> RunResult:
+    """Train on the deck's items with these ids (a learner's), test on its held-out items.
+
+    Unknown ids raise ValueError; so do held-out ids, which a learner is never shown.
+    """
+    config = config or TrainConfig()
+    universe = deck.items
+    by_id = {it.id: it for it in universe}
+    wanted = set(train_item_ids)
+    unknown = sorted(wanted - by_id.keys())
+    if unknown:
+        raise ValueError(f"{len(unknown)} item ids are not in deck {deck.name!r}: {unknown[0]}")
+    leaked = sorted(i for i in wanted if by_id[i].split != "train")
+    if leaked:
+        raise ValueError(f"{len(leaked)} ids are held-out items of {deck.name!r}: {leaked[0]}")
+    train_items = [it for it in universe if it.id in wanted]
+    heldout_items = [it for it in universe if it.split == "heldout"]
+    encoder = get_encoder(deck.domain_name, universe)
+    rng = np.random.default_rng(config.seed)
+    return train(encoder.encode(train_items), encoder.encode(heldout_items), config, rng, callback)
