@@ -95,9 +95,14 @@ def run(args: argparse.Namespace) -> int:
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("generate", total=args.count, rate=0.0, games=0)
 
+        logged = [0]
+
         def report(puzzles: int, games: int) -> None:
             elapsed = bar.tasks[task].elapsed or 1e-9
             bar.update(task, completed=puzzles, rate=puzzles / elapsed, games=games)
+            if not console.is_terminal and puzzles >= logged[0] + 100:
+                logged[0] = puzzles  # a log file gets a line every hundred puzzles
+                console.print(f"{puzzles}/{args.count} puzzles, {games} games, {elapsed:.0f} s")
 
         try:
             result = chess_gen.generate(

@@ -16,6 +16,7 @@ DOMAINS: dict[str, str] = {
     "modarith": "drill.domains.modarith:ModArith",
     "control": "drill.domains.control:Control",
     "chords": "drill.domains.chords:Chords",
+    "chess": "drill.domains.chess:Chess",
 }
 """Domain name → "module:class". A domain registers itself by adding a line here."""
 

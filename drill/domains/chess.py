@@ -1,0 +1,176 @@
+"""Chess tactics: find the move that wins, in positions from games.
+
+The puzzles come from a file (the shipped, verified set by default, or one made by
+`drill generate chess` or `drill import lichess`); see docs/chess.md. The motif is the
+hidden rule: no prompt names it. A mate in 2 is played out: after a correct first move
+the reply is played and the learner continues (`FollowUp`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import chess
+
+from drill.domains.base import (
+    Domain,
+    FollowUp,
+    Item,
+    Judgement,
+    Param,
+    ParamValue,
+    Verdict,
+    assign_splits,
+    stable_hash,
+)
+from drill.domains.chess_moves import EXAMPLE, describe_move, parse_move
+from drill.domains.chess_puzzles import Puzzle, load_puzzles, position_key
+from drill.resources import shipped_decks_dir, user_decks_dir
+
+SHIPPED_PUZZLES = "chess-puzzles.jsonl.gz"
+SIDES = {chess.WHITE: "White", chess.BLACK: "Black"}
+
+
+def resolve_puzzle_path(name: str) -> Path:
+    """An absolute path, or a name looked up in the learner's decks, then the shipped ones."""
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        return path
+    for folder in (user_decks_dir(), shipped_decks_dir()):
+        if (folder / path).is_file():
+            return folder / path
+    return path
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path, mtime_ns: int) -> tuple[Puzzle, ...]:
+    return tuple(load_puzzles(path))
+
+
+def puzzle_id(puzzle: Puzzle) -> str:
+    """Stable: a hash of the position and the line."""
+    return f"chess-{stable_hash(puzzle.fen, ' '.join(puzzle.solution)):016x}"
+
+
+def prompt_for(puzzle: Puzzle) -> str:
+    board = puzzle.board()
+    text = f"{SIDES[board.turn]} to move."
+    if puzzle.last_move:
+        said = puzzle.extra.get("last_move_san") or describe_move(board, puzzle.last_move)
+        text += f" {SIDES[not board.turn]} played {said}."
+    return text
+
+
+def item_data(puzzle: Puzzle) -> dict[str, Any]:
+    data: dict[str, Any] = dict(puzzle.extra)
+    data.update(
+        fen=puzzle.fen,
+        solution=list(puzzle.solution),
+        motif=puzzle.motif,
+        last_move=puzzle.last_move,
+        side=SIDES[puzzle.board().turn].lower(),
+    )
+    return data
+
+
+class Chess(Domain):
+    name: ClassVar[str] = "chess"
+    params: ClassVar[tuple[Param, ...]] = (
+        Param(
+            "puzzles",
+            str,
+            SHIPPED_PUZZLES,
+            "the puzzle file: a path, or a name in your deck folder or the shipped decks",
+        ),
+        Param(
+            "motifs",
+            str,
+            "all",
+            "comma-separated motifs to keep (mate-in-1, mate-in-2, hanging-piece, fork, "
+            "or Lichess motifs), or all",
+        ),
+        Param("min_rating", int, 0, "imported puzzles: lowest rating kept", minimum=0),
+        Param("max_rating", int, 4000, "imported puzzles: highest rating kept", minimum=0),
+    )
+
+    def hint(self, params: Mapping[str, ParamValue]) -> str:
+        return EXAMPLE + ", then Enter"
+
+    def puzzles(self, params: Mapping[str, ParamValue]) -> list[Puzzle]:
+        """The deck's puzzles after the filters, one per position, in file order."""
+        path = resolve_puzzle_path(str(params["puzzles"]))
+        try:
+            loaded = _load(path, path.stat().st_mtime_ns)
+        except OSError as err:
+            raise ValueError(f"puzzles: cannot read {path}: {err.strerror or err}") from None
+        wanted = {m.strip() for m in str(params["motifs"]).split(",") if m.strip()}
+        low, high = int(params["min_rating"]), int(params["max_rating"])
+        chosen: list[Puzzle] = []
+        seen: set[str] = set()
+        for puzzle in loaded:
+            if "all" not in wanted and puzzle.motif not in wanted:
+                continue
+            rating = puzzle.extra.get("rating")
+            if isinstance(rating, int) and not low <= rating <= high:
+                continue
+            key = position_key(puzzle.board())
+            if key not in seen:
+                seen.add(key)
+                chosen.append(puzzle)
+        return chosen
+
+    def items(
+        self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
+    ) -> tuple[Item, ...]:
+        puzzles = self.puzzles(params)
+        keys = [position_key(p.board()) for p in puzzles]
+        splits = assign_splits(keys, seed, heldout_fraction)
+        items = []
+        for puzzle, key in zip(puzzles, keys, strict=True):
+            board = puzzle.board()
+            answer = board.san(chess.Move.from_uci(puzzle.solution[0]))
+            items.append(
+                Item(puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle))
+            )
+        return tuple(items)
+
+    def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
+        solution = [chess.Move.from_uci(m) for m in item.data["solution"]]
+        played = int(progress or 0)
+        if not 0 <= played < len(solution) or played % 2:
+            raise ValueError(f"progress {progress!r} does not fit item {item.id}")
+        board = chess.Board(str(item.data["fen"]))
+        for step in solution[:played]:
+            board.push(step)
+        move, why = parse_move(board, response)
+        if move is None:
+            return Judgement(Verdict.UNREADABLE, why)
+        board.push(move)
+        if board.is_checkmate():
+            return Judgement(Verdict.CORRECT)  # any mate solves a puzzle, at any step
+        if move != solution[played]:
+            return Judgement(Verdict.WRONG)
+        if played + 1 == len(solution):
+            return Judgement(Verdict.CORRECT)
+        return Judgement(Verdict.CORRECT, follow_up=_follow_up(board, solution, played + 1))
+
+
+def _follow_up(board: chess.Board, solution: list[chess.Move], ply: int) -> FollowUp:
+    """Play the reply at `ply` on `board` and describe the learner's next step."""
+    reply = solution[ply]
+    san = board.san(reply)
+    mover = SIDES[board.turn]
+    board.push(reply)
+    return FollowUp(
+        prompt=f"{mover} played {san}. {SIDES[board.turn]} to move.",
+        data={
+            "fen": board.fen(),
+            "reply": {"san": san, "uci": reply.uci()},
+            "last_move": reply.uci(),
+            "played": [m.uci() for m in solution[: ply + 1]],
+        },
+        progress=str(ply + 1),
+    )

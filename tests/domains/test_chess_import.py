@@ -1,0 +1,106 @@
+"""`drill import lichess`: a Lichess puzzle CSV becomes a deck in the learner's deck folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import chess
+import pytest
+
+from drill.commands import import_
+from drill.decks import load_deck
+from drill.domains.base import Verdict
+from drill.domains.chess_lichess import motif_of, parse_row
+from drill.domains.chess_puzzles import check_puzzle, load_puzzles
+from drill.errors import UserError
+from drill.resources import user_decks_dir
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "lichess-puzzles.csv"
+
+
+def run_import(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    import_.configure(parser)
+    return import_.run(parser.parse_args(list(argv)))
+
+
+def test_import_keeps_good_rows_and_names_bad_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """Good rows become a deck; each bad row is named by line with a reason, and skipped."""
+    assert run_import("lichess", str(FIXTURE), "--name", "lp") == 0
+    err = capsys.readouterr().err
+    assert f"{FIXTURE}:5: Moves:" in err
+    assert f"{FIXTURE}:7: not a FEN" in err
+    assert f"{FIXTURE}:9: Rating: expected a whole number" in err
+    assert err.count("skipped") == 3
+    puzzles = load_puzzles(user_decks_dir() / "lp-puzzles.jsonl.gz")
+    assert [p.extra["lichess_id"] for p in puzzles] == ["00008", "0000D", "0009B", "T0001", "T0002"]
+    assert all(check_puzzle(p) is None for p in puzzles)
+
+
+def test_imported_puzzle_starts_after_the_setup_move() -> None:
+    """The learner's position is the row's FEN after the first move; ratings, themes kept."""
+    row = next(line for line in FIXTURE.read_text().splitlines() if line.startswith("00008"))
+    puzzle = parse_row(row.split(","))
+    board = chess.Board("r6k/pp2r2p/4Rp1Q/3p4/8/1N1P2R1/PqP2bPP/7K b - - 0 24")
+    board.push_uci("f2g3")
+    assert puzzle.fen == board.fen()
+    assert puzzle.solution == ("e6e7", "b2b1", "b3c1", "b1c1", "h6c1")
+    assert puzzle.extra["rating"] == 1913
+    assert puzzle.extra["themes"] == ["crushing", "hangingPiece", "long", "middlegame"]
+    assert puzzle.motif == "hanging-piece"
+
+
+def test_imported_deck_loads_and_plays() -> None:
+    """The written deck loads by name and a five-ply Lichess line is played through."""
+    run_import("lichess", str(FIXTURE), "--name", "lp")
+    deck = load_deck("lp")
+    assert deck.domain_name == "chess"
+    items = {it.data["lichess_id"]: it for it in deck.items}
+    assert len(items) == 5
+    item = items["00008"]
+    assert item.prompt == "White to move. Black played Bxg3."
+    progress = ""
+    for step, uci in enumerate(item.data["solution"][::2]):
+        judgement = deck.domain.judge(item, uci, progress)
+        assert judgement.verdict is Verdict.CORRECT
+        if step < 2:
+            assert judgement.follow_up is not None
+            progress = judgement.follow_up.progress
+    assert judgement.follow_up is None
+    assert items["T0002"].data["motif"] == "mate-in-2"
+    assert items["T0002"].data["rating"] == 1250
+
+
+def test_import_refuses_to_overwrite_without_force() -> None:
+    """A second import under the same name is a UserError unless --force is given."""
+    run_import("lichess", str(FIXTURE), "--name", "lp")
+    with pytest.raises(UserError, match="--force"):
+        run_import("lichess", str(FIXTURE), "--name", "lp")
+    assert run_import("lichess", str(FIXTURE), "--name", "lp", "--force", "--limit", "2") == 0
+    assert len(load_puzzles(user_decks_dir() / "lp-puzzles.jsonl.gz")) == 2
+
+
+def test_import_of_a_missing_or_empty_file(tmp_path: Path) -> None:
+    """A missing file, or one with no good row, is one UserError line."""
+    with pytest.raises(UserError, match="cannot read"):
+        run_import("lichess", str(tmp_path / "none.csv"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("PuzzleId,FEN,Moves\nx,nonsense,e2e4\n")
+    with pytest.raises(UserError, match="no puzzle could be imported"):
+        run_import("lichess", str(bad))
+
+
+@pytest.mark.parametrize(
+    ("themes", "motif"),
+    [
+        (["mate", "mateIn2", "short"], "mate-in-2"),
+        (["fork", "advantage"], "fork"),
+        (["hangingPiece"], "hanging-piece"),
+        (["discoveredAttack", "pin"], "pin"),
+        (["advantage", "endgame"], "tactic"),
+    ],
+)
+def test_motif_from_themes(themes: list[str], motif: str) -> None:
+    """The motif is the most specific Lichess theme, in kebab case."""
+    assert motif_of(themes) == motif
