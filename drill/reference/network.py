@@ -26,11 +26,13 @@ from an explicit `np.random.Generator`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 Array = NDArray[np.float32]
 Index = NDArray[np.intp]
@@ -72,6 +74,8 @@ class Batch:
     def scatter(self, n_b: int) -> sp.csr_array:
         """S with S[a_i, i] = S[n_a + b_i, i] = 1, so that S @ dh = [dU; dV]."""
         if self._scatter is None:
+            import scipy.sparse as sp  # here, not at the top: `import drill.reference` stays light
+
             rows = np.concatenate([self.a, self.n_a + self.b])
             cols = np.concatenate([np.arange(self.n), np.arange(self.n)])
             ones = np.ones(2 * self.n, dtype=np.float32)

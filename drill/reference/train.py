@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from drill.domains.base import Item
+from drill.reference.blas import blas_threads
 from drill.reference.encoders import Encoded, get_encoder
 from drill.reference.network import Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
@@ -36,6 +37,7 @@ class TrainConfig:
     eval_every: int = 10  # steps between held-out evaluations (and curve points)
     stop_when_grokked: bool = True  # end the run at the first held-out evaluation ≥ 99 %
     seed: int = 0  # seeds the fresh split and the initialization
+    blas_threads: int | None = 1  # one BLAS thread: faster on a busy machine; None: BLAS's own
     network: NetworkConfig = field(default_factory=NetworkConfig)
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
 
@@ -99,6 +101,17 @@ def train(
     callback: Callback | None = None,
 ) -> RunResult:
     """Train a fresh network on `train_set`, evaluating on `heldout_set`."""
+    with blas_threads(config.blas_threads):
+        return _train(train_set, heldout_set, config, rng, callback)
+
+
+def _train(
+    train_set: Encoded,
+    heldout_set: Encoded,
+    config: TrainConfig,
+    rng: np.random.Generator,
+    callback: Callback | None,
+) -> RunResult:
     net = Network(train_set.n_a, train_set.n_b, train_set.n_out, config.network, rng)
     opt = AdamW(net.parameters(), config.optimizer)
     train_batch = net.prepare(train_set.inputs, train_set.targets)
