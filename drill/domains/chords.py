@@ -244,41 +244,65 @@ def group_fraction(n_grouped: int, n_numerals: int, fraction: float) -> float:
 
 
 def compositional_heldout(
-    groups: Sequence[str],
+    weights: Mapping[str, int],
     facets: Callable[[str], tuple[str, ...]],
     seed: int,
-    fraction: float,
+    target: int,
     salt: str,
 ) -> set[str]:
-    """Hold out about `fraction` of `groups`, chosen by a seeded stable hash, skipping any
-    group whose removal would leave one of its facets (a root, a quality, a mode) with
-    no training group. Depends only on the seed and the groups, not on their order."""
-    target = round(fraction * len(groups))
+    """Hold out groups, in the order of a seeded stable hash, until their weights (items)
+    reach `target`, skipping any group whose removal would leave one of its facets (a
+    root, a quality, a mode) with no training group. Depends only on the seed and the
+    groups, not on their order."""
     training: dict[str, int] = {}
-    for g in groups:
+    for g in weights:
         for f in facets(g):
             training[f] = training.get(f, 0) + 1
     heldout: set[str] = set()
-    for g in sorted(set(groups), key=lambda g: (stable_hash(salt, seed, g), g)):
-        if len(heldout) >= target:
+    total = 0
+    for g in sorted(weights, key=lambda g: (stable_hash(salt, seed, g), g)):
+        if total >= target:
             break
         if all(training[f] > 1 for f in facets(g)):
             heldout.add(g)
+            total += weights[g]
             for f in facets(g):
                 training[f] -= 1
     return heldout
 
 
 def heldout_groups(specs: Sequence[Spec], seed: int, fraction: float) -> tuple[set[str], set[str]]:
-    """The held-out (root, quality) pairs (as `"Db m7"`) and keys (as `"Ab major"`)."""
-    pairs = sorted({s.pair for s in specs})
+    """The held-out (root, quality) pairs (as `"Db m7"`) and keys (as `"Ab major"`).
+
+    Keys are chosen first, about as many as the share `group_fraction` gives. Pairs then
+    fill up the held-out split to `fraction` of all items. A pair is a candidate only if
+    it has items outside the held-out keys, and it stays in training if it is the last
+    such pair of its root, its quality, or of the numerals of a mode.
+    """
     keys = sorted({k for s in specs if (k := s.key) is not None})
     n_numerals = sum(1 for s in specs if s.kind == "numeral")
     g = group_fraction(len(specs) - n_numerals, n_numerals, fraction)
-    held_pairs = compositional_heldout(
-        pairs, lambda p: ("root:" + p.split()[0], "quality:" + p.split()[1]), seed, g, "pair"
+    held_keys = compositional_heldout(
+        dict.fromkeys(keys, 1),
+        lambda k: ("mode:" + k.split()[1],),
+        seed,
+        round(g * len(keys)),
+        "key",
     )
-    held_keys = compositional_heldout(keys, lambda k: ("mode:" + k.split()[1],), seed, g, "key")
+    facets: dict[str, set[str]] = {}
+    weights: dict[str, int] = {}
+    for s in specs:
+        if s.key in held_keys:
+            continue
+        weights[s.pair] = weights.get(s.pair, 0) + 1
+        found = facets.setdefault(s.pair, set())
+        found.update(("root:" + s.root, "quality:" + s.quality))
+        if s.key is not None:
+            found.add("mode:" + s.key.split()[1])
+    target = round(fraction * len(specs)) - (len(specs) - sum(weights.values()))
+    held_pairs = compositional_heldout(
+        weights, lambda p: tuple(sorted(facets[p])), seed, target, "pair"
+    )
     return held_pairs, held_keys
 
 
