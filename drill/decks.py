@@ -61,7 +61,7 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
         Param(
             "threshold",
             float,
-            0.8,
+            0.75,
             "the Wilson lower bound on recent probe accuracy that unseals the rule",
             minimum=0.0,
             maximum=1.0,

@@ -1,23 +1,57 @@
 """Starting and closing a session: the wiring both drivers (the app, `drill simulate`) share.
 
 It joins a deck, a learner's history and the protocol engine, so neither driver holds any
-session logic of its own.
+session logic of its own. `quick_start` is the app's path: it reads what the engine needs
+with stdlib sqlite3, and opens the SQLAlchemy store in a background thread while the first
+item is already on screen; the first write waits for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from drill.decks import Deck
 from drill.domains.base import stable_hash
 from drill.protocol.engine import Engine, Settings
-from drill.store.history import History
+from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome
+
+if TYPE_CHECKING:
+    from drill.store.history import History, SessionHistory
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class SessionLink:
+    """The engine's `HistoryPort` for one session, whose store may still be opening."""
+
+    def __init__(self, port: SessionHistory | Future[SessionHistory]) -> None:
+        self._port = port
+
+    @property
+    def port(self) -> SessionHistory:
+        """The open session; waits for the background opening (and re-raises its error)."""
+        if isinstance(self._port, Future):
+            self._port = self._port.result()
+        return self._port
+
+    @property
+    def history(self) -> History:
+        return self.port.history
+
+    def record_attempt(self, attempt: AttemptRecord) -> None:
+        self.port.record_attempt(attempt)
+
+    def record_event(self, event: EventRecord) -> None:
+        self.port.record_event(event)
+
+    def end(self, reason: str) -> None:
+        self.port.end(reason)
 
 
 @dataclass
@@ -25,19 +59,56 @@ class Practice:
     """An open session: the engine to drive, and where its history goes."""
 
     deck: Deck
-    history: History
     learner: str
-    learner_id: int
-    session_id: int
     engine: Engine
+    link: SessionLink
     started_at: datetime
     closed: bool = False
 
     def close(self, reason: str) -> None:
         """End the session row (`finished` or `quit`); safe to call twice."""
         if not self.closed:
-            self.history.end_session(self.session_id, reason)
             self.closed = True
+            self.link.end(reason)
+
+
+def _open_session(
+    history: History, deck: Deck, learner: str, kind: str, started_at: datetime
+) -> SessionHistory:
+    learner_id = history.learner_id(learner)
+    assert learner_id is not None
+    session_id = history.start_session(
+        learner_id,
+        deck=deck.name,
+        fingerprint=deck.fingerprint,
+        domain=deck.domain_name,
+        params=dict(deck.params),
+        kind=kind,
+        at=started_at,
+    )
+    return history.port(learner_id, deck.name, session_id)
+
+
+def _engine(
+    deck: Deck,
+    link: SessionLink,
+    learner: str,
+    past: list[PastOutcome],
+    unsealed: bool,
+    clock: Callable[[], datetime],
+    seed: int | None,
+) -> Engine:
+    exposures = past[-1].exposure if past else 0
+    return Engine(
+        items=deck.items,
+        domain=deck.domain,
+        settings=Settings.from_mapping(deck.settings),
+        history=link,
+        past=past,
+        seed=seed if seed is not None else stable_hash(deck.seed, learner, exposures),
+        clock=clock,
+        rule_unsealed=unsealed,
+    )
 
 
 def start_practice(
@@ -51,28 +122,33 @@ def start_practice(
 ) -> Practice:
     """Open a session for `learner` on `deck`, picking up their past outcomes."""
     started_at = clock()
-    learner_id = history.learner_id(learner)
-    assert learner_id is not None
-    session_id = history.start_session(
-        learner_id,
-        deck=deck.name,
-        fingerprint=deck.fingerprint,
-        domain=deck.domain_name,
-        params=dict(deck.params),
-        kind=kind,
-        at=started_at,
-    )
-    past = history.outcomes(learner_id, deck.name)
-    unsealed = bool(history.events(learner_id, deck.name, kinds=("rule_unsealed",)))
-    engine = Engine(
-        items=deck.items,
-        domain=deck.domain,
-        settings=Settings.from_mapping(deck.settings),
-        history=history.port(learner_id, deck.name),
-        session_id=session_id,
-        past=past,
-        seed=seed if seed is not None else stable_hash(deck.seed, learner, session_id),
-        clock=clock,
-        rule_unsealed=unsealed,
-    )
-    return Practice(deck, history, learner, learner_id, session_id, engine, started_at)
+    port = _open_session(history, deck, learner, kind, started_at)
+    past = history.outcomes(port.learner_id, deck.name)
+    unsealed = history.rule_unsealed(port.learner_id, deck.name)
+    link = SessionLink(port)
+    engine = _engine(deck, link, learner, past, unsealed, clock, seed)
+    return Practice(deck, learner, engine, link, started_at)
+
+
+def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
+    """Like `start_practice`, but the store opens in the background when that is safe."""
+    from drill.store.quick import read_snapshot, sqlite_path
+
+    path = sqlite_path(db)
+    snapshot = read_snapshot(path, learner, deck.name) if path is not None else None
+    if snapshot is None:
+        from drill.store.history import History
+
+        return start_practice(deck, History.open(db), learner)
+    started_at = _utcnow()
+
+    def open_in_background() -> SessionHistory:
+        from drill.store.history import History
+
+        return _open_session(History.open(db), deck, learner, "drill", started_at)
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
+    link = SessionLink(executor.submit(open_in_background))
+    executor.shutdown(wait=False)
+    engine = _engine(deck, link, learner, snapshot.past, snapshot.rule_unsealed, _utcnow, None)
+    return Practice(deck, learner, engine, link, started_at)

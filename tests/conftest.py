@@ -23,7 +23,7 @@ def drill_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setenv("DRILL_HOME", str(home))
     monkeypatch.delenv("DRILL_DB", raising=False)
     monkeypatch.delenv("DRILL_DATABASE_URL", raising=False)
-    yield home
+    return home
 
 
 @pytest.fixture

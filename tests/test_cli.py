@@ -65,8 +65,12 @@ def test_decks_lists_counts(capsys: pytest.CaptureFixture[str]) -> None:
     """`drill decks --json` lists each shipped deck with its domain and split sizes."""
     assert main(["decks", "--json"]) == 0
     decks = {d["deck"]: d for d in map(json.loads, capsys.readouterr().out.splitlines())}
-    assert decks["modarith"] == {"deck": "modarith", "domain": "modarith", "train": 135,
-                                 "heldout": 34}
+    assert decks["modarith"] == {
+        "deck": "modarith",
+        "domain": "modarith",
+        "train": 135,
+        "heldout": 34,
+    }
     assert decks["control"]["domain"] == "control"
 
 

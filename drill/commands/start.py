@@ -31,14 +31,23 @@ def run(args: argparse.Namespace) -> int:
     deck = deck_from_args(args)
     learner = learner_name(args)
 
-    from drill.practice import start_practice
-    from drill.store.history import History
+    from drill.practice import Practice, quick_start, start_practice
     from drill.tui.app import make_app
 
-    history = History.open(args.db)
+    opened = quick_start(deck, args.db, learner)
+    first: Practice | None = opened
+
+    def next_block() -> Practice:
+        nonlocal first
+        if first is not None:
+            block, first = first, None
+            return block
+        return start_practice(deck, opened.link.history, learner)
+
+    app = make_app(next_block)
     try:
-        app = make_app(lambda: start_practice(deck, history, learner))
         app.run()
     finally:
-        history.close()
-    return 0
+        if app.return_code in (0, None):
+            opened.link.history.close()
+    return app.return_code or 0

@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
+from drill.protocol.detect import ProgressTracker, event_to_json
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, PastOutcome, Result
 from drill.protocol.scheduler import Scheduler
-from drill.protocol.tracking import Tracker
+from drill.protocol.stats import seal_status
 
 
 def _utcnow() -> datetime:
@@ -38,7 +39,7 @@ class Settings:
     ceiling_ms: int = 15000
     shrink: float = 0.97
     ease: float = 1.25
-    rule_threshold: float = 0.8
+    rule_threshold: float = 0.75
     rule_window: int = 30
 
     @classmethod
@@ -129,22 +130,22 @@ class Engine:
         domain: Domain,
         settings: Settings,
         history: HistoryPort,
-        session_id: int,
         past: Sequence[PastOutcome] = (),
         seed: int = 0,
         clock: Callable[[], datetime] = _utcnow,
         rule_unsealed: bool = False,
-        tracker: Tracker | None = None,
+        tracker: ProgressTracker | None = None,
     ) -> None:
         self.items = {item.id: item for item in items}
         self.domain = domain
         self.settings = settings
         self.history = history
-        self.session_id = session_id
         self.clock = clock
         self.counters = Counters(total_exposures=max((p.exposure for p in past), default=0))
         self.counters.per_item.update(p.item_id for p in past)
-        self.tracker = tracker or Tracker.rebuild(past)
+        if tracker is None:
+            tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
+        self.tracker = tracker
         self.probe_outcomes = [p.success for p in past if p.probe]
         self.rule_unsealed = rule_unsealed
         train = [i.id for i in items if i.split == "train"]
@@ -229,7 +230,6 @@ class Engine:
         assert self._shown_at is not None
         self.history.record_attempt(
             AttemptRecord(
-                session_id=self.session_id,
                 item_id=shown.item.id,
                 split=shown.item.split,
                 probe=shown.probe,
@@ -295,9 +295,7 @@ class Engine:
         note = judgement.note if judgement else ""
         feedback = Feedback.LATE if timed_out else Feedback.WRONG
         right = judgement is not None and judgement.correct
-        return Outcome(
-            feedback, answer=shown.item.answer, note=note, events=events, correct=right
-        )
+        return Outcome(feedback, answer=shown.item.answer, note=note, events=events, correct=right)
 
     def _detect(self, shown: Presentation, success: bool) -> tuple[EventRecord, ...]:
         now = self.clock()
@@ -307,8 +305,7 @@ class Engine:
                 kind=event.kind,
                 exposure=event.exposure,
                 at=now,
-                session_id=self.session_id,
-                data=event.data,
+                data=event_to_json(event),
             )
             self.history.record_event(record)
             records.append(record)
@@ -317,8 +314,6 @@ class Engine:
     def _check_seal(self, shown: Presentation) -> EventRecord | None:
         if self.rule_unsealed:
             return None
-        from drill.protocol.seal import seal_status
-
         status = seal_status(
             self.probe_outcomes, self.settings.rule_threshold, self.settings.rule_window
         )
@@ -329,8 +324,11 @@ class Engine:
             kind="rule_unsealed",
             exposure=shown.exposure,
             at=self.clock(),
-            session_id=self.session_id,
-            data={"accuracy": status.accuracy, "lower": status.lower, "probes": status.n},
+            data={
+                "accuracy": status.accuracy,
+                "lower_bound": status.lower_bound,
+                "probes": status.n,
+            },
         )
         self.history.record_event(record)
         return record

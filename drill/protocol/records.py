@@ -24,9 +24,11 @@ class Result(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class AttemptRecord:
-    """One response to one item, committed before the next item appears."""
+    """One response to one item, committed before the next item appears.
 
-    session_id: int
+    It names no session: the `HistoryPort` it is written through is bound to one.
+    """
+
     item_id: str
     split: Split
     probe: bool
@@ -57,12 +59,15 @@ class EventRecord:
     kind: str
     exposure: int
     at: datetime
-    session_id: int | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    session_id: int | None = None
+    """Filled in by history (the engine does not know it); None for `drill rule --force`."""
 
 
 class HistoryPort(Protocol):
-    """The part of history the engine writes to; the store implements it, tests fake it."""
+    """The part of history the engine writes to, bound to one learner, deck and session.
+
+    The store implements it; the tests fake it in memory."""
 
     def record_attempt(self, attempt: AttemptRecord) -> None:
         """Durably store one attempt before returning."""

@@ -21,12 +21,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from drill.errors import UserError
-from drill.resources import migrations_dir, user_data_dir
+from drill.resources import migrations_dir
+from drill.store.quick import sqlite_path
+from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
-"""Every Alembic revision this drill knows, oldest first; the last is the head.
-A test checks this against migrations/versions."""
-HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
 WRITE_RETRIES = 5
 
@@ -51,10 +49,6 @@ class DatabaseLocation:
         return self.url.render_as_string(hide_password=True)
 
 
-def default_db_path() -> Path:
-    return user_data_dir() / "drill.db"
-
-
 def locate(db: str | None = None) -> DatabaseLocation:
     """`--db` (a path or a URL), else $DRILL_DB, else $DRILL_DATABASE_URL, else the default."""
     spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
@@ -67,7 +61,8 @@ def locate(db: str | None = None) -> DatabaseLocation:
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             return DatabaseLocation(url, Path(database).expanduser())
         return DatabaseLocation(url, None)
-    path = Path(spec).expanduser() if spec else default_db_path()
+    path = sqlite_path(spec)
+    assert path is not None
     return DatabaseLocation(make_url(f"sqlite:///{path}"), path)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -19,6 +19,8 @@ from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Resu
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
 from drill.store.database import translated_errors as _translated
 from drill.store.models import Attempt, DrillSession, Event, Learner
+from drill.store.quick import outcomes_from_rows
+from drill.store.schema import OUTCOMES_SQL, UNSEALED_SQL
 
 T = TypeVar("T")
 
@@ -195,9 +197,10 @@ class History:
 
     # -- attempts and events ----------------------------------------------------------
 
-    def record_attempt(self, attempt: AttemptRecord) -> None:
+    def record_attempt(self, session_id: int, attempt: AttemptRecord) -> None:
         values = asdict(attempt)
         values["result"] = attempt.result.value
+        values["session_id"] = session_id
         self._write(lambda conn: conn.execute(insert(Attempt).values(values)))
 
     def record_event(self, event: EventRecord, *, learner_id: int, deck: str) -> None:
@@ -212,38 +215,22 @@ class History:
         }
         self._write(lambda conn: conn.execute(insert(Event).values(values)))
 
-    def port(self, learner_id: int, deck: str) -> SessionHistory:
-        """The engine's view: a HistoryPort bound to one learner and deck."""
-        return SessionHistory(self, learner_id, deck)
+    def port(self, learner_id: int, deck: str, session_id: int) -> SessionHistory:
+        """The engine's view: a HistoryPort bound to one learner, deck and session."""
+        return SessionHistory(self, learner_id, deck, session_id)
 
     # -- reading --------------------------------------------------------------------------
 
     def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
         """Every exposure's final outcome on a deck, in order (for resuming the protocol)."""
-        query = (
-            select(
-                Attempt.exposure,
-                Attempt.item_id,
-                Attempt.probe,
-                Attempt.correct,
-                Attempt.timed_out,
-            )
-            .join(DrillSession, Attempt.session_id == DrillSession.id)
-            .where(
-                DrillSession.learner_id == learner_id,
-                DrillSession.deck == deck,
-                Attempt.result != Result.UNREADABLE.value,
-            )
-            .order_by(Attempt.exposure, Attempt.step, Attempt.id)
-        )
-        outcomes: dict[int, PastOutcome] = {}
         with self.translated_errors(), self._read() as conn:
-            for exposure, item_id, probe, correct, timed_out in conn.execute(query):
-                # A multi-step item's exposure succeeds only if its last step does.
-                outcomes[exposure] = PastOutcome(
-                    exposure, item_id, bool(probe), bool(correct) and not timed_out
-                )
-        return list(outcomes.values())
+            rows = conn.exec_driver_sql(OUTCOMES_SQL, (learner_id, deck)).all()
+        return outcomes_from_rows([tuple(row) for row in rows])
+
+    def rule_unsealed(self, learner_id: int, deck: str) -> bool:
+        """Has held-out accuracy (or a forced reveal) opened this deck's rule?"""
+        with self.translated_errors(), self._read() as conn:
+            return conn.exec_driver_sql(UNSEALED_SQL, (learner_id, deck)).first() is not None
 
     def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
         query = (
@@ -255,7 +242,7 @@ class History:
             query = query.where(Event.kind.in_(kinds))
         with self.translated_errors(), self._read() as conn:
             return [
-                EventRecord(kind, exposure, at, session_id, data)
+                EventRecord(kind, exposure, at, data, session_id)
                 for kind, exposure, at, session_id, data in conn.execute(query)
             ]
 
@@ -296,15 +283,20 @@ class History:
 
 
 class SessionHistory:
-    """`HistoryPort` for one learner and deck: what the engine writes through."""
+    """`HistoryPort` for one learner, deck and session: what the engine writes through."""
 
-    def __init__(self, history: History, learner_id: int, deck: str) -> None:
+    def __init__(self, history: History, learner_id: int, deck: str, session_id: int) -> None:
         self.history = history
         self.learner_id = learner_id
         self.deck = deck
+        self.session_id = session_id
 
     def record_attempt(self, attempt: AttemptRecord) -> None:
-        self.history.record_attempt(attempt)
+        self.history.record_attempt(self.session_id, attempt)
 
     def record_event(self, event: EventRecord) -> None:
-        self.history.record_event(event, learner_id=self.learner_id, deck=self.deck)
+        stamped = replace(event, session_id=event.session_id or self.session_id)
+        self.history.record_event(stamped, learner_id=self.learner_id, deck=self.deck)
+
+    def end(self, reason: str) -> None:
+        self.history.end_session(self.session_id, reason)

@@ -44,7 +44,7 @@ class DrillApp(App[None]):
 
     def on_unmount(self) -> None:
         # Quitting from anywhere (ctrl+q) still closes the session row.
-        if self.practice is not None:
+        if self.practice is not None and self.return_code in (0, None):
             self.practice.close("quit")
 
 

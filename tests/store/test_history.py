@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from drill.protocol.records import AttemptRecord, EventRecord, Result
-from drill.store.database import HEAD, StoreError, locate
+from drill.store.database import StoreError, locate
 from drill.store.history import EXPORT_FIELDS, History
+from drill.store.schema import HEAD
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
-def attempt(session_id: int, n: int, **overrides: object) -> AttemptRecord:
+def attempt(n: int, **overrides: object) -> AttemptRecord:
     values: dict[str, object] = {
-        "session_id": session_id,
         "item_id": f"item-{n % 5}",
         "split": "train",
         "probe": False,
@@ -50,34 +50,44 @@ def test_attempts_round_trip_through_a_file(db_path: Path) -> None:
     history = History.open(str(db_path))
     _, session_id = new_session(history, "ann")
     written = [
-        attempt(session_id, 1),
-        attempt(session_id, 2, result=Result.WRONG, correct=False, response="７"),
-        attempt(session_id, 3, response="x\n\x00y", result=Result.UNREADABLE, correct=False),
-        attempt(session_id, 3, result=Result.TIMEOUT, timed_out=True, response=None,
-                response_ms=None, probe=True, split="heldout", correct=False),
+        attempt(1),
+        attempt(2, result=Result.WRONG, correct=False, response="７"),
+        attempt(3, response="x\n\x00y", result=Result.UNREADABLE, correct=False),
+        attempt(
+            3,
+            result=Result.TIMEOUT,
+            timed_out=True,
+            response=None,
+            response_ms=None,
+            probe=True,
+            split="heldout",
+            correct=False,
+        ),
     ]
     for record in written:
-        history.record_attempt(record)
+        history.record_attempt(session_id, record)
     history.end_session(session_id, "quit")
     history.close()
 
     reopened = History.open(str(db_path))
     rows = list(reopened.export())
     assert [r["response"] for r in rows] == ["1", "７", "x\n\x00y", None]
-    assert rows[3]["timed_out"] is True and rows[3]["probe"] is True
+    assert rows[3]["timed_out"] is True
+    assert rows[3]["probe"] is True
     assert rows[3]["response_ms"] is None
     assert rows[0]["shown_at"] == (T0 + timedelta(seconds=1)).isoformat()
     assert set(rows[0]) == set(EXPORT_FIELDS)
-    assert rows[0]["learner"] == "ann" and rows[0]["deck"] == "modarith"
+    assert rows[0]["learner"] == "ann"
+    assert rows[0]["deck"] == "modarith"
 
 
 def test_outcomes_keep_one_per_exposure_and_skip_unreadable(db_path: Path) -> None:
     """The engine's view of the past: unreadable responses are not exposures."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
-    history.record_attempt(attempt(session_id, 1, result=Result.UNREADABLE, correct=False))
-    history.record_attempt(attempt(session_id, 1))
-    history.record_attempt(attempt(session_id, 2, result=Result.WRONG, correct=False))
+    history.record_attempt(session_id, attempt(1, result=Result.UNREADABLE, correct=False))
+    history.record_attempt(session_id, attempt(1))
+    history.record_attempt(session_id, attempt(2, result=Result.WRONG, correct=False))
     outcomes = history.outcomes(learner_id, "modarith")
     assert [(o.exposure, o.success) for o in outcomes] == [(1, True), (2, False)]
 
@@ -86,9 +96,9 @@ def test_learners_never_mix(db_path: Path) -> None:
     """Two learners in one file: export and outcomes filter by learner."""
     history = History.open(str(db_path))
     ann_id, ann_session = new_session(history, "ann")
-    bob_id, bob_session = new_session(history, "bob")
-    history.record_attempt(attempt(ann_session, 1))
-    history.record_attempt(attempt(bob_session, 1, response="bob's"))
+    _bob_id, bob_session = new_session(history, "bob")
+    history.record_attempt(ann_session, attempt(1))
+    history.record_attempt(bob_session, attempt(1, response="bob's"))
     assert [r["learner"] for r in history.export("ann")] == ["ann"]
     assert [r["response"] for r in history.export("bob")] == ["bob's"]
     assert len(list(history.export())) == 2
@@ -99,8 +109,8 @@ def test_learners_never_mix(db_path: Path) -> None:
 def test_an_open_session_is_closed_as_interrupted(db_path: Path) -> None:
     """A session left open (a crash) is ended at its last attempt when the next one starts."""
     history = History.open(str(db_path))
-    learner_id, first = new_session(history, "ann")
-    history.record_attempt(attempt(first, 7))
+    _learner_id, first = new_session(history, "ann")
+    history.record_attempt(first, attempt(7))
     new_session(history, "ann")
     with sqlite3.connect(db_path) as conn:
         ended, reason = conn.execute(
@@ -114,12 +124,13 @@ def test_events_round_trip(db_path: Path) -> None:
     """Events come back in exposure order with their data."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
-    port = history.port(learner_id, "modarith")
-    port.record_event(EventRecord("transition", 40, T0, session_id, {"before": 0.1}))
-    port.record_event(EventRecord("plateau_started", 12, T0, session_id))
+    port = history.port(learner_id, "modarith", session_id)
+    port.record_event(EventRecord("transition", 40, T0, {"before": 0.1}))
+    port.record_event(EventRecord("plateau_started", 12, T0))
     events = history.events(learner_id, "modarith")
     assert [(e.kind, e.exposure) for e in events] == [("plateau_started", 12), ("transition", 40)]
     assert events[1].data == {"before": 0.1}
+    assert {e.session_id for e in events} == {session_id}
 
 
 def test_new_database_is_private_and_at_head(db_path: Path) -> None:

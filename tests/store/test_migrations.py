@@ -10,9 +10,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from drill.resources import migrations_dir
-from drill.store.database import HEAD, SCHEMA_REVISIONS, alembic_config, upgrade
+from drill.store.database import alembic_config, upgrade
 from drill.store.history import History
 from drill.store.models import Base
+from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
 
 def scripts() -> ScriptDirectory:

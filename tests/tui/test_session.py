@@ -79,7 +79,8 @@ async def test_right_wrong_late_unreadable_and_quit(db_path: Path) -> None:
         clock.now += 2.0
         await type_answer(pilot, wrong_answer(second))
         feedback = text_of(app, "#feedback")
-        assert "✗ wrong" in feedback and f"the answer is {second.item.answer}" in feedback
+        assert "✗ wrong" in feedback
+        assert f"the answer is {second.item.answer}" in feedback
 
         await pilot.press("enter")
         third = current(app)
@@ -107,7 +108,8 @@ async def test_right_wrong_late_unreadable_and_quit(db_path: Path) -> None:
         (third.item.id, third.item.answer, "timeout"),
     ]
     assert rows[0]["response_ms"] == 1200
-    assert rows[3]["timed_out"] is True and rows[3]["correct"] is True
+    assert rows[3]["timed_out"] is True
+    assert rows[3]["correct"] is True
     with history.engine.connect() as conn:
         reason = conn.exec_driver_sql("SELECT end_reason FROM sessions").scalar()
     assert reason == "quit"
@@ -144,11 +146,13 @@ async def test_an_unanswered_item_times_out_and_waits(db_path: Path) -> None:
         clock.now += (shown.deadline_ms + max(5000, shown.deadline_ms)) / 1000 + 1
         await pilot.pause(0.25)  # let the ticker notice
         assert "paused" in text_of(app, "#feedback")
-        assert app.practice is not None and app.practice.engine.current is None
+        assert app.practice is not None
+        assert app.practice.engine.current is None
         await pilot.press("enter")
         assert current(app).exposure == 2
     (row,) = list(history.export())
-    assert row["result"] == "timeout" and row["response"] is None
+    assert row["result"] == "timeout"
+    assert row["response"] is None
 
 
 async def test_the_session_ends_after_its_length(db_path: Path) -> None:
@@ -189,4 +193,5 @@ async def test_a_small_terminal_is_told_and_the_item_kept(db_path: Path) -> None
         await type_answer(pilot, shown.item.answer)
         assert "✓ right" in text_of(app, "#feedback")
     (row,) = list(history.export())
-    assert row["result"] == "correct" and row["response_ms"] == 1000
+    assert row["result"] == "correct"
+    assert row["response_ms"] == 1000

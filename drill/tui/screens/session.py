@@ -7,7 +7,8 @@ next, what counts, what may be revealed) is in drill.protocol.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from drill.errors import UserError
 from drill.practice import Practice
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.tui.messages import AnswerSubmitted, ItemJudged
@@ -145,9 +147,10 @@ class SessionScreen(Screen[None]):
         elapsed = self._elapsed_ms()
         self.query_one(TimeBar).remaining_ms = self.shown.deadline_ms - elapsed
         if elapsed > self.shown.deadline_ms + grace_ms(self.shown.deadline_ms):
-            outcome = self.engine.expire()
-            self.away = True
-            self.post_message(ItemJudged(outcome))
+            with self.app_guard():
+                outcome = self.engine.expire()
+                self.away = True
+                self.post_message(ItemJudged(outcome))
 
     @on(AnswerSubmitted)
     def _answered(self, message: AnswerSubmitted) -> None:
@@ -158,8 +161,9 @@ class SessionScreen(Screen[None]):
         if self.shown is None or self.shown_mono is None or self.too_small_since is not None:
             return
         response_ms = max(0.0, self._elapsed_ms(message.at))
-        outcome = self.engine.answer(message.response, response_ms)
-        self.post_message(ItemJudged(outcome))
+        with self.app_guard():
+            outcome = self.engine.answer(message.response, response_ms)
+            self.post_message(ItemJudged(outcome))
 
     @on(ItemJudged)
     def _judged(self, message: ItemJudged) -> None:
@@ -240,8 +244,17 @@ class SessionScreen(Screen[None]):
     def _finished(self, reason: str) -> None:
         from drill.tui.screens.summary import SummaryScreen
 
-        self.practice.close(reason)
-        self.app.switch_screen(SummaryScreen(self.practice, reason))
+        with self.app_guard():
+            self.practice.close(reason)
+            self.app.switch_screen(SummaryScreen(self.practice, reason))
+
+    @contextmanager
+    def app_guard(self) -> Iterator[None]:
+        """A history that cannot be written ends the app with its one-line message."""
+        try:
+            yield
+        except UserError as err:
+            self.app.exit(return_code=err.exit_code, message=f"drill: {err}")
 
 
 def feedback_text(outcome: Outcome) -> Text:

@@ -1,0 +1,74 @@
+"""The start-up fast path: what the engine needs before the first item, via stdlib sqlite3.
+
+SQLAlchemy takes about a quarter of a second to import. `drill start` reads the learner's
+past outcomes here, shows the first item, and opens the full store in the background.
+Anything unusual (no file yet, another schema revision, a server URL, any error) returns
+None, and the caller takes the ordinary path, which explains problems properly.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from drill.protocol.records import PastOutcome
+from drill.resources import user_data_dir
+from drill.store.schema import HEAD, LEARNER_SQL, OUTCOMES_SQL, UNSEALED_SQL
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A learner's standing on one deck, as the engine needs it to start."""
+
+    learner_id: int | None
+    past: list[PastOutcome]
+    rule_unsealed: bool
+
+
+def sqlite_path(db: str | None) -> Path | None:
+    """The SQLite file that `--db`/the environment name, or None for any other database."""
+    spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
+    if not spec:
+        return user_data_dir() / "drill.db"
+    if "://" not in spec:
+        return Path(spec).expanduser()
+    if spec.startswith("sqlite:///") and "?" not in spec and spec != "sqlite:///:memory:":
+        return Path(spec.removeprefix("sqlite:///")).expanduser()
+    return None
+
+
+def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastOutcome]:
+    """One outcome per exposure: a multi-step item succeeds only if its last step does."""
+    outcomes: dict[int, PastOutcome] = {}
+    for exposure, item_id, probe, correct, timed_out in rows:
+        outcomes[exposure] = PastOutcome(
+            exposure, item_id, bool(probe), bool(correct) and not bool(timed_out)
+        )
+    return list(outcomes.values())
+
+
+def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
+    """The learner's past on `deck`, if the file is a drill database at this drill's head."""
+    try:
+        if path.stat().st_size == 0:
+            return None
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version != HEAD:
+            return None
+        row = conn.execute(LEARNER_SQL, (learner,)).fetchone()
+        if row is None:
+            return Snapshot(None, [], False)
+        learner_id = int(row[0])
+        past = outcomes_from_rows(conn.execute(OUTCOMES_SQL, (learner_id, deck)).fetchall())
+        unsealed = conn.execute(UNSEALED_SQL, (learner_id, deck)).fetchone() is not None
+        return Snapshot(learner_id, past, unsealed)
+    except (sqlite3.Error, TypeError, ValueError):
+        return None
+    finally:
+        conn.close()

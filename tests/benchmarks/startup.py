@@ -1,0 +1,75 @@
+"""Time from process start to a marker appearing on a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Input, Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("BARE-READY")
+        yield Input()
+
+Bare().run()
+"""
+
+
+def time_to_marker(
+    argv: Sequence[str], marker: bytes, env: dict[str, str] | None = None, timeout: float = 20
+) -> float:
+    """Seconds from spawning `argv` on an 80×24 pty until `marker` is written to it."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.environ.update(env or {})
+        os.environ["COLUMNS"], os.environ["LINES"] = "80", "24"
+        os.environ["TERM"] = "xterm-256color"
+        os.execvp(argv[0], list(argv))
+    start = time.perf_counter()
+    seen = b""
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if marker in seen:
+                    return time.perf_counter() - start
+        raise TimeoutError(f"{marker!r} never appeared; got {seen[-300:]!r}")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def bare_textual(python: str = sys.executable) -> float:
+    return time_to_marker([python, "-c", BARE_APP], b"BARE-READY")
+
+
+def drill_start(db: str, python: str = sys.executable) -> float:
+    """`drill start modarith` until the first prompt's operator is on screen."""
+    return time_to_marker(
+        [python, "-m", "drill", "start", "modarith", "--db", db, "--learner", "bench"],
+        "∘".encode(),
+    )
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    db = os.path.join(tempfile.mkdtemp(), "bench.db")
+    subprocess.run([sys.executable, "-m", "drill", "export", "--db", db], check=True)
+    for _ in range(3):
+        print(f"bare {bare_textual():.3f}  drill {drill_start(db):.3f}")

@@ -1,0 +1,40 @@
+"""Start-up: `drill start modarith` to its first item, beside a bare Textual app's first frame.
+
+Run with `pytest -m benchmark tests/benchmarks/test_startup.py -s`; figures go in
+docs/benchmarks.md. The two are measured alternately in one run, so machine load hits both.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.benchmarks.startup import bare_textual, drill_start
+
+ROUNDS = 7
+
+
+@pytest.mark.benchmark
+def test_first_item_within_1_3x_of_a_bare_textual_app(tmp_path: Path) -> None:
+    """The median time to the first item is at most 1.3× the bare app's first frame."""
+    db = str(tmp_path / "bench.db")
+    # An existing database at head: the everyday case (a first run also creates it).
+    subprocess.run([sys.executable, "-m", "drill", "export", "--db", db], check=True)
+    drill_start(db)  # warm the file cache for both
+    bare_textual()
+    bare, drill = [], []
+    for _ in range(ROUNDS):
+        bare.append(bare_textual())
+        drill.append(drill_start(db))
+    bare_median, drill_median = statistics.median(bare), statistics.median(drill)
+    ratio = drill_median / bare_median
+    print(
+        f"\nbare Textual first frame: median {bare_median:.3f} s {sorted(bare)}"
+        f"\ndrill start first item:   median {drill_median:.3f} s {sorted(drill)}"
+        f"\nratio {ratio:.2f}"
+    )
+    assert ratio <= 1.3
