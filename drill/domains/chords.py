@@ -320,9 +320,6 @@ def _item(spec: Spec, split: Split) -> Item:
     return Item(spec.id, split, spec.prompt, format_notes(notes), data)
 
 
-HOW_TO_TYPE = "type the notes separated by spaces, e.g. Db F# (x double sharp, bb double flat)"
-
-
 class Chords(Domain):
     name: ClassVar[str] = "chords"
     params: ClassVar[tuple[Param, ...]] = (
@@ -363,7 +360,7 @@ class Chords(Domain):
         try:
             got = parse_notes(response)
         except SpellingError as err:
-            return Judgement(Verdict.UNREADABLE, f"{err}; {HOW_TO_TYPE}")
+            return Judgement(Verdict.UNREADABLE, str(err))
         expected = parse_notes(item.answer)
         if got == expected:
             return Judgement(Verdict.CORRECT)

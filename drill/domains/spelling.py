@@ -30,6 +30,10 @@ _DEGREE = re.compile(r"(b{1,2}|#{1,2})?([1-9][0-9]?)")
 _UPPER_NOTE = re.compile(r"(?=[A-G])")
 
 
+HOW_TO_TYPE = "type notes A–G with b # x or bb, separated by spaces"
+"""The short advice every unreadable response gets."""
+
+
 class SpellingError(ValueError):
     """A response or degree that cannot be read; the message says what to type."""
 
@@ -57,16 +61,16 @@ class Note:
         """Read one note in any case and any accidental form. Raises SpellingError."""
         token = normalize_text(text).lower()
         if not token or token[0].upper() not in LETTERS:
-            raise SpellingError(f"{text!r} is not a note (a letter A–G, then b, #, x or bb)")
+            raise SpellingError(f"{text!r} is not a note: {HOW_TO_TYPE}")
         signs = [ACCIDENTAL_SIGNS.get(c) for c in token[1:]]
         if any(s is None for s in signs):
-            raise SpellingError(f"{text!r} is not a note (accidentals are b, #, x, bb)")
+            raise SpellingError(f"{text!r} is not a note: {HOW_TO_TYPE}")
         values = [s for s in signs if s is not None]
         if any(v > 0 for v in values) and any(v < 0 for v in values):
-            raise SpellingError(f"{text!r} mixes sharps and flats")
+            raise SpellingError(f"{text!r} mixes sharps and flats: {HOW_TO_TYPE}")
         total = sum(values)
         if abs(total) > 3:
-            raise SpellingError(f"{text!r} has too many accidentals")
+            raise SpellingError(f"{text!r} has too many accidentals: {HOW_TO_TYPE}")
         return cls(LETTERS.index(token[0].upper()), total)
 
     def up(self, steps: int, semitones: int) -> Note:
@@ -137,5 +141,5 @@ def parse_notes(response: str) -> tuple[Note, ...]:
     """Read a response as a sequence of notes. Raises SpellingError on anything else."""
     tokens = _tokens(response)
     if not tokens:
-        raise SpellingError("type the notes, separated by spaces")
+        raise SpellingError(HOW_TO_TYPE)
     return tuple(Note.from_name(t) for t in tokens)
