@@ -343,7 +343,7 @@ class Chords(Domain):
             order = "root first, or bass first for an inversion"
         else:
             order = "root first"
-        return f"type the notes separated by spaces, {order}: b ♭, # ♯, x double sharp, bb 𝄫"
+        return f"type the notes separated by spaces, {order} (b or ♭, # or ♯, x, bb)"
 
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
