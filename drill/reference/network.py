@@ -162,8 +162,7 @@ class Network:
             dz *= np.float32(2.0)
         else:
             dz *= fwd.h > 0
-        dE = batch.scatter(self.n_b) @ dz
-        dE = np.asarray(dE, dtype=np.float32)
+        dE: Array = np.asarray(batch.scatter(self.n_b) @ dz)  # [dU; dV], dz's dtype
         return loss, correct, [dE[: self.n_a], dE[self.n_a :], dW]
 
     def evaluate(self, batch: Batch) -> tuple[float, float]:

@@ -1,0 +1,48 @@
+"""Encoders: items to token arrays and back, for every domain that has one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drill.decks import load_deck
+from drill.reference.encoders import ENCODERS, get_encoder
+
+
+@pytest.mark.parametrize(
+    ("deck", "params"),
+    [
+        ("modarith", []),
+        ("modarith", ["operation=divide", "modulus=11"]),
+        ("modarith", ["presentation=glyphs"]),
+        ("control", ["modulus=7"]),
+    ],
+)
+def test_encoding_is_in_range_and_decodes_to_the_answer(deck: str, params: list[str]) -> None:
+    """Tokens fit the vocabularies, and decoding an item's target gives its answer string."""
+    d = load_deck(deck, params)
+    encoder = get_encoder(d.domain_name, d.items)
+    encoded = encoder.encode(d.items)
+    assert encoded.inputs.shape == (len(d.items), 2)
+    assert encoded.targets.shape == (len(d.items),)
+    assert 0 <= encoded.inputs[:, 0].min() and encoded.inputs[:, 0].max() < encoded.n_a
+    assert 0 <= encoded.inputs[:, 1].min() and encoded.inputs[:, 1].max() < encoded.n_b
+    assert 0 <= encoded.targets.min() and encoded.targets.max() < encoded.n_out
+    for item, target in zip(d.items, encoded.targets, strict=True):
+        assert encoder.answer(int(target)) == item.answer
+
+
+def test_modarith_tokens_are_the_residues() -> None:
+    """For modarith, (a, b) → result are the item's own numbers."""
+    d = load_deck("modarith")
+    encoded = get_encoder("modarith", d.items).encode(d.items[:5])
+    expected = [(it.data["a"], it.data["b"], it.data["result"]) for it in d.items[:5]]
+    got = np.column_stack([encoded.inputs, encoded.targets]).tolist()
+    assert got == [list(e) for e in expected]
+
+
+def test_registry_names_the_domains_and_refuses_unknown_ones() -> None:
+    """modarith and control are registered; another name is a KeyError that lists them."""
+    assert {"modarith", "control"} <= set(ENCODERS)
+    with pytest.raises(KeyError, match="modarith"):
+        get_encoder("no-such-domain", load_deck("modarith").items)
