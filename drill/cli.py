@@ -20,6 +20,11 @@ COMMANDS: dict[str, str] = {
     "decks": "list the decks with their domain and item counts",
     "items": "print a deck's items as JSON lines or CSV",
     "export": "print every attempt in the history as JSON lines or CSV",
+    "rule": "show a deck's rule, once held-out accuracy proves you have it",
+    "simulate": "run a simulated learner (lookup or network) through the protocol",
+    "reference": "train the NumPy reference network on a deck's items",
+    "generate": "generate a verified puzzle set (chess)",
+    "import": "turn an outside puzzle file into a deck (lichess)",
 }
 """Subcommand → one-line help. Each is the module drill/commands/<name>.py."""
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from drill.errors import UserError
 from drill.practice import Practice
+from drill.protocol.coach import coach_line, quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.tui.messages import AnswerSubmitted, ItemJudged
 from drill.tui.widgets.answer import AnswerInput
@@ -63,6 +64,7 @@ class SessionScreen(Screen[None]):
         """The item expired with no answer: wait for Enter before the next one."""
         self.too_small_since: float | None = None
         self._advance_timer: Timer | None = None
+        self.quit_warned = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -201,6 +203,9 @@ class SessionScreen(Screen[None]):
             self._advance_timer = None
 
     def _update_counters(self) -> None:
+        line = coach_line(self.engine.tracker.state)
+        text = "\n".join(f" {part}" for part in line.splitlines()) if line else ""
+        self.query_one("#coach", Static).update(Text(text, style="italic"))
         c = self.engine.counters
         text = Text(
             f" exposures {c.session_exposures}/{self.engine.settings.length} this session"
@@ -237,7 +242,16 @@ class SessionScreen(Screen[None]):
     # -- ending -----------------------------------------------------------------------------
 
     def action_finish(self) -> None:
-        """Escape: end the session here (every answer so far is already saved)."""
+        """Escape: end the session here (every answer so far is already saved).
+
+        On a plateau the first Escape asks for confirmation instead, once per session.
+        """
+        warning = quit_warning(self.engine.tracker.state)
+        if warning and not self.quit_warned:
+            self.quit_warned = True
+            text = "\n".join(f" {part}" for part in warning.splitlines())
+            self.query_one("#coach", Static).update(Text(text, style="bold"))
+            return
         self._cancel_advance()
         self._finished("quit")
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from drill.practice import Practice
+from drill.protocol.coach import end_of_session_advice
 
 
 def percent(successes: int, n: int) -> str:
@@ -37,6 +38,8 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary-box"):
             yield Static(self._heading(), id="summary-head")
             yield Static(self._table(), id="summary-table")
+            advice = end_of_session_advice(self.practice.engine.tracker.state)
+            yield Static(Text(advice or "", style="bold"), id="summary-advice")
             yield Static(
                 Text("Every answer is saved. `drill export` prints them all.", style="dim")
             )

@@ -1,0 +1,65 @@
+"""Show a deck's rule, but only once your held-out accuracy proves you have found it.
+
+The rule opens when the lower end of the Wilson interval on your recent probe accuracy
+reaches the deck's threshold (or has done so before). Until then this says how far you
+are, prints no part of the rule, and exits with status 1. `--force` shows it anyway and
+records an early reveal in your history; reports mark everything after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from drill.commands.common import add_deck_argument, add_history_options
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_deck_argument(parser)
+    add_history_options(parser)
+    parser.add_argument(
+        "--force", action="store_true", help="reveal it now, and record that it was early"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from drill.commands.common import deck_from_args, learner_name
+    from drill.protocol.records import EventRecord
+    from drill.protocol.stats import seal_status
+    from drill.store.history import History
+
+    deck = deck_from_args(args)
+    learner = learner_name(args)
+    history = History.open(args.db)
+    try:
+        learner_id = history.learner_id(learner, create=args.force)
+        past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
+        unsealed = learner_id is not None and history.rule_unsealed(learner_id, deck.name)
+        probes = [p.success for p in past if p.probe]
+        status = seal_status(
+            probes, float(deck.setting("rule.threshold")), int(deck.setting("rule.window"))
+        )
+        if unsealed or status.open:
+            print(deck.rule_text.strip())
+            return 0
+        if not args.force:
+            print(f"The rule of {deck.name} is sealed for {learner}: {status.message}.")
+            print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+            return 1
+        assert learner_id is not None
+        history.record_event(
+            EventRecord(
+                kind="early_reveal",
+                exposure=past[-1].exposure if past else 0,
+                at=datetime.now(UTC),
+                data={"accuracy": status.accuracy, "lower_bound": status.lower_bound},
+            ),
+            learner_id=learner_id,
+            deck=deck.name,
+        )
+        print(deck.rule_text.strip())
+        print(f"\n(revealed early, at {status.message}; recorded in {learner}'s history)")
+        return 0
+    finally:
+        history.close()

@@ -1,0 +1,101 @@
+"""Run a simulated learner through the same engine a person uses, writing real history.
+
+Kinds: `lookup` memorizes every training answer and guesses on the rest (held-out stays at
+chance); `network` is the reference network learning online from the same feedback, which
+generalizes after enough exposures. The history is written under the learner name given
+(default: the kind's name), so `drill export`, `drill rule` and `drill report` read it
+like anyone's.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from drill.commands.common import add_deck_argument
+
+KINDS = ("lookup", "network")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_deck_argument(parser)
+    parser.add_argument("--kind", choices=KINDS, required=True, help="which simulated learner")
+    parser.add_argument(
+        "--items", type=int, default=2000, metavar="N", help="exposures to run (default 2000)"
+    )
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
+    parser.add_argument(
+        "--learner", metavar="NAME", default=None, help="record as this learner (default: KIND)"
+    )
+    parser.add_argument("--db", metavar="PATH", default=None, help="the history database")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from drill.commands.common import deck_from_args
+    from drill.errors import UserError
+
+    if args.items < 1:
+        raise UserError(f"--items: expected a positive number, got {args.items}")
+    deck = deck_from_args(args)
+    learner = args.learner or args.kind
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from drill.simulation import SimulationResult, simulate
+    from drill.store.history import History
+
+    history = History.open(args.db)
+    columns = (
+        TextColumn(f"{args.kind} on {deck.name}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("held-out (last 30 probes) {task.fields[heldout]}"),
+    )
+    try:
+        with Progress(*columns, transient=True, disable=args.json) as bar:
+            task = bar.add_task("simulate", total=args.items, heldout="–")
+
+            def shown(result: SimulationResult) -> None:
+                if result.exposures % 25 == 0 or result.exposures == args.items:
+                    accuracy = f"{result.heldout_accuracy():.0%}" if result.probes else "–"
+                    bar.update(task, completed=result.exposures, heldout=accuracy)
+
+            result = simulate(
+                deck,
+                history,
+                kind=args.kind,
+                items=args.items,
+                seed=args.seed,
+                learner=learner,
+                progress=shown,
+            )
+    finally:
+        history.close()
+    summary = {
+        "learner": learner,
+        "deck": deck.name,
+        "kind": args.kind,
+        "exposures": result.exposures,
+        "sessions": result.sessions,
+        "probes": len(result.probes),
+        "heldout_accuracy_last_30": round(result.heldout_accuracy(), 3),
+        "transition_at": next(
+            (x for kind, x in result.events if kind == "transition_detected"), None
+        ),
+        "rule_unsealed_at": result.rule_unsealed_at,
+    }
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(
+        f"{learner}: {result.exposures:,} exposures in {result.sessions} sessions; "
+        f"held-out accuracy over the last 30 probes {result.heldout_accuracy():.0%}"
+    )
+    if summary["transition_at"] is not None:
+        print(f"transition detected at exposure {summary['transition_at']:,}")
+    if result.rule_unsealed_at is not None:
+        print(f"rule unsealed at exposure {result.rule_unsealed_at:,}")
+    print(f"history written as learner {learner!r}: see `drill export --learner {learner}`")
+    return 0

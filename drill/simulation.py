@@ -1,0 +1,98 @@
+"""`drill simulate`: a simulated learner driven through the engine, writing real history.
+
+The second driver of the protocol engine, beside the app. It runs whole sessions of the
+deck's length on a simulated clock (response times plus the app's feedback pauses), so the
+history it writes looks like a person's: sessions, times, deadlines, probes and events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from drill.decks import Deck
+from drill.practice import start_practice
+from drill.protocol.engine import Feedback
+from drill.protocol.learners import make_learner
+from drill.store.history import History
+
+FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
+MISS_PAUSE_S = 2.5
+BREAK_BETWEEN_SESSIONS = timedelta(minutes=20)
+
+
+@dataclass
+class SimulationResult:
+    learner: str
+    kind: str
+    exposures: int = 0
+    sessions: int = 0
+    probes: list[tuple[int, bool]] = field(default_factory=list)
+    """(exposure, success) for every probe, in order."""
+    events: list[tuple[str, int]] = field(default_factory=list)
+    rule_unsealed_at: int | None = None
+
+    def heldout_accuracy(self, last: int = 30) -> float:
+        recent = [ok for _, ok in self.probes[-last:]]
+        return sum(recent) / len(recent) if recent else 0.0
+
+
+class SimulatedClock:
+    """Wall-clock time that moves only when the simulation says so."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def simulate(
+    deck: Deck,
+    history: History,
+    *,
+    kind: str,
+    items: int,
+    seed: int,
+    learner: str,
+    start: datetime | None = None,
+    progress: Callable[[SimulationResult], None] | None = None,
+) -> SimulationResult:
+    """Run `items` exposures of a simulated learner of `kind` and record them as `learner`."""
+    clock = SimulatedClock(start or datetime.now(UTC))
+    simulated = make_learner(kind, deck.domain_name, deck.items, seed)
+    result = SimulationResult(learner, kind)
+    while result.exposures < items:
+        practice = start_practice(
+            deck, history, learner, kind="simulate", clock=clock, seed=seed + result.sessions
+        )
+        engine = practice.engine
+        length = min(engine.settings.length, items - result.exposures)
+        while engine.counters.session_exposures < length:
+            shown = engine.next_item()
+            assert shown is not None
+            response, response_ms = simulated.respond(shown)
+            clock.advance(response_ms / 1000)
+            outcome = engine.answer(response, response_ms)
+            simulated.told(shown, outcome)
+            if outcome.feedback is Feedback.CONTINUE:
+                continue
+            clock.advance(FEEDBACK_PAUSE_S.get(outcome.feedback, MISS_PAUSE_S))
+            if outcome.ends_item:
+                result.exposures += 1
+                if shown.probe:
+                    result.probes.append((shown.exposure, engine.probe_outcomes[-1]))
+                for event in outcome.events:
+                    result.events.append((event.kind, event.exposure))
+                if outcome.rule_unsealed and result.rule_unsealed_at is None:
+                    result.rule_unsealed_at = shown.exposure
+                if progress is not None:
+                    progress(result)
+        practice.close("finished")
+        result.sessions += 1
+        clock.now += BREAK_BETWEEN_SESSIONS
+    return result
