@@ -204,8 +204,8 @@ class SessionScreen(Screen[None]):
 
     def _update_counters(self) -> None:
         line = coach_line(self.engine.tracker.state)
-        text = "\n".join(f" {part}" for part in line.splitlines()) if line else ""
-        self.query_one("#coach", Static).update(Text(text, style="italic"))
+        coach = "\n".join(f" {part}" for part in line.splitlines()) if line else ""
+        self.query_one("#coach", Static).update(Text(coach, style="italic"))
         c = self.engine.counters
         text = Text(
             f" exposures {c.session_exposures}/{self.engine.settings.length} this session"
