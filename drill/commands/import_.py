@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drill.domains.chess_puzzles import Puzzle
 
 SOURCES = ("lichess",)
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -58,12 +62,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import csv
     import gzip
-    import io
-    import sys
     from pathlib import Path
 
-    from drill.domains.chess_lichess import is_header, parse_row
-    from drill.domains.chess_puzzles import Puzzle, position_key, save_puzzles
+    from drill.domains.chess_puzzles import save_puzzles
     from drill.errors import UserError
     from drill.resources import user_decks_dir
 
@@ -71,43 +72,24 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--name {args.name!r}: use letters, digits, - and _ only")
     source = Path(args.file).expanduser()
     try:
-        raw = source.read_bytes()
+        with source.open("rb") as probe:
+            magic = probe.read(4)
     except OSError as err:
         raise UserError(f"{source}: cannot read: {err.strerror or err}") from None
-    if raw[:4] == b"\x28\xb5\x2f\xfd":
+    if magic == b"\x28\xb5\x2f\xfd":
         raise UserError(f"{source}: zstd-compressed; decompress it first (zstd -d {source})")
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
     folder = user_decks_dir()
     deck_path = folder / f"{args.name}.toml"
     puzzles_path = folder / f"{args.name}-puzzles.jsonl.gz"
     if deck_path.exists() and not args.force:
         raise UserError(f"{deck_path}: a deck of that name exists (pass --force to replace it)")
-
-    puzzles: list[Puzzle] = []
-    seen: set[str] = set()
-    skipped = 0
-    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace")))
-    for row in reader:
-        if not row or is_header(row) or not "".join(row).strip():
-            continue
-        try:
-            puzzle = parse_row(row)
-        except ValueError as err:
-            skipped += 1
-            print(f"{source}:{reader.line_num}: {err}; skipped", file=sys.stderr)
-            continue
-        key = position_key(puzzle.board())
-        if key in seen:
-            skipped += 1
-            print(
-                f"{source}:{reader.line_num}: repeats an earlier position; skipped", file=sys.stderr
-            )
-            continue
-        seen.add(key)
-        puzzles.append(puzzle)
-        if args.limit and len(puzzles) >= args.limit:
-            break
+    gzipped = magic[:2] == b"\x1f\x8b"
+    with (
+        gzip.open(source, "rt", encoding="utf-8", errors="replace", newline="")
+        if gzipped
+        else source.open(encoding="utf-8", errors="replace", newline="")
+    ) as stream:
+        puzzles, skipped = read_rows(csv.reader(stream), str(source), args.limit)
     if not puzzles:
         raise UserError(f"{source}: no puzzle could be imported ({skipped} rows skipped)")
     save_puzzles(puzzles_path, puzzles)
@@ -125,3 +107,32 @@ def run(args: argparse.Namespace) -> int:
         f"{deck_path}; drill it with `drill start {args.name}`"
     )
     return 0
+
+
+def read_rows(reader: Any, where: str, limit: int) -> tuple[list[Puzzle], int]:
+    """The puzzles of a csv reader's rows, one per position; each bad row is reported."""
+    import sys
+
+    from drill.domains.chess_lichess import is_header, parse_row
+    from drill.domains.chess_puzzles import position_key
+
+    puzzles: list[Puzzle] = []
+    seen: set[str] = set()
+    skipped = 0
+    for row in reader:
+        if not row or is_header(row) or not "".join(row).strip():
+            continue
+        try:
+            puzzle = parse_row(row)
+            key = position_key(puzzle.board())
+            if key in seen:
+                raise ValueError("repeats an earlier puzzle's position")
+        except ValueError as err:
+            skipped += 1
+            print(f"{where}:{reader.line_num}: {err}; skipped", file=sys.stderr)
+            continue
+        seen.add(key)
+        puzzles.append(puzzle)
+        if limit and len(puzzles) >= limit:
+            break
+    return puzzles, skipped
