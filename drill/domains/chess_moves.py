@@ -14,7 +14,7 @@ FIGURINES = str.maketrans(
 )
 UCI = re.compile(r"^[a-h][1-8][a-h][1-8][qrbn]?$")
 CASTLING = {"0-0": "O-O", "0-0-0": "O-O-O", "o-o": "O-O", "o-o-o": "O-O-O"}
-EXAMPLE = "type a move in SAN (Nf3, Qxf7#) or UCI (g1f3)"
+EXAMPLE = "type a move in SAN (Nf3, exd5, O-O) or UCI (g1f3)"
 
 
 def _spellings(text: str) -> list[str]:
