@@ -1,8 +1,9 @@
 """Finding puzzles in games that look like games: the move policy and the motif finders.
 
 A game starts from an opening line (`chess_openings`), then each side plays the move a
-shallow Stockfish search prefers, sometimes its second choice, and now and then a random
-legal move (the blunder a tactic punishes). Every position after the opening is examined:
+shallow Stockfish search prefers, now and then a random legal move. Every position after
+the opening is examined, and so are the positions after two random moves from it (the
+blunders a tactic punishes), while the game itself goes on soundly:
 
 - mate in 1 / mate in 2: the shallow search flags a mate, and the exhaustive proofs in
   `chess_puzzles` decide uniqueness (no engine is trusted for a mate claim);
@@ -243,8 +244,8 @@ def _examine(game: _Game) -> chess.Move | None:
 def _engine_move(game: _Game) -> chess.Move:
     """Examine the position and a few blunders from it, then choose the move to play.
 
-    The game itself is played by the shallow search (sometimes its second choice, rarely
-    a random move), so it stays balanced and natural; each probed blunder is a position
+    The game itself is played by the shallow search (rarely a random move), so it stays
+    balanced and natural; each probed blunder is a position
     one mistake away from it, where the opponent may have a tactic.
     """
     board, rng = game.board, game.rng
