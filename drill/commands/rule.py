@@ -1,7 +1,7 @@
 """Show a deck's rule, but only once your held-out accuracy proves you have found it.
 
 The rule opens when the lower end of the Wilson interval on your recent probe accuracy
-reaches the deck's threshold (or has done so before). Until then this says how far you
+reaches the deck's threshold (or has done so before, or it was revealed early). Until then this says how far you
 are, prints no part of the rule, and exits with status 1. `--force` shows it anyway and
 records an early reveal in your history; reports mark everything after it.
 """
@@ -35,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         learner_id = history.learner_id(learner, create=args.force)
         past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
-        unsealed = learner_id is not None and history.rule_unsealed(learner_id, deck.name)
+        unsealed = learner_id is not None and (
+            history.rule_unsealed(learner_id, deck.name)
+            or bool(history.events(learner_id, deck.name, kinds=("early_reveal",)))
+        )
         probes = [p.success for p in past if p.probe]
         status = seal_status(
             probes, float(deck.setting("rule.threshold")), int(deck.setting("rule.window"))

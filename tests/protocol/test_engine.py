@@ -1,0 +1,263 @@
+"""The session engine: a state machine that answers, times out and quits at random,
+with the protocol's promises checked after every step."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from drill.decks import load_deck
+from drill.protocol.engine import Engine, Feedback, Outcome, Settings
+from drill.protocol.pressure import DeadlineController
+from drill.protocol.scheduler import RETRY_GAP, Scheduler
+from tests.protocol.fakes import MemoryHistory
+
+DECK = load_deck("modarith", ["session.length=1000", "probe_rate=0.3"])
+SETTINGS = Settings.from_mapping(DECK.settings)
+CLOCK = lambda: datetime(2026, 11, 24, tzinfo=UTC)  # noqa: E731
+
+
+def make_engine(history: MemoryHistory, seed: int = 0, **overrides: object) -> Engine:
+    settings_ = Settings(**{**SETTINGS.__dict__, **overrides})  # type: ignore[arg-type]
+    return Engine(
+        items=DECK.items,
+        domain=DECK.domain,
+        settings=settings_,
+        history=history,
+        past=history.outcomes(),
+        seed=seed,
+        clock=CLOCK,
+    )
+
+
+def wrong(answer: str) -> str:
+    return str((int(answer) + 1) % 13)
+
+
+class EngineMachine(RuleBasedStateMachine):
+    """Random answers, timeouts and quits; every invariant after every step."""
+
+    @initialize(seed=st.integers(0, 2**16))
+    def start(self, seed: int) -> None:
+        self.history = MemoryHistory()
+        self.engine = make_engine(self.history, seed)
+        self.calls = 0
+        self.outcomes: list[tuple[bool, Outcome]] = []
+        self.shown = self.engine.next_item()
+
+    def _answer(self, text: str, ms: float) -> None:
+        assert self.shown is not None
+        outcome = self.engine.answer(text, ms)
+        self.calls += 1
+        self.outcomes.append((self.shown.probe, outcome))
+        if outcome.ends_item:
+            self.shown = self.engine.next_item()
+
+    @precondition(lambda self: self.shown is not None)
+    @rule(ms=st.floats(0, 1000))
+    def answer_right(self, ms: float) -> None:
+        assert self.shown is not None
+        self._answer(self.shown.item.answer, ms)
+
+    @precondition(lambda self: self.shown is not None)
+    @rule(ms=st.floats(0, 1000))
+    def answer_wrong(self, ms: float) -> None:
+        assert self.shown is not None
+        self._answer(wrong(self.shown.item.answer), ms)
+
+    @precondition(lambda self: self.shown is not None)
+    @rule(text=st.text(max_size=30))
+    def answer_anything(self, text: str) -> None:
+        """Any Unicode at all: never a crash, always recorded exactly."""
+        self._answer(text, 500)
+        assert self.history.attempts[-1].response == text
+
+    @precondition(lambda self: self.shown is not None)
+    @rule(extra=st.floats(1, 60_000))
+    def answer_late(self, extra: float) -> None:
+        assert self.shown is not None
+        self._answer(self.shown.item.answer, self.shown.deadline_ms + extra)
+        assert self.history.attempts[-1].timed_out
+
+    @precondition(lambda self: self.shown is not None)
+    @rule()
+    def walk_away(self) -> None:
+        self.engine.expire()
+        self.calls += 1
+        self.shown = self.engine.next_item()
+
+    @rule(seed=st.integers(0, 2**16))
+    def quit_and_come_back(self, seed: int) -> None:
+        """A new session picks up the exposure count from history."""
+        before = self.engine.counters.total_exposures
+        self.engine = make_engine(self.history, seed)
+        assert self.engine.counters.total_exposures == before
+        self.shown = self.engine.next_item()
+
+    @invariant()
+    def probes_only_from_heldout_and_drill_only_from_train(self) -> None:
+        for attempt in self.history.attempts:
+            assert attempt.probe == (attempt.split == "heldout")
+
+    @invariant()
+    def no_heldout_answer_is_ever_revealed(self) -> None:
+        for probe, outcome in self.outcomes:
+            if probe:
+                assert outcome.answer is None
+                # Only "couldn't read that" may carry a note: how to type, never the result.
+                assert outcome.note == "" or outcome.feedback is Feedback.UNREADABLE
+                assert outcome.feedback in (Feedback.TAKEN, Feedback.LATE, Feedback.UNREADABLE)
+
+    @invariant()
+    def deadline_within_bounds(self) -> None:
+        assert SETTINGS.floor_ms <= self.engine.deadline.deadline_ms <= SETTINGS.ceiling_ms
+        for attempt in self.history.attempts:
+            assert SETTINGS.floor_ms <= attempt.deadline_ms <= SETTINGS.ceiling_ms
+
+    @invariant()
+    def every_answer_recorded_once(self) -> None:
+        assert len(self.history.attempts) == self.calls
+
+    @invariant()
+    def exposures_count_up_by_one(self) -> None:
+        exposures = [o.exposure for o in self.history.outcomes()]
+        assert exposures == list(range(1, len(exposures) + 1))
+
+
+EngineMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=40, deadline=None)
+test_engine_state_machine = EngineMachine.TestCase
+
+
+def test_deadline_tightens_over_a_session_of_successes() -> None:
+    """Answering training items right and in time shrinks the deadline to the floor."""
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.0)
+    deadlines = []
+    for _ in range(120):
+        shown = engine.next_item()
+        assert shown is not None
+        deadlines.append(shown.deadline_ms)
+        engine.answer(shown.item.answer, 100)
+    assert deadlines[0] == SETTINGS.initial_ms
+    assert all(b <= a for a, b in zip(deadlines, deadlines[1:], strict=False))
+    assert deadlines[-1] == SETTINGS.floor_ms
+
+
+def test_misses_ease_the_deadline() -> None:
+    """A wrong answer or a timeout makes the next deadline longer."""
+    engine = make_engine(MemoryHistory(), probe_rate=0.0)
+    shown = engine.next_item()
+    assert shown is not None
+    engine.answer(wrong(shown.item.answer), 100)
+    after_wrong = engine.next_item()
+    assert after_wrong is not None
+    assert after_wrong.deadline_ms > shown.deadline_ms
+    engine.expire()
+    after_timeout = engine.next_item()
+    assert after_timeout is not None
+    assert after_timeout.deadline_ms > after_wrong.deadline_ms
+
+
+def test_probes_do_not_move_the_deadline_unless_they_time_out() -> None:
+    """Right or wrong, a probe leaves the deadline alone, so it cannot leak its result."""
+    controller = DeadlineController(5000, 1000, 10000, 0.9, 1.5)
+    controller.update(success=True, timed_out=False, probe=True)
+    controller.update(success=False, timed_out=False, probe=True)
+    assert controller.deadline_ms == 5000
+    controller.update(success=False, timed_out=True, probe=True)
+    assert controller.deadline_ms == 7500
+
+
+def test_the_controller_holds_near_its_equilibrium() -> None:
+    """A learner succeeding at the equilibrium rate keeps the deadline where it is."""
+    controller = DeadlineController(5000, 100, 100_000, 0.97, 1.25)
+    rate = controller.equilibrium_success_rate()
+    assert 0.85 < rate < 0.9
+    for i in range(1000):  # successes spread evenly at exactly the equilibrium rate
+        success = int((i + 1) * rate) > int(i * rate)
+        controller.update(success=success, timed_out=False, probe=False)
+    assert 5000 / 1.3 < controller.deadline_ms < 5000 * 1.3  # within one step of where it began
+
+
+def test_every_training_item_recurs_each_pass() -> None:
+    """Without misses, each pass over the training split shows every item exactly once."""
+    train = [f"t{i}" for i in range(50)]
+    scheduler = Scheduler(train, [], probe_rate=0.0, seed=3)
+    for _ in range(4):
+        seen = Counter(scheduler.next().item_id for _ in range(50))
+        assert set(seen) == set(train)
+        assert set(seen.values()) == {1}
+
+
+def test_a_miss_comes_back_soon_and_nothing_starves() -> None:
+    """A missed item returns within the retry gap; every item still appears each ~pass."""
+    train = [f"t{i}" for i in range(30)]
+    scheduler = Scheduler(train, [], probe_rate=0.0, seed=5)
+    first = scheduler.next().item_id
+    scheduler.missed(first)
+    upcoming = [scheduler.next().item_id for _ in range(RETRY_GAP[1] + 1)]
+    assert first in upcoming
+    later = Counter(scheduler.next().item_id for _ in range(200))
+    assert set(later) == set(train)
+
+
+def test_probe_rate_and_probe_cycling() -> None:
+    """Probes come at about the deck's rate and cycle through every held-out item."""
+    train = [f"t{i}" for i in range(100)]
+    heldout = [f"h{i}" for i in range(20)]
+    scheduler = Scheduler(train, heldout, probe_rate=0.1, seed=7)
+    picks = [scheduler.next() for _ in range(5000)]
+    probes = [p.item_id for p in picks if p.probe]
+    assert 400 < len(probes) < 600
+    assert set(probes) == set(heldout)
+    assert all(p.item_id.startswith("h") == p.probe for p in picks)
+
+
+def test_scheduler_state_round_trips() -> None:
+    """A scheduler restored from its JSON state continues exactly where it was."""
+    train, heldout = [f"t{i}" for i in range(40)], [f"h{i}" for i in range(8)]
+    a = Scheduler(train, heldout, 0.2, seed=11)
+    for _ in range(57):
+        a.next()
+    a.missed("t3")
+    b = Scheduler(train, heldout, 0.2, seed=999)
+    b.restore(a.to_json())
+    assert [a.next() for _ in range(100)] == [b.next() for _ in range(100)]
+
+
+def test_the_rule_unseals_only_when_probes_prove_it() -> None:
+    """The rule_unsealed event comes once, after enough right probes, and not before."""
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.5, rule_window=30, rule_threshold=0.75)
+    unsealed_at_probe = None
+    probes_right = 0
+    for _ in range(400):
+        shown = engine.next_item()
+        assert shown is not None
+        outcome = engine.answer(shown.item.answer, 100)
+        if shown.probe:
+            probes_right += 1
+        if outcome.rule_unsealed:
+            assert unsealed_at_probe is None
+            unsealed_at_probe = probes_right
+    assert unsealed_at_probe is not None
+    assert unsealed_at_probe >= 10  # a handful of lucky probes is not proof
+    assert [e.kind for e in history.events].count("rule_unsealed") == 1
+
+
+@pytest.mark.parametrize("wrong_probes", [True])
+def test_a_learner_at_chance_never_unseals(wrong_probes: bool) -> None:
+    """Probes answered wrong keep the rule sealed however long the drilling goes on."""
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.5)
+    for _ in range(600):
+        shown = engine.next_item()
+        assert shown is not None
+        text = wrong(shown.item.answer) if shown.probe and wrong_probes else shown.item.answer
+        assert not engine.answer(text, 100).rule_unsealed
+    assert "rule_unsealed" not in [e.kind for e in history.events]

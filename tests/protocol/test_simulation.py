@@ -1,0 +1,107 @@
+"""Simulated learners through the real engine and store: the protocol tells them apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drill.cli import main
+from drill.decks import load_deck
+from drill.simulation import SimulationResult, simulate
+from drill.store.history import History
+
+
+def run(deck: str, kind: str, items: int, seed: int = 0) -> tuple[SimulationResult, History]:
+    history = History.open("sqlite://")  # in memory: the same schema, no fsync per attempt
+    result = simulate(load_deck(deck), history, kind=kind, items=items, seed=seed, learner=kind)
+    return result, history
+
+
+def test_network_groks_the_default_deck() -> None:
+    """The network learner reaches held-out ≥ 0.9 well within 4,000 items, with a transition."""
+    result, _ = run("modarith", "network", 2500)
+    assert result.heldout_accuracy() >= 0.9
+    transitions = [x for kind, x in result.events if kind == "transition_detected"]
+    assert len(transitions) == 1
+    assert 300 < transitions[0] < 2000
+    assert result.rule_unsealed_at is not None
+    assert result.rule_unsealed_at > transitions[0]
+
+
+def test_lookup_stays_at_chance_and_plateaus() -> None:
+    """The lookup learner memorizes training items but held-out stays near 1/13."""
+    result, history = run("modarith", "lookup", 2500)
+    assert result.heldout_accuracy(last=200) < 0.2
+    kinds = [kind for kind, _ in result.events]
+    assert "plateau_started" in kinds
+    assert "transition_detected" not in kinds
+    assert result.rule_unsealed_at is None
+    train = [r for r in history.export() if not r["probe"]][-500:]
+    assert sum(r["correct"] and not r["timed_out"] for r in train) / len(train) > 0.8
+
+
+def test_network_on_the_control_deck_stays_at_chance() -> None:
+    """With no rule to find, even the network's held-out accuracy stays near chance."""
+    result, _ = run("control", "network", 2500)
+    assert result.heldout_accuracy(last=200) < 0.25
+    assert result.rule_unsealed_at is None
+
+
+def test_probes_are_exactly_the_heldout_items() -> None:
+    """Every probe is a held-out item, every held-out item is probed, never a training one."""
+    deck = load_deck("modarith")
+    _, history = run("modarith", "lookup", 1500)
+    rows = list(history.export())
+    heldout = {i.id for i in deck.items if i.split == "heldout"}
+    probed = {r["item_id"] for r in rows if r["probe"]}
+    assert probed == heldout
+    assert all(r["split"] == "heldout" for r in rows if r["probe"])
+    assert not {r["item_id"] for r in rows if not r["probe"]} & heldout
+
+
+def test_simulated_history_reads_as_sessions() -> None:
+    """Sessions of the deck's length; once the learner keeps up, the deadline tightens."""
+    _, history = run("modarith", "network", 600)
+    rows = list(history.export())
+    sessions = sorted({r["session"] for r in rows})
+    assert [sum(r["session"] == s for r in rows) for s in sessions] == [200, 200, 200]
+    last = [r["deadline_ms"] for r in rows if r["session"] == sessions[-1]]
+    assert last[-1] < last[0]
+    assert min(last) == 1500  # the deck's floor
+
+
+def test_done_when_simulate_then_rule(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`drill rule` refuses the lookup learner and opens for the network, from real history."""
+    db = str(db_path)
+    for kind in ("network", "lookup"):
+        args = ["simulate", "modarith", "--kind", kind, "--items", "1600", "--db", db, "--json"]
+        assert main(args) == 0
+    summaries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert summaries[0]["rule_unsealed_at"] is not None
+    assert summaries[1]["rule_unsealed_at"] is None
+
+    assert main(["rule", "modarith", "--learner", "lookup", "--db", db]) == 1
+    refused = capsys.readouterr().out
+    assert "sealed" in refused
+    assert "(a + b) mod 13" not in refused
+
+    assert main(["rule", "modarith", "--learner", "network", "--db", db]) == 0
+    assert "(a + b) mod 13" in capsys.readouterr().out
+
+
+def test_forced_reveal_is_recorded(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--force prints the rule and records an early_reveal event for that learner only."""
+    db = str(db_path)
+    assert main(["simulate", "modarith", "--kind", "lookup", "--items", "50", "--db", db]) == 0
+    assert main(["rule", "modarith", "--learner", "lookup", "--db", db, "--force"]) == 0
+    assert "(a + b) mod 13" in capsys.readouterr().out
+    history = History.open(db)
+    lookup = history.learner_id("lookup", create=False)
+    assert lookup is not None
+    (event,) = history.events(lookup, "modarith", kinds=("early_reveal",))
+    assert event.exposure == 50
+    # Once revealed it is not hidden again; nobody else's seal is touched.
+    assert main(["rule", "modarith", "--learner", "lookup", "--db", db]) == 0
+    assert main(["rule", "modarith", "--learner", "someone", "--db", db]) == 1

@@ -1,0 +1,62 @@
+"""The plateau coach in the app: it speaks on a plateau and asks once before quitting one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drill.decks import load_deck
+from drill.practice import Practice, start_practice
+from drill.simulation import simulate
+from drill.store.history import History
+from drill.tui.app import make_app
+from drill.tui.screens.session import SessionScreen
+from drill.tui.screens.summary import SummaryScreen
+from tests.tui.test_session import FakeClock, text_of
+
+
+def plateau_history(db_path: Path) -> History:
+    """A learner who memorized the training items and is at chance on held-out ones."""
+    history = History.open(str(db_path))
+    simulate(load_deck("modarith"), history, kind="lookup", items=500, seed=3, learner="ann")
+    return history
+
+
+async def test_coach_speaks_on_the_plateau_and_quitting_asks_once(db_path: Path) -> None:
+    """On a plateau: the coach line says so; Escape warns once; a second Escape ends it."""
+    history = plateau_history(db_path)
+    deck = load_deck("modarith")
+
+    def start() -> Practice:
+        return start_practice(deck, history, "ann")
+
+    app = make_app(start, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        coach = text_of(app, "#coach")
+        assert "Plateau," in coach
+        assert "untaught ones not yet" in coach
+        for word in ("add", "sum", "mod", "plus", "clock"):
+            assert word not in coach.lower()  # never a hint at the rule
+
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+        assert "Press Escape again to end the session anyway" in text_of(app, "#coach")
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "ended on the plateau" in text_of(app, "#summary-advice")
+
+
+async def test_no_coach_and_no_question_for_a_new_learner(db_path: Path) -> None:
+    """A learner with no history sees no coach line, and Escape ends at once."""
+    history = History.open(str(db_path))
+    deck = load_deck("modarith")
+    app = make_app(lambda: start_practice(deck, history, "new"), clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text_of(app, "#coach").strip() == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text_of(app, "#summary-advice").strip() == ""
