@@ -51,16 +51,34 @@ def parse_move(board: chess.Board, response: str) -> tuple[chess.Move | None, st
             return move, ""
         return None, f"{text.lower()} is not a legal move here"
     problem = ""
+    found: list[chess.Move] = []
     for spelling in _spellings(text):
         try:
-            return board.parse_san(spelling), ""
+            move = board.parse_san(spelling)
         except chess.AmbiguousMoveError:
             problem = problem or f"{text} could be more than one move: name the piece's file"
         except chess.IllegalMoveError:
             problem = problem or f"{text} is not a legal move here"
         except ValueError:
             continue
-    return None, problem or f"not a move: {EXAMPLE}"
+        else:
+            if move not in found:
+                found.append(move)
+    if not found:
+        return None, problem or f"not a move: {EXAMPLE}"
+    return _closest(board, found, text), ""
+
+
+def _closest(board: chess.Board, moves: list[chess.Move], text: str) -> chess.Move:
+    """Of several readings, the one whose SAN is `text` exactly, else up to case, else the
+    first (so `bxc3` is the pawn, but `bb4` is the bishop, not the b-pawn written oddly)."""
+    sans = [board.san(m).rstrip("+#") for m in moves]
+    bare = text.rstrip("+#")
+    for same in (lambda s: s == bare, lambda s: s.lower() == bare.lower()):
+        for move, san in zip(moves, sans, strict=True):
+            if same(san):
+                return move
+    return moves[0]
 
 
 def describe_move(board_after: chess.Board, uci: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import chess
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drill.domains import get_domain
 from drill.domains.base import Item, Verdict
@@ -192,3 +195,24 @@ def test_wrong_first_move_of_mate_in_2(deck_params: dict[str, object]) -> None:
     judgement = Chess().judge(one(deck_params, "mate-in-2"), "Kh1")
     assert judgement.verdict is Verdict.WRONG
     assert judgement.follow_up is None
+
+
+@settings(max_examples=15)
+@given(st.randoms(use_true_random=False), st.integers(min_value=0, max_value=60))
+def test_every_legal_move_reads_back_from_san_and_uci(rng: random.Random, plies: int) -> None:
+    """In positions of random games, each legal move's SAN and UCI read back as that move,
+    and its lower-case SAN as a move with the same lower-case SAN."""
+    board = chess.Board()
+    for _ in range(plies):
+        moves = sorted(board.legal_moves, key=lambda m: m.uci())
+        if not moves:
+            break
+        board.push(rng.choice(moves))
+    for move in board.legal_moves:
+        san = board.san(move)
+        assert parse_move(board, san)[0] == move
+        assert parse_move(board, move.uci())[0] == move
+        assert parse_move(board, san.upper() if san[0] in "KQRN" else san)[0] == move
+        lowered = parse_move(board, san.lower())[0]
+        assert lowered is not None
+        assert board.san(lowered).lower() == san.lower()
