@@ -74,9 +74,9 @@ def _closest(board: chess.Board, moves: list[chess.Move], text: str) -> chess.Mo
     first (so `bxc3` is the pawn, but `bb4` is the bishop, not the b-pawn written oddly)."""
     sans = [board.san(m).rstrip("+#") for m in moves]
     bare = text.rstrip("+#")
-    for same in (lambda s: s == bare, lambda s: s.lower() == bare.lower()):
+    for exact in (True, False):
         for move, san in zip(moves, sans, strict=True):
-            if same(san):
+            if san == bare if exact else san.lower() == bare.lower():
                 return move
     return moves[0]
 
