@@ -9,6 +9,8 @@ Without --fresh it trains on the items a learner has been shown (see docs/refere
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from drill.commands.common import add_deck_argument, add_history_options
@@ -143,41 +145,35 @@ def summary(result: RunResult) -> str:
     )
 
 
-class progress_display:  # noqa: N801 (a context manager used like a function)
+@contextmanager
+def progress_display(total: int) -> Iterator[Callback]:
     """A rich progress bar with live train and held-out accuracy; yields the run's callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    def __init__(self, total: int) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
+    from drill.reference.train import CurvePoint
+
+    progress = Progress(
+        TextColumn("[bold]reference[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("train {task.fields[train]:>6}  held-out {task.fields[heldout]:>6}"),
+        TimeElapsedColumn(),
+    )
+    task = progress.add_task("train", total=total, train="-", heldout="-")
+
+    def update(point: CurvePoint) -> None:
+        progress.update(
+            task,
+            completed=point.step,
+            train=f"{point.train_accuracy:.1%}",
+            heldout=f"{point.heldout_accuracy:.1%}",
         )
 
-        self.progress = Progress(
-            TextColumn("[bold]reference[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("train {task.fields[train]:>6}  held-out {task.fields[heldout]:>6}"),
-            TimeElapsedColumn(),
-            transient=False,
-        )
-        self.task = self.progress.add_task("train", total=total, train="-", heldout="-")
-
-    def __enter__(self) -> Callback:
-        self.progress.start()
-        from drill.reference.train import CurvePoint
-
-        def update(point: CurvePoint) -> None:
-            self.progress.update(
-                self.task,
-                completed=point.step,
-                train=f"{point.train_accuracy:.1%}",
-                heldout=f"{point.heldout_accuracy:.1%}",
-            )
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+    with progress:
+        yield update

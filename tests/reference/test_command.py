@@ -72,3 +72,16 @@ def test_bad_values_are_one_line_user_errors(extra: list[str], message: str) -> 
     """Values no run can use raise UserError naming the option."""
     with pytest.raises(UserError, match=message):
         reference.run(parse(["modarith", "--fresh", *extra]))
+
+
+def test_importing_the_command_is_cheap() -> None:
+    """`drill.commands.reference` loads without NumPy, SciPy or rich (they load in `run`)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, drill.commands.reference; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
