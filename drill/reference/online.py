@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from drill.domains.base import Item
+from drill.reference.blas import blas_threads
 from drill.reference.encoders import get_encoder
 from drill.reference.network import Batch, Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
@@ -40,8 +41,14 @@ class OnlineLearner:
         seed: int = 0,
         network: NetworkConfig | None = None,
         optimizer: OptimizerConfig = ONLINE_OPTIMIZER,
+        blas_threads: int | None = 1,
     ) -> None:
-        """`universe` is every item of the deck (it sizes the vocabulary, nothing more)."""
+        """`universe` is every item of the deck (it sizes the vocabulary, nothing more).
+
+        `blas_threads` caps BLAS threads during a step: with two on a busy 2-core machine,
+        2,000 steps on 769 items took 47 s instead of 4.7 s (None leaves BLAS alone).
+        """
+        self.blas_threads = blas_threads
         self.encoder = get_encoder(domain_name, universe)
         enc = self.encoder
         rng = np.random.default_rng(seed)
@@ -82,8 +89,9 @@ class OnlineLearner:
             n = len(self._rows)
             self._batch = self.network.prepare(self._inputs[:n], self._targets[:n])
         assert self._batch is not None
-        _, _, grads = self.network.loss_and_grads(self._batch)
-        self.optimizer.step(grads)
+        with blas_threads(self.blas_threads):
+            _, _, grads = self.network.loss_and_grads(self._batch)
+            self.optimizer.step(grads)
         self.exposures += 1
 
     def accuracy(self, items: Sequence[Item]) -> float:
@@ -92,4 +100,6 @@ class OnlineLearner:
             return 0.0
         encoded = self.encoder.encode(items)
         a, b = encoded.inputs[:, 0], encoded.inputs[:, 1]
-        return float(np.mean(self.network.predict(a, b) == encoded.targets))
+        with blas_threads(self.blas_threads):
+            predicted = self.network.predict(a, b)
+        return float(np.mean(predicted == encoded.targets))
