@@ -199,12 +199,14 @@ def train_on_items(
 ) -> RunResult:
     """Train on the deck's items with these ids (a learner's), test on its held-out items.
 
-    Unknown ids raise ValueError; so do held-out ids, which a learner is never shown.
+    No ids, unknown ids and held-out ids (which a learner is never shown) raise ValueError.
     """
     config = config or TrainConfig()
     universe = deck.items
     by_id = {it.id: it for it in universe}
     wanted = set(train_item_ids)
+    if not wanted:
+        raise ValueError(f"no items of {deck.name!r} to train on yet")
     unknown = sorted(wanted - by_id.keys())
     if unknown:
         raise ValueError(f"{len(unknown)} item ids are not in deck {deck.name!r}: {unknown[0]}")

@@ -88,13 +88,15 @@ def test_train_on_items_uses_those_items_and_the_deck_heldout() -> None:
 
 
 def test_train_on_items_refuses_heldout_and_unknown_ids() -> None:
-    """Held-out ids (never shown to a learner) and ids from elsewhere are errors."""
+    """Held-out ids (never shown to a learner), ids from elsewhere and no ids are errors."""
     deck, ids = deck_and_ids()
     heldout = next(it.id for it in deck.items if it.split == "heldout")
     with pytest.raises(ValueError, match="held-out"):
         train_on_items(deck, [*ids[:3], heldout])
     with pytest.raises(ValueError, match="not in deck"):
         train_on_items(deck, ["nope"])
+    with pytest.raises(ValueError, match="no items"):
+        train_on_items(deck, [])
 
 
 @pytest.mark.parametrize("fraction", [0.0, 1.0, -0.5])
