@@ -18,7 +18,14 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
 from drill.store.database import translated_errors as _translated
-from drill.store.models import Attempt, DrillSession, Event, Learner
+from drill.store.models import (
+    Attempt,
+    DeckState,
+    DrillSession,
+    Event,
+    Learner,
+    ReferenceRun,
+)
 from drill.store.quick import outcomes_from_rows
 from drill.store.schema import OUTCOMES_SQL, UNSEALED_SQL
 
@@ -214,6 +221,75 @@ class History:
             "data": dict(event.data),
         }
         self._write(lambda conn: conn.execute(insert(Event).values(values)))
+
+    # -- reference runs and deck states ---------------------------------------------------
+
+    def save_reference_run(
+        self,
+        learner_id: int,
+        *,
+        deck: str,
+        fingerprint: str,
+        exposures: int,
+        result: dict[str, Any],
+        at: datetime | None = None,
+    ) -> int:
+        """Store a reference-network run (RunResult.to_json()) made on a learner's items."""
+        columns = {c.name for c in ReferenceRun.__table__.columns}
+        values = {k: v for k, v in result.items() if k in columns}
+        values.update(
+            learner_id=learner_id,
+            deck=deck,
+            deck_fingerprint=fingerprint,
+            exposures=exposures,
+            created_at=at or utcnow(),
+            curve=list(result.get("curve") or []),
+        )
+        return self._write(
+            lambda conn: int(
+                conn.execute(
+                    insert(ReferenceRun).values(values).returning(ReferenceRun.id)
+                ).scalar_one()
+            )
+        )
+
+    def reference_runs(self, learner_id: int, deck: str) -> list[dict[str, Any]]:
+        """Every stored run for a learner and deck, oldest first, as plain dicts."""
+        table = ReferenceRun.__table__
+        query = (
+            select(table)
+            .where(table.c.learner_id == learner_id, table.c.deck == deck)
+            .order_by(table.c.id)
+        )
+        with self.translated_errors(), self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def save_deck_state(self, learner_id: int, deck: str, state: dict[str, Any]) -> None:
+        """Keep the engine's snapshot for this learner and deck (one row, replaced)."""
+        now = utcnow()
+
+        def save(conn: Connection) -> None:
+            done = conn.execute(
+                update(DeckState)
+                .where(DeckState.learner_id == learner_id, DeckState.deck == deck)
+                .values(state=state, updated_at=now)
+            )
+            if done.rowcount == 0:
+                conn.execute(
+                    insert(DeckState).values(
+                        learner_id=learner_id, deck=deck, state=state, updated_at=now
+                    )
+                )
+
+        self._write(save)
+
+    def load_deck_state(self, learner_id: int, deck: str) -> dict[str, Any] | None:
+        query = select(DeckState.state).where(
+            DeckState.learner_id == learner_id, DeckState.deck == deck
+        )
+        with self.translated_errors(), self._read() as conn:
+            found = conn.execute(query).scalar()
+        return dict(found) if found is not None else None
 
     def port(self, learner_id: int, deck: str, session_id: int) -> SessionHistory:
         """The engine's view: a HistoryPort bound to one learner, deck and session."""

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -53,7 +55,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), float: Float()}  # noqa: RUF012
 
 
 class Learner(Base):
@@ -125,3 +127,46 @@ class Event(Base):
     data: Mapped[dict[str, Any]]
 
     __table_args__ = (Index("ix_events_learner_deck", "learner_id", "deck"),)
+
+
+class ReferenceRun(Base):
+    """The reference network trained on the items a learner had been shown (drill reference)."""
+
+    __tablename__ = "reference_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    deck: Mapped[str] = mapped_column(String(200))
+    deck_fingerprint: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    exposures: Mapped[int] = mapped_column(Integer)
+    """The learner's exposure count on the deck when the run was made."""
+    n_train: Mapped[int] = mapped_column(Integer)
+    n_heldout: Mapped[int] = mapped_column(Integer)
+    steps: Mapped[int] = mapped_column(Integer)
+    steps_to_memorize: Mapped[int | None] = mapped_column(Integer)
+    steps_to_grok: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float]
+    final_train_accuracy: Mapped[float]
+    final_heldout_accuracy: Mapped[float]
+    weight_norm: Mapped[float]
+    config: Mapped[dict[str, Any]]
+    curve: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """Every few steps: step, train and held-out accuracy and loss (see RunResult)."""
+
+    __table_args__ = (Index("ix_reference_runs_learner_deck", "learner_id", "deck"),)
+
+
+class DeckState(Base):
+    """Where a learner stands on a deck, so the next session does not start cold."""
+
+    __tablename__ = "deck_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    deck: Mapped[str] = mapped_column(String(200))
+    state: Mapped[dict[str, Any]]
+    """The engine's snapshot: deadline, scheduler position, detector bookkeeping."""
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("learner_id", "deck"),)

@@ -206,3 +206,44 @@ def test_a_read_only_folder(tmp_path: Path) -> None:
             History.open(str(folder / "h.db"))
     finally:
         folder.chmod(0o700)
+
+
+def test_deck_state_is_one_row_replaced(db_path: Path) -> None:
+    """Saving a deck state twice keeps the last; learners and decks have their own."""
+    history = History.open(str(db_path))
+    ann, _ = new_session(history, "ann")
+    bob, _ = new_session(history, "bob")
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000})
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a", "b"]})
+    history.save_deck_state(bob, "modarith", {"deadline_ms": 9000})
+    assert history.load_deck_state(ann, "modarith") == {"deadline_ms": 4200, "queue": ["a", "b"]}
+    assert history.load_deck_state(bob, "modarith") == {"deadline_ms": 9000}
+    assert history.load_deck_state(ann, "control") is None
+
+
+def test_reference_runs_round_trip(db_path: Path) -> None:
+    """A stored reference run comes back with its figures and its curve."""
+    history = History.open(str(db_path))
+    ann, _ = new_session(history, "ann")
+    result = {
+        "steps": 300,
+        "steps_to_memorize": 40,
+        "steps_to_grok": None,
+        "seconds": 1.5,
+        "final_train_accuracy": 1.0,
+        "final_heldout_accuracy": 0.2,
+        "weight_norm": 12.5,
+        "n_train": 120,
+        "n_heldout": 34,
+        "config": {"lr": 0.003},
+        "seconds_to_grok": None,
+        "curve": [{"step": 0, "train_accuracy": 0.1, "heldout_accuracy": 0.05}],
+    }
+    history.save_reference_run(
+        ann, deck="modarith", fingerprint="f", exposures=800, result=result, at=T0
+    )
+    (run,) = history.reference_runs(ann, "modarith")
+    assert run["exposures"] == 800
+    assert run["steps_to_grok"] is None
+    assert run["curve"] == result["curve"]
+    assert run["created_at"].replace(tzinfo=UTC) == T0

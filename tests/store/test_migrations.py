@@ -37,7 +37,15 @@ def test_empty_database_upgrades_to_the_models(db_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         tables = set(inspect(conn).get_table_names())
     assert diff == []
-    assert tables == {"alembic_version", "learners", "sessions", "attempts", "events"}
+    assert tables == {
+        "alembic_version",
+        "learners",
+        "sessions",
+        "attempts",
+        "events",
+        "reference_runs",
+        "deck_states",
+    }
 
 
 def test_opening_a_database_at_head_does_not_import_alembic(db_path: Path) -> None:
@@ -53,3 +61,79 @@ def test_opening_a_database_at_head_does_not_import_alembic(db_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def fill_at_0001(engine: object) -> dict[str, int]:
+    """Rows of every table that revision 0001 has, written with plain SQL of that time."""
+    from sqlalchemy import Engine, text
+
+    assert isinstance(engine, Engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO learners (id, name, created_at) VALUES (1, 'ann', :t)"),
+            {"t": "2026-11-01 09:00:00"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, learner_id, deck, deck_fingerprint, domain, params, "
+                "kind, started_at, ended_at, end_reason) VALUES (1, 1, 'modarith', 'f', "
+                "'modarith', '{}', 'drill', :t, :t, 'quit')"
+            ),
+            {"t": "2026-11-01 09:00:00"},
+        )
+        for n in range(1, 51):
+            conn.execute(
+                text(
+                    "INSERT INTO attempts (session_id, item_id, split, probe, exposure, step, "
+                    "response, result, correct, timed_out, response_ms, deadline_ms, shown_at) "
+                    "VALUES (1, :item, 'train', 0, :n, 0, :r, 'correct', 1, 0, 900, 8000, :t)"
+                ),
+                {"item": f"i{n % 7}", "n": n, "r": f"{n}\u00e9\n", "t": "2026-11-01 09:00:01"},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO events (learner_id, deck, session_id, kind, exposure, at, data) "
+                "VALUES (1, 'modarith', 1, 'plateau_started', 30, :t, '{\"x\": 1}')"
+            ),
+            {"t": "2026-11-01 09:05:00"},
+        )
+    return {"learners": 1, "sessions": 1, "attempts": 50, "events": 1}
+
+
+FILLERS = {"0001": fill_at_0001}
+"""For each earlier revision, how to put data in a database at that revision.
+A new revision adds its own filler, so every step of the chain is upgraded with data."""
+
+
+def test_every_earlier_revision_upgrades_with_its_data(tmp_path: Path) -> None:
+    """A database at each earlier revision, holding data, upgrades to head with every row."""
+    from sqlalchemy import text
+
+    assert set(FILLERS) == set(SCHEMA_REVISIONS[:-1])
+    for revision, fill in FILLERS.items():
+        engine = create_engine(f"sqlite:///{tmp_path / f'at-{revision}.db'}")
+        upgrade(engine, revision)
+        counts = fill(engine)
+        with engine.connect() as conn:
+            before = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all() for t in counts}
+        upgrade(engine)
+        with engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            after = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all() for t in counts}
+        assert version == HEAD
+        assert after == before
+        assert {t: len(rows) for t, rows in after.items()} == counts
+
+
+def test_drill_opens_an_old_database_and_keeps_its_history(tmp_path: Path) -> None:
+    """History.open upgrades a 0001 database in place; its attempts export unchanged."""
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0001")
+    fill_at_0001(engine)
+    engine.dispose()
+    history = History.open(str(path))
+    rows = list(history.export())
+    assert len(rows) == 50
+    assert rows[0]["response"] == "1\u00e9\n"
+    assert history.load_deck_state(1, "modarith") is None
