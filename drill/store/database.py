@@ -173,24 +173,33 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> Engine:
-    """An engine on a database at the head revision, creating or upgrading it as needed."""
+def connect(location: DatabaseLocation) -> Engine:
+    """An engine on the database (a new SQLite file is created), its schema not yet checked."""
     if location.path is not None:
         _prepare_file(location.path)
-        engine = _sqlite_engine(location)
-    else:
-        try:
-            engine = create_engine(location.url, pool_pre_ping=True)
-        except (SQLAlchemyError, ImportError) as err:
-            raise StoreError(f"{location.display}: cannot use this database URL: {err}") from None
+        return _sqlite_engine(location)
     try:
-        try:
-            revision = current_revision(engine)
-        except StoreError:
-            raise StoreError(
-                f"{location.display}: this database holds tables that are not drill's; "
-                "choose another with --db"
-            ) from None
+        return create_engine(location.url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError) as err:
+        raise StoreError(f"{location.display}: cannot use this database URL: {err}") from None
+
+
+def schema_revision(engine: Engine, location: DatabaseLocation) -> str | None:
+    """The database's revision (None if empty); refuses someone else's tables."""
+    try:
+        return current_revision(engine)
+    except StoreError:
+        raise StoreError(
+            f"{location.display}: this database holds tables that are not drill's; "
+            "choose another with --db"
+        ) from None
+
+
+def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> Engine:
+    """An engine on a database at the head revision, creating or upgrading it as needed."""
+    engine = connect(location)
+    try:
+        revision = schema_revision(engine, location)
         if revision == HEAD:
             return engine
         if revision is not None and revision not in SCHEMA_REVISIONS:

@@ -87,6 +87,12 @@ class History:
     def translated_errors(self) -> AbstractContextManager[None]:
         return _translated(self.location)
 
+    def _driver_sql(self, sql: str) -> str:
+        """The shared SQL text (qmark, as sqlite3 wants) in this driver's placeholder style."""
+        if self.engine.dialect.paramstyle in ("format", "pyformat"):
+            return sql.replace("?", "%s")
+        return sql
+
     # -- learners and sessions ------------------------------------------------------
 
     def learner_id(self, name: str, *, create: bool = True) -> int | None:
@@ -300,13 +306,14 @@ class History:
     def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
         """Every exposure's final outcome on a deck, in order (for resuming the protocol)."""
         with self.translated_errors(), self._read() as conn:
-            rows = conn.exec_driver_sql(OUTCOMES_SQL, (learner_id, deck)).all()
+            rows = conn.exec_driver_sql(self._driver_sql(OUTCOMES_SQL), (learner_id, deck)).all()
         return outcomes_from_rows([tuple(row) for row in rows])
 
     def rule_unsealed(self, learner_id: int, deck: str) -> bool:
         """Has held-out accuracy (or a forced reveal) opened this deck's rule?"""
         with self.translated_errors(), self._read() as conn:
-            return conn.exec_driver_sql(UNSEALED_SQL, (learner_id, deck)).first() is not None
+            sql = self._driver_sql(UNSEALED_SQL)
+            return conn.exec_driver_sql(sql, (learner_id, deck)).first() is not None
 
     def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
         query = (

@@ -1,0 +1,196 @@
+"""Manage the history database yourself: upgrade its schema, check it, back it up.
+
+`drill db upgrade` runs the schema migrations and says from which revision to which.
+`drill db check` reports the revision, SQLite's integrity check and the row counts, and
+exits with status 1 if anything is wrong. `drill db backup PATH` writes a consistent copy
+with SQLite's backup API (safe while another drill is writing); it never overwrites an
+existing file unless given `--force`. None of them creates a database that does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy import Engine
+
+    from drill.store.database import DatabaseLocation
+
+TABLES = ("learners", "sessions", "attempts", "events", "reference_runs", "deck_states")
+"""The tables whose rows `drill db check` counts."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, summary in (
+        ("upgrade", "upgrade the database to this drill's schema"),
+        ("check", "report the schema revision, integrity and row counts"),
+        ("backup", "write a consistent copy of a SQLite database to PATH"),
+    ):
+        sub = actions.add_parser(name, help=summary, description=summary)
+        if name == "backup":
+            sub.add_argument("path", metavar="PATH", help="the file to write")
+            sub.add_argument(
+                "--force", action="store_true", help="replace PATH if it already exists"
+            )
+        sub.add_argument(
+            "--db",
+            metavar="PATH",
+            default=None,
+            help="the history database (default: $DRILL_DB, $DRILL_DATABASE_URL, "
+            "or drill.db in your user data folder)",
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from drill.store.database import locate
+
+    location = locate(args.db)
+    if location.path is not None and not location.path.is_file():
+        from drill.store.database import StoreError
+
+        what = "is a folder, not a database file" if location.path.is_dir() else "no such file"
+        raise StoreError(f"{location.display}: {what}; give the database's path with --db")
+    action: int = {"upgrade": upgrade, "check": check, "backup": backup}[args.action](
+        args, location
+    )
+    return action
+
+
+def _engine(location: DatabaseLocation) -> tuple[Engine, str | None]:
+    """An engine on the existing database and its revision; refuses a newer drill's."""
+    from drill.store.database import StoreError, connect, schema_revision, translated_errors
+    from drill.store.schema import SCHEMA_REVISIONS
+
+    engine = connect(location)
+    try:
+        with translated_errors(location):
+            revision = schema_revision(engine, location)
+    except StoreError:
+        engine.dispose()
+        raise
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        engine.dispose()
+        raise StoreError(
+            f"{location.display}: this database was written by a newer drill "
+            f"(schema {revision}); upgrade drill to use it"
+        )
+    return engine, revision
+
+
+def upgrade(args: argparse.Namespace, location: DatabaseLocation) -> int:
+    from drill.store import database
+    from drill.store.schema import HEAD
+
+    engine, before = _engine(location)
+    try:
+        if before == HEAD:
+            print(f"{location.display}: already at schema {HEAD}; nothing to do")
+            return 0
+        with database.translated_errors(location):
+            database.upgrade(engine)
+    finally:
+        engine.dispose()
+    print(f"{location.display}: upgraded from schema {before or '(empty)'} to {HEAD}")
+    return 0
+
+
+def check(args: argparse.Namespace, location: DatabaseLocation) -> int:
+    from sqlalchemy import text
+
+    from drill.store.database import translated_errors
+    from drill.store.schema import HEAD
+
+    engine, revision = _engine(location)
+    problems: list[str] = []
+    try:
+        with translated_errors(location), engine.connect() as conn:
+            if location.path is not None:
+                found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+                integrity = "ok" if found == ["ok"] else "; ".join(found[:5])
+            else:
+                conn.execute(text("SELECT 1"))
+                integrity = "not checked (a server checks its own storage)"
+            counts = {}
+            if revision is not None:
+                for table in TABLES:
+                    exists = conn.dialect.has_table(conn, table)
+                    if exists:
+                        counts[table] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+    finally:
+        engine.dispose()
+    if revision != HEAD:
+        problems.append(f"schema {revision or '(empty)'} is not {HEAD}: run `drill db upgrade`")
+    if integrity != "ok" and location.path is not None:
+        problems.append(f"integrity check failed: {integrity}")
+    known = "this drill's" if revision == HEAD else "older"
+    print(f"{'database':<15}{location.display}")
+    print(f"{'schema':<15}{revision or '(empty)'} ({known})")
+    print(f"{'integrity':<15}{integrity}")
+    for table, count in counts.items():
+        print(f"{table:<15}{count:,}")
+    for problem in problems:
+        print(f"problem: {problem}")
+    return 1 if problems else 0
+
+
+def backup(args: argparse.Namespace, location: DatabaseLocation) -> int:
+    from pathlib import Path
+
+    from drill.errors import UserError
+    from drill.store.database import StoreError
+
+    if location.path is None:
+        raise StoreError(
+            f"{location.display}: drill backs up SQLite files only; "
+            "use the server's own tools (e.g. pg_dump)"
+        )
+    target = Path(args.path).expanduser()
+    if target.is_dir():
+        raise UserError(f"{target}: is a folder; give the backup's file name")
+    if target.exists() and not args.force:
+        raise UserError(f"{target}: already exists; choose another name or add --force")
+    if target.resolve() == location.path.resolve():
+        raise UserError(f"{target}: is the database itself; choose another name")
+    engine, _revision = _engine(location)  # refuses what is not a drill database
+    engine.dispose()
+    pages = _copy(location, target)
+    print(f"backed up {location.display} to {target} ({pages:,} pages)")
+    return 0
+
+
+def _copy(location: DatabaseLocation, target: Path) -> int:
+    """Copy with sqlite3's backup API into a private temporary file, then move it in place."""
+    import os
+    import sqlite3
+    import tempfile
+
+    from drill.errors import UserError
+    from drill.store.database import BUSY_TIMEOUT_MS, explain
+
+    assert location.path is not None
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=".drill-backup-", dir=target.parent or ".")
+    except OSError as err:
+        raise UserError(f"{target}: cannot write here ({err.strerror})") from None
+    os.close(fd)  # mkstemp makes it 0600, as a history file should be
+    try:
+        source = sqlite3.connect(location.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        copy = sqlite3.connect(temp_name)
+        try:
+            source.backup(copy)
+            pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            copy.close()
+            source.close()
+        os.replace(temp_name, target)
+    except sqlite3.Error as err:
+        os.unlink(temp_name)
+        raise explain(err, location) from None
+    except OSError as err:
+        os.unlink(temp_name)
+        raise UserError(f"{target}: cannot write the backup ({err.strerror})") from None
+    return pages
