@@ -33,7 +33,7 @@ THRESHOLD = 0.99
 class TrainConfig:
     """How long to train and how often to look (the model and optimizer have their own)."""
 
-    steps: int = 3000  # budget of full-batch updates; p = 97 at 0.3 groks in ~500
+    steps: int = 3000  # budget of full-batch updates; p = 97 at 0.3 groks in ~300
     eval_every: int = 10  # steps between held-out evaluations (and curve points)
     stop_when_grokked: bool = True  # end the run at the first held-out evaluation ≥ 99 %
     seed: int = 0  # seeds the fresh split and the initialization
