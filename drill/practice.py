@@ -8,11 +8,11 @@ item is already on screen; the first write waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill.decks import Deck
 from drill.domains.base import stable_hash
@@ -44,11 +44,13 @@ class SessionLink:
     def history(self) -> History:
         return self.port.history
 
-    def record_attempt(self, attempt: AttemptRecord) -> None:
-        self.port.record_attempt(attempt)
-
-    def record_event(self, event: EventRecord) -> None:
-        self.port.record_event(event)
+    def record(
+        self,
+        attempt: AttemptRecord,
+        events: Sequence[EventRecord] = (),
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.port.record(attempt, events, state)
 
     def end(self, reason: str) -> None:
         self.port.end(reason)
@@ -95,6 +97,7 @@ def _engine(
     learner: str,
     past: list[PastOutcome],
     unsealed: bool,
+    state: dict[str, Any] | None,
     clock: Callable[[], datetime],
     seed: int | None,
 ) -> Engine:
@@ -108,6 +111,7 @@ def _engine(
         seed=seed if seed is not None else stable_hash(deck.seed, learner, exposures),
         clock=clock,
         rule_unsealed=unsealed,
+        state=state,
     )
 
 
@@ -125,8 +129,9 @@ def start_practice(
     port = _open_session(history, deck, learner, kind, started_at)
     past = history.outcomes(port.learner_id, deck.name)
     unsealed = history.rule_unsealed(port.learner_id, deck.name)
+    state = history.load_deck_state(port.learner_id, deck.name)
     link = SessionLink(port)
-    engine = _engine(deck, link, learner, past, unsealed, clock, seed)
+    engine = _engine(deck, link, learner, past, unsealed, state, clock, seed)
     return Practice(deck, learner, engine, link, started_at)
 
 
@@ -150,5 +155,7 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
     link = SessionLink(executor.submit(open_in_background))
     executor.shutdown(wait=False)
-    engine = _engine(deck, link, learner, snapshot.past, snapshot.rule_unsealed, _utcnow, None)
+    engine = _engine(
+        deck, link, learner, snapshot.past, snapshot.rule_unsealed, snapshot.state, _utcnow, None
+    )
     return Practice(deck, learner, engine, link, started_at)

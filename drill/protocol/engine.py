@@ -23,6 +23,8 @@ from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, Past
 from drill.protocol.scheduler import Scheduler
 from drill.protocol.stats import seal_status
 
+SNAPSHOT_VERSION = 1
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -134,8 +136,12 @@ class Engine:
         seed: int = 0,
         clock: Callable[[], datetime] = _utcnow,
         rule_unsealed: bool = False,
-        tracker: ProgressTracker | None = None,
+        state: Mapping[str, Any] | None = None,
+        save_state: bool = True,
     ) -> None:
+        """`state` is a `snapshot()` from an earlier session: the deadline, the place in
+        the current pass and the detectors' bookkeeping carry on from it. `save_state`
+        False (a review block) leaves the deck's saved state alone."""
         self.items = {item.id: item for item in items}
         self.domain = domain
         self.settings = settings
@@ -143,9 +149,7 @@ class Engine:
         self.clock = clock
         self.counters = Counters(total_exposures=max((p.exposure for p in past), default=0))
         self.counters.per_item.update(p.item_id for p in past)
-        if tracker is None:
-            tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
-        self.tracker = tracker
+        self.save_state = save_state
         self.probe_outcomes = [p.success for p in past if p.probe]
         self.rule_unsealed = rule_unsealed
         train = [i.id for i in items if i.split == "train"]
@@ -162,6 +166,32 @@ class Engine:
         )
         self.current: Presentation | None = None
         self._shown_at: datetime | None = None
+        self.tracker = self._resume(state or {}, past)
+
+    def _resume(self, state: Mapping[str, Any], past: Sequence[PastOutcome]) -> ProgressTracker:
+        """Carry on from a saved snapshot; rebuild whatever it cannot vouch for."""
+        if state.get("version") == SNAPSHOT_VERSION:
+            self.deadline.current_ms = self.deadline._clamp(float(state["deadline_ms"]))
+            self.scheduler.restore(dict(state["scheduler"]))
+            # The tracker is trusted only if it saw exactly the history there is (a crash
+            # between an attempt and its snapshot leaves it one exposure behind).
+            if state.get("exposure") == self.counters.total_exposures:
+                try:
+                    return ProgressTracker.from_json(dict(state["tracker"]))
+                except (KeyError, TypeError, ValueError):
+                    pass
+        tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
+        return tracker
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything a later session needs to continue, as JSON-ready data."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "exposure": self.counters.total_exposures,
+            "deadline_ms": self.deadline.current_ms,
+            "scheduler": self.scheduler.to_json(),
+            "tracker": self.tracker.to_json(),
+        }
 
     # -- the driver's calls ----------------------------------------------------------------
 
@@ -193,23 +223,23 @@ class Engine:
         shown = self._require_current()
         judgement = self.domain.judge(shown.item, response, shown.progress)
         if judgement.verdict is Verdict.UNREADABLE:
-            self._record(shown, response, Result.UNREADABLE, False, False, response_ms)
+            attempt = self._attempt(shown, response, Result.UNREADABLE, False, False, response_ms)
+            self.history.record(attempt)
             return Outcome(Feedback.UNREADABLE, note=judgement.note)
         timed_out = response_ms > shown.deadline_ms
         correct = judgement.correct
         result = Result.TIMEOUT if timed_out else Result.CORRECT if correct else Result.WRONG
-        self._record(shown, response, result, correct, timed_out, response_ms)
+        attempt = self._attempt(shown, response, result, correct, timed_out, response_ms)
         if correct and not timed_out and judgement.follow_up and not shown.probe:
+            self.history.record(attempt)
             return self._continue(shown, judgement)
-        return self._conclude(
-            shown, judgement, success=correct and not timed_out, timed_out=timed_out
-        )
+        return self._conclude(shown, judgement, attempt)
 
     def expire(self) -> Outcome:
         """No answer came at all: record a timeout with no response."""
         shown = self._require_current()
-        self._record(shown, None, Result.TIMEOUT, False, True, None)
-        return self._conclude(shown, None, success=False, timed_out=True)
+        attempt = self._attempt(shown, None, Result.TIMEOUT, False, True, None)
+        return self._conclude(shown, None, attempt)
 
     # -- inside ------------------------------------------------------------------------------
 
@@ -218,7 +248,7 @@ class Engine:
             raise RuntimeError("no item is on screen: call next_item() first")
         return self.current
 
-    def _record(
+    def _attempt(
         self,
         shown: Presentation,
         response: str | None,
@@ -226,23 +256,21 @@ class Engine:
         correct: bool,
         timed_out: bool,
         response_ms: float | None,
-    ) -> None:
+    ) -> AttemptRecord:
         assert self._shown_at is not None
-        self.history.record_attempt(
-            AttemptRecord(
-                item_id=shown.item.id,
-                split=shown.item.split,
-                probe=shown.probe,
-                exposure=shown.exposure,
-                response=response,
-                result=result,
-                correct=correct,
-                timed_out=timed_out,
-                response_ms=None if response_ms is None else round(response_ms),
-                deadline_ms=shown.deadline_ms,
-                shown_at=self._shown_at,
-                step=shown.step,
-            )
+        return AttemptRecord(
+            item_id=shown.item.id,
+            split=shown.item.split,
+            probe=shown.probe,
+            exposure=shown.exposure,
+            response=response,
+            result=result,
+            correct=correct,
+            timed_out=timed_out,
+            response_ms=None if response_ms is None else round(response_ms),
+            deadline_ms=shown.deadline_ms,
+            shown_at=self._shown_at,
+            step=shown.step,
         )
 
     def _continue(self, shown: Presentation, judgement: Judgement) -> Outcome:
@@ -263,9 +291,11 @@ class Engine:
         return Outcome(Feedback.CONTINUE, note=judgement.note, next_step=step)
 
     def _conclude(
-        self, shown: Presentation, judgement: Judgement | None, *, success: bool, timed_out: bool
+        self, shown: Presentation, judgement: Judgement | None, attempt: AttemptRecord
     ) -> Outcome:
-        """Count the exposure, move the deadline, run the detectors; say what may be said."""
+        """Count the exposure, move the deadline, run the detectors, and write it all in
+        one transaction before saying what may be said."""
+        success, timed_out = attempt.success, attempt.timed_out
         counters = self.counters
         counters.session_exposures += 1
         counters.total_exposures = shown.exposure
@@ -285,6 +315,7 @@ class Engine:
         unsealed = self._check_seal(shown) if shown.probe else None
         if unsealed is not None:
             events = (*events, unsealed)
+        self.history.record(attempt, events, self.snapshot() if self.save_state else None)
         self.current = None
         self._shown_at = None
         if shown.probe:
@@ -307,7 +338,6 @@ class Engine:
                 at=now,
                 data=event_to_json(event),
             )
-            self.history.record_event(record)
             records.append(record)
         return tuple(records)
 
@@ -330,5 +360,4 @@ class Engine:
                 "probes": status.n,
             },
         )
-        self.history.record_event(record)
         return record

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -69,11 +69,14 @@ class HistoryPort(Protocol):
 
     The store implements it; the tests fake it in memory."""
 
-    def record_attempt(self, attempt: AttemptRecord) -> None:
-        """Durably store one attempt before returning."""
-
-    def record_event(self, event: EventRecord) -> None:
-        """Durably store one event before returning."""
+    def record(
+        self,
+        attempt: AttemptRecord,
+        events: Sequence[EventRecord] = (),
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Durably store an attempt, the events it caused and the engine's snapshot, all in
+        one transaction, before returning."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,32 +85,29 @@ class Scheduler:
         return len(self.train_ids) - len(self.queue) if self.queue else 0
 
     def to_json(self) -> dict[str, Any]:
+        """Where the scheduler is: queues as indices into the splits (small enough to save
+        after every exposure, even for a deck of thousands of items)."""
+        train = {item: i for i, item in enumerate(self.train_ids)}
+        heldout = {item: i for i, item in enumerate(self.heldout_ids)}
         return {
-            "queue": self.queue,
-            "probe_queue": self.probe_queue,
+            "n_train": len(self.train_ids),
+            "n_heldout": len(self.heldout_ids),
+            "queue": [train[i] for i in self.queue],
+            "probe_queue": [heldout[i] for i in self.probe_queue],
             "passes": self.passes,
-            "retried": sorted(self.retried),
-            "last": self.last,
-            "rng": _rng_to_json(self.rng),
+            "retried": sorted(train[i] for i in self.retried),
+            "last": train.get(self.last) if self.last is not None else None,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Continue from `to_json`; ids no longer in the deck are dropped."""
-        train, heldout = set(self.train_ids), set(self.heldout_ids)
-        self.queue = [i for i in state.get("queue", []) if i in train]
-        self.probe_queue = [i for i in state.get("probe_queue", []) if i in heldout]
-        self.passes = int(state.get("passes", 0))
-        self.retried = {i for i in state.get("retried", []) if i in train}
-        self.last = state.get("last")
-        if "rng" in state:
-            self.rng.setstate(_rng_from_json(state["rng"]))
-
-
-def _rng_to_json(rng: random.Random) -> list[Any]:
-    version, internal, gauss = rng.getstate()
-    return [version, list(internal), gauss]
-
-
-def _rng_from_json(data: list[Any]) -> tuple[Any, ...]:
-    version, internal, gauss = data
-    return (version, tuple(internal), gauss)
+        """Continue from `to_json`. A state saved for other splits is ignored."""
+        if state.get("n_train") != len(self.train_ids):
+            return
+        if state.get("n_heldout") != len(self.heldout_ids):
+            return
+        self.queue = [self.train_ids[i] for i in state["queue"]]
+        self.probe_queue = [self.heldout_ids[i] for i in state["probe_queue"]]
+        self.passes = int(state["passes"])
+        self.retried = {self.train_ids[i] for i in state["retried"]}
+        last = state.get("last")
+        self.last = self.train_ids[last] if last is not None else None

@@ -114,6 +114,21 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
     return engine
 
 
+def _permission_problem(path: Path) -> str | None:
+    """What the file system forbids here, said as what to change; None if nothing."""
+    folder = path.parent
+    if path.exists() and not os.access(path, os.R_OK):
+        return "you may not read this file; fix its permissions (chmod u+rw)"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only; make it writable (chmod u+w)"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"its folder {folder} is read-only, and SQLite keeps its journal "
+            f"({path.name}-wal) beside the file; make the folder writable"
+        )
+    return None
+
+
 def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
     """Turn a database driver's error into one line a person can act on."""
     where = location.display
@@ -123,6 +138,9 @@ def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
             f"{where}: this file is not a drill database or is damaged; "
             "move it aside (drill will not overwrite it) or choose another with --db"
         )
+    permission = _permission_problem(location.path) if location.path is not None else None
+    if permission and ("readonly" in text or "read-only" in text or "unable to open" in text):
+        return StoreError(f"{where}: {permission}, or choose another with --db")
     if "readonly" in text or "read-only" in text:
         return StoreError(
             f"{where}: the database is read-only; make the file and its folder writable, "

@@ -7,9 +7,9 @@ lock up front (BEGIN IMMEDIATE) and retry while another writer holds it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -210,22 +210,56 @@ class History:
 
     # -- attempts and events ----------------------------------------------------------
 
-    def record_attempt(self, session_id: int, attempt: AttemptRecord) -> None:
+    def record(
+        self,
+        session_id: int,
+        learner_id: int,
+        deck: str,
+        attempt: AttemptRecord,
+        events: Sequence[EventRecord] = (),
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        """One transaction: the attempt, the events it caused, and the engine's snapshot."""
         values = asdict(attempt)
         values["result"] = attempt.result.value
         values["session_id"] = session_id
-        self._write(lambda conn: conn.execute(insert(Attempt).values(values)))
+        rows = [self._event_values(e, learner_id, deck, session_id) for e in events]
 
-    def record_event(self, event: EventRecord, *, learner_id: int, deck: str) -> None:
-        values = {
+        def write(conn: Connection) -> None:
+            conn.execute(insert(Attempt).values(values))
+            if rows:
+                conn.execute(insert(Event), rows)
+            if state is not None:
+                self._save_state(conn, learner_id, deck, dict(state))
+
+        self._write(write)
+
+    def record_attempt(self, session_id: int, attempt: AttemptRecord) -> None:
+        """An attempt alone (the store's tests and bulk tools; the engine uses `record`)."""
+        learner = select(DrillSession.learner_id, DrillSession.deck).where(
+            DrillSession.id == session_id
+        )
+        with self.translated_errors(), self._read() as conn:
+            learner_id, deck = conn.execute(learner).one()
+        self.record(session_id, learner_id, deck, attempt)
+
+    @staticmethod
+    def _event_values(
+        event: EventRecord, learner_id: int, deck: str, session_id: int | None
+    ) -> dict[str, Any]:
+        return {
             "learner_id": learner_id,
             "deck": deck,
-            "session_id": event.session_id,
+            "session_id": event.session_id or session_id,
             "kind": event.kind,
             "exposure": event.exposure,
             "at": event.at,
             "data": dict(event.data),
         }
+
+    def record_event(self, event: EventRecord, *, learner_id: int, deck: str) -> None:
+        """An event outside a session (e.g. `drill rule --force`)."""
+        values = self._event_values(event, learner_id, deck, None)
         self._write(lambda conn: conn.execute(insert(Event).values(values)))
 
     # -- reference runs and deck states ---------------------------------------------------
@@ -272,22 +306,22 @@ class History:
 
     def save_deck_state(self, learner_id: int, deck: str, state: dict[str, Any]) -> None:
         """Keep the engine's snapshot for this learner and deck (one row, replaced)."""
+        self._write(lambda conn: self._save_state(conn, learner_id, deck, state))
+
+    @staticmethod
+    def _save_state(conn: Connection, learner_id: int, deck: str, state: dict[str, Any]) -> None:
         now = utcnow()
-
-        def save(conn: Connection) -> None:
-            done = conn.execute(
-                update(DeckState)
-                .where(DeckState.learner_id == learner_id, DeckState.deck == deck)
-                .values(state=state, updated_at=now)
-            )
-            if done.rowcount == 0:
-                conn.execute(
-                    insert(DeckState).values(
-                        learner_id=learner_id, deck=deck, state=state, updated_at=now
-                    )
+        done = conn.execute(
+            update(DeckState)
+            .where(DeckState.learner_id == learner_id, DeckState.deck == deck)
+            .values(state=state, updated_at=now)
+        )
+        if done.rowcount == 0:
+            conn.execute(
+                insert(DeckState).values(
+                    learner_id=learner_id, deck=deck, state=state, updated_at=now
                 )
-
-        self._write(save)
+            )
 
     def load_deck_state(self, learner_id: int, deck: str) -> dict[str, Any] | None:
         query = select(DeckState.state).where(
@@ -374,12 +408,13 @@ class SessionHistory:
         self.deck = deck
         self.session_id = session_id
 
-    def record_attempt(self, attempt: AttemptRecord) -> None:
-        self.history.record_attempt(self.session_id, attempt)
-
-    def record_event(self, event: EventRecord) -> None:
-        stamped = replace(event, session_id=event.session_id or self.session_id)
-        self.history.record_event(stamped, learner_id=self.learner_id, deck=self.deck)
+    def record(
+        self,
+        attempt: AttemptRecord,
+        events: Sequence[EventRecord] = (),
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.history.record(self.session_id, self.learner_id, self.deck, attempt, events, state)
 
     def end(self, reason: str) -> None:
         self.history.end_session(self.session_id, reason)

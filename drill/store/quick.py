@@ -8,14 +8,16 @@ None, and the caller takes the ordinary path, which explains problems properly.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from drill.protocol.records import PastOutcome
 from drill.resources import user_data_dir
-from drill.store.schema import HEAD, LEARNER_SQL, OUTCOMES_SQL, UNSEALED_SQL
+from drill.store.schema import HEAD, LEARNER_SQL, OUTCOMES_SQL, STATE_SQL, UNSEALED_SQL
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Snapshot:
     learner_id: int | None
     past: list[PastOutcome]
     rule_unsealed: bool
+    state: dict[str, Any] | None = None
+    """The engine's snapshot from the last session, if any."""
 
 
 def sqlite_path(db: str | None) -> Path | None:
@@ -67,7 +71,9 @@ def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
         learner_id = int(row[0])
         past = outcomes_from_rows(conn.execute(OUTCOMES_SQL, (learner_id, deck)).fetchall())
         unsealed = conn.execute(UNSEALED_SQL, (learner_id, deck)).fetchone() is not None
-        return Snapshot(learner_id, past, unsealed)
+        saved = conn.execute(STATE_SQL, (learner_id, deck)).fetchone()
+        state = json.loads(saved[0]) if saved is not None else None
+        return Snapshot(learner_id, past, unsealed, state if isinstance(state, dict) else None)
     except (sqlite3.Error, TypeError, ValueError):
         return None
     finally:

@@ -20,3 +20,4 @@ LEARNER_SQL = "SELECT id FROM learners WHERE name = ?"
 UNSEALED_SQL = (
     "SELECT 1 FROM events WHERE learner_id = ? AND deck = ? AND kind = 'rule_unsealed' LIMIT 1"
 )
+STATE_SQL = "SELECT state FROM deck_states WHERE learner_id = ? AND deck = ?"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
 
 
@@ -11,12 +15,18 @@ class MemoryHistory:
     def __init__(self) -> None:
         self.attempts: list[AttemptRecord] = []
         self.events: list[EventRecord] = []
+        self.state: dict[str, Any] | None = None
 
-    def record_attempt(self, attempt: AttemptRecord) -> None:
+    def record(
+        self,
+        attempt: AttemptRecord,
+        events: Sequence[EventRecord] = (),
+        state: Mapping[str, Any] | None = None,
+    ) -> None:
         self.attempts.append(attempt)
-
-    def record_event(self, event: EventRecord) -> None:
-        self.events.append(event)
+        self.events.extend(events)
+        if state is not None:
+            self.state = json.loads(json.dumps(state))  # as it would come back from storage
 
     def outcomes(self) -> list[PastOutcome]:
         """One outcome per exposure (the last non-unreadable attempt), as the store returns."""

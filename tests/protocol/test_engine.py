@@ -3,6 +3,7 @@ with the protocol's promises checked after every step."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -32,6 +33,7 @@ def make_engine(history: MemoryHistory, seed: int = 0, **overrides: object) -> E
         past=history.outcomes(),
         seed=seed,
         clock=CLOCK,
+        state=history.state,
     )
 
 
@@ -219,15 +221,18 @@ def test_probe_rate_and_probe_cycling() -> None:
 
 
 def test_scheduler_state_round_trips() -> None:
-    """A scheduler restored from its JSON state continues exactly where it was."""
+    """A scheduler restored from its JSON state finishes the same pass, retries included."""
     train, heldout = [f"t{i}" for i in range(40)], [f"h{i}" for i in range(8)]
-    a = Scheduler(train, heldout, 0.2, seed=11)
+    a = Scheduler(train, heldout, 0.0, seed=11)
     for _ in range(57):
         a.next()
     a.missed("t3")
-    b = Scheduler(train, heldout, 0.2, seed=999)
-    b.restore(a.to_json())
-    assert [a.next() for _ in range(100)] == [b.next() for _ in range(100)]
+    state = json.loads(json.dumps(a.to_json()))
+    b = Scheduler(train, heldout, 0.0, seed=999)
+    b.restore(state)
+    rest = len(a.queue)
+    assert [a.next() for _ in range(rest)] == [b.next() for _ in range(rest)]
+    assert a.passes == b.passes
 
 
 def test_the_rule_unseals_only_when_probes_prove_it() -> None:
@@ -261,3 +266,40 @@ def test_a_learner_at_chance_never_unseals(wrong_probes: bool) -> None:
         text = wrong(shown.item.answer) if shown.probe and wrong_probes else shown.item.answer
         assert not engine.answer(text, 100).rule_unsealed
     assert "rule_unsealed" not in [e.kind for e in history.events]
+
+
+def test_quitting_and_resuming_keeps_deadline_pass_and_plateau() -> None:
+    """A new session continues the deadline, the pass and the detectors where they were."""
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.0)
+    for i in range(80):
+        shown = engine.next_item()
+        assert shown is not None
+        engine.answer(shown.item.answer if i % 9 else wrong(shown.item.answer), 100)
+    queue, deadline = list(engine.scheduler.queue), engine.deadline.deadline_ms
+    tracker = engine.tracker.to_json()
+    assert deadline < SETTINGS.initial_ms
+
+    resumed = make_engine(history, seed=12345, probe_rate=0.0)
+    assert resumed.deadline.deadline_ms == deadline
+    assert resumed.scheduler.queue == queue
+    assert resumed.tracker.to_json() == tracker
+    shown = resumed.next_item()
+    assert shown is not None
+    assert shown.deadline_ms == deadline
+    assert shown.item.id == queue[0]
+
+
+def test_a_stale_snapshot_still_resumes_the_deadline() -> None:
+    """If the last snapshot missed an exposure (a crash), the detectors are rebuilt."""
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.0)
+    for _ in range(30):
+        shown = engine.next_item()
+        assert shown is not None
+        engine.answer(shown.item.answer, 100)
+    assert history.state is not None
+    history.state["exposure"] -= 1  # as if the process died between attempt and snapshot
+    resumed = make_engine(history, probe_rate=0.0)
+    assert resumed.deadline.deadline_ms == engine.deadline.deadline_ms
+    assert resumed.tracker.to_json() == engine.tracker.to_json()

@@ -121,16 +121,23 @@ def test_an_open_session_is_closed_as_interrupted(db_path: Path) -> None:
 
 
 def test_events_round_trip(db_path: Path) -> None:
-    """Events come back in exposure order with their data."""
+    """An attempt, its events and the snapshot are written together; events read in order."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
     port = history.port(learner_id, "modarith", session_id)
-    port.record_event(EventRecord("transition", 40, T0, {"before": 0.1}))
-    port.record_event(EventRecord("plateau_started", 12, T0))
+    port.record(
+        attempt(40),
+        [
+            EventRecord("transition", 40, T0, {"before": 0.1}),
+            EventRecord("plateau_started", 12, T0),
+        ],
+        {"exposure": 40},
+    )
     events = history.events(learner_id, "modarith")
     assert [(e.kind, e.exposure) for e in events] == [("plateau_started", 12), ("transition", 40)]
     assert events[1].data == {"before": 0.1}
     assert {e.session_id for e in events} == {session_id}
+    assert history.load_deck_state(learner_id, "modarith") == {"exposure": 40}
 
 
 def test_new_database_is_private_and_at_head(db_path: Path) -> None:
