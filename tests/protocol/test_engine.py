@@ -3,6 +3,7 @@ with the protocol's promises checked after every step."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -146,7 +147,7 @@ def test_deadline_tightens_over_a_session_of_successes() -> None:
         deadlines.append(shown.deadline_ms)
         engine.answer(shown.item.answer, 100)
     assert deadlines[0] == SETTINGS.initial_ms
-    assert all(b <= a for a, b in zip(deadlines, deadlines[1:], strict=False))
+    assert all(b <= a for a, b in itertools.pairwise(deadlines))
     assert deadlines[-1] == SETTINGS.floor_ms
 
 

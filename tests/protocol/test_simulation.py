@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -70,9 +71,9 @@ def test_simulated_history_reads_as_sessions() -> None:
     deadlines = [r["deadline_ms"] for r in rows]
     assert deadlines[0] == 8000
     assert deadlines[-1] == 1500  # the deck's floor, once the network keeps up
-    for before, after in zip(sessions, sessions[1:], strict=False):
+    for before, after in itertools.pairwise(sessions):
         end = [r["deadline_ms"] for r in rows if r["session"] == before][-1]
-        start = [r["deadline_ms"] for r in rows if r["session"] == after][0]
+        start = next(r["deadline_ms"] for r in rows if r["session"] == after)
         assert start / end < 1.3  # no cold start: at most one step from where it was
 
 
