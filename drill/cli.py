@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "reference": "train the NumPy reference network on a deck's items",
     "generate": "generate a verified puzzle set (chess)",
     "import": "turn an outside puzzle file into a deck (lichess)",
+    "report": "chart your accuracy, plateaus and transitions beside the reference network",
     "db": "upgrade, check or back up the history database",
 }
 """Subcommand → one-line help. Each is the module drill/commands/<name>.py."""

@@ -1,0 +1,141 @@
+"""Chart your learning on a deck beside the reference network: plateaus, transitions, pressure.
+
+With DECK: training accuracy (rolling), held-out probe accuracy with its 95 % Wilson band
+and the network's held-out accuracy on one axis (training epochs, log scale), plateaus
+and transitions marked; response time and deadline; and a table of where you stand.
+Without DECK: a summary of every deck you have drilled. `--output report.svg` (or .png)
+writes the same charts as a picture; `--json` prints the curves and events.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from drill.commands.common import add_deck_argument, add_history_options
+from drill.errors import UserError
+
+if TYPE_CHECKING:
+    from drill.store.history import History
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_deck_argument(parser, optional=True)
+    add_history_options(parser)
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        default=None,
+        help="only attempts from this date or time on (ISO 8601, e.g. 2026-11-01 or "
+        "2026-11-01T18:00; local time unless a zone is given)",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="write the charts to FILE (.svg or .png)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the curves and events as JSON")
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """An ISO date or date-time, local unless zoned, as an aware UTC datetime."""
+    from datetime import UTC
+
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--since: expected a date like 2026-11-01, got {text!r}") from None
+    return (when if when.tzinfo else when.astimezone()).astimezone(UTC)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from drill.commands.common import deck_from_args, learner_name
+    from drill.store.history import History
+
+    since = parse_since(args.since)
+    deck = deck_from_args(args) if args.deck else None
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if deck is None:
+            raise UserError("--output needs a DECK: the charts are drawn for one deck")
+        from drill.report.picture import picture_format
+
+        picture_format(output)  # a bad extension or folder fails before any work
+    learner = learner_name(args)
+    history = History.open(args.db)
+    try:
+        learner_id = history.learner_id(learner, create=False)
+        if deck is None:
+            return _all_decks(history, learner, learner_id, since, args.json)
+        if learner_id is None:
+            return _nothing(f"{learner} has no history yet: `drill start {deck.name}` begins one")
+        from drill.report.load import load_deck_history
+
+        n_train = sum(1 for item in deck.items if item.split == "train")
+        data = load_deck_history(
+            history, learner, learner_id, deck.name,
+            n_train=n_train, fingerprint=deck.fingerprint, since=since,
+        )  # fmt: skip
+    finally:
+        history.close()
+    if data.bins.empty:
+        when = f" since {args.since}" if since else ""
+        return _nothing(f"{learner} has not drilled {deck.name}{when}: `drill start {deck.name}`")
+    from drill.report.page import Report
+
+    report = Report.build(data)
+    if output is not None:
+        from drill.report.picture import save_picture
+
+        save_picture(report, output)
+    if args.json:
+        import json
+
+        from drill.report.export import report_json
+
+        print(json.dumps(report_json(report)))
+    elif output is not None:
+        print(f"wrote {output}")
+    else:
+        from rich.console import Console
+
+        console = Console()
+        console.print(report.render(console.width, console.height))
+    return 0
+
+
+def _nothing(message: str) -> int:
+    print(message)
+    return 0
+
+
+def _all_decks(
+    history: History, learner: str, learner_id: int | None, since: datetime | None, as_json: bool
+) -> int:
+    from drill.report.curves import current_state
+    from drill.report.load import load_summaries
+
+    summaries = load_summaries(history, learner_id, since) if learner_id is not None else []
+    if not summaries:
+        return _nothing(f"{learner} has no history yet: `drill start modarith` begins one")
+    states = [current_state(s.events, s.last_exposure, s.exposures) for s in summaries]
+    if as_json:
+        import json
+
+        from drill.report.export import summaries_json
+
+        print(json.dumps(summaries_json(learner, summaries, [s.text for s in states])))
+        return 0
+    from rich.console import Console
+
+    from drill.report.terminal import summary_table
+
+    Console().print(summary_table(summaries, states))
+    return 0

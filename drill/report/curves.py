@@ -1,0 +1,239 @@
+"""The report's curves, computed from binned history with NumPy, on one axis of epochs.
+
+The shared axis is **training epochs over the same training split**, on a log scale. For
+the learner, epochs = training exposures so far / training items in the deck (a probe is
+not a training exposure). For the reference network, trained full-batch on the items the
+learner had been shown, one step is one epoch, so epochs = steps.
+
+Each point of the learner's curves is a window of exposures ending at the point:
+
+- training accuracy: the training exposures of the last 10 % of exposures, widened to hold
+  at least the last 50 training exposures (the detector's training window);
+- held-out accuracy: the probes of the last 10 % of exposures, widened to hold at least the
+  last 30 probes (the seal's window), with a 95 % Wilson interval;
+- response time and deadline: means over the training accuracy's window (all first steps).
+
+Every point carries its window's first and last exposure, so a reader can check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from drill.protocol.records import EventRecord
+from drill.protocol.stats import wilson_interval
+from drill.report.load import Bins, DeckHistory, FloatArray, IntArray
+
+WINDOW_FRACTION = 0.1  # every window covers at least the last tenth of exposures
+TRAIN_WINDOW = 50  # ... and at least this many training exposures
+HELDOUT_WINDOW = 30  # ... and at least this many probes
+POINTS = 240  # points of a curve, log-spaced in exposures
+TRAIN_MIN = 20  # the curves start once this many training exposures are in (as the detector)
+GROK_KINDS = ("transition_detected", "generalization_confirmed")
+
+
+@dataclass(frozen=True)
+class Window:
+    """One rolling rate at each point: the window of exposures, its count and successes."""
+
+    start: IntArray  # first exposure of the window
+    n: IntArray
+    ok: IntArray
+
+    @property
+    def rate(self) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.n > 0, self.ok / np.maximum(self.n, 1), np.nan)
+
+
+@dataclass(frozen=True)
+class Curves:
+    """The learner's curves at points in exposure order."""
+
+    exposure: IntArray  # the point: last exposure of every window
+    epochs: FloatArray  # training exposures up to the point / training items
+    train: Window
+    heldout: Window
+    heldout_low: FloatArray  # 95 % Wilson interval of held-out accuracy (nan: no probes)
+    heldout_high: FloatArray
+    response_ms: FloatArray  # mean response time over the training window
+    deadline_ms: FloatArray  # mean deadline over the same window
+
+    def __len__(self) -> int:
+        return len(self.exposure)
+
+    def epochs_at(self, exposures: Any) -> FloatArray:
+        """Exposure counts (events) placed on the epoch axis, by interpolation."""
+        x = np.asarray(exposures, dtype=np.float64)
+        if len(self) == 0:
+            return np.full_like(x, np.nan)
+        return np.interp(x, self.exposure.astype(np.float64), self.epochs)
+
+
+@dataclass(frozen=True)
+class NetworkCurve:
+    """The reference network's held-out (and training) accuracy by step (= epoch)."""
+
+    steps: IntArray
+    train_accuracy: FloatArray
+    heldout_accuracy: FloatArray
+    n_train: int
+    steps_to_grok: int | None
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A plateau, from its first to its last exposure (open: still on it)."""
+
+    start: int
+    end: int
+    open: bool
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A moment to point at: a transition (at the change) or an early reveal."""
+
+    kind: str  # "grokked" | "early_reveal" | "rule_unsealed"
+    exposure: int
+    detected: int  # the exposure at which it was recorded
+    label: str
+
+
+def point_bins(bins: Bins, points: int = POINTS) -> IntArray:
+    """Indices of bins to put points at: log-spaced in exposure, the last always included."""
+    if bins.empty:
+        return np.zeros(0, dtype=np.int64)
+    begin = min(int(np.searchsorted(np.cumsum(bins.train_n), TRAIN_MIN)), len(bins.last) - 1)
+    lo, hi = float(bins.last[begin]), float(bins.last[-1])
+    targets = np.geomspace(lo, hi, num=max(2, points)) if hi > lo else np.array([hi])
+    index = np.searchsorted(bins.last, targets, side="left")
+    return np.unique(np.clip(index, 0, len(bins.last) - 1)).astype(np.int64)
+
+
+def _window(bins: Bins, at: IntArray, n: IntArray, ok: IntArray, least: int) -> Window:
+    """Per point: bins from the later of (≥ `least` outcomes back, 10 % of exposures back)."""
+    cum_n = np.concatenate(([0], np.cumsum(n)))
+    cum_ok = np.concatenate(([0], np.cumsum(ok)))
+    end = at + 1
+    by_count = np.searchsorted(cum_n, cum_n[end] - least, side="right") - 1
+    by_count = np.clip(by_count, 0, None)
+    cutoff = bins.last[at] * (1 - WINDOW_FRACTION)
+    by_fraction = np.searchsorted(bins.last, cutoff, side="right")
+    start = np.minimum(by_count, np.minimum(by_fraction, at))
+    return Window(
+        start=bins.first[start],
+        n=(cum_n[end] - cum_n[start]).astype(np.int64),
+        ok=(cum_ok[end] - cum_ok[start]).astype(np.int64),
+    )
+
+
+def _mean_over(bins: Bins, at: IntArray, start_exposure: IntArray) -> tuple[FloatArray, ...]:
+    start = np.searchsorted(bins.first, start_exposure, side="left")
+    end = at + 1
+
+    def cum(values: Any) -> FloatArray:
+        return np.concatenate(([0.0], np.cumsum(np.asarray(values, dtype=np.float64))))
+
+    rt, rt_n = cum(bins.rt_sum), cum(bins.rt_n)
+    dl, dl_n = cum(bins.deadline_sum), cum(bins.train_n + bins.probe_n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        response = (rt[end] - rt[start]) / (rt_n[end] - rt_n[start])
+        deadline = (dl[end] - dl[start]) / (dl_n[end] - dl_n[start])
+    return response, deadline
+
+
+def compute_curves(data: DeckHistory, points: int = POINTS) -> Curves:
+    """The learner's rolling curves at about `points` log-spaced points."""
+    bins = data.bins
+    at = point_bins(bins, points)
+    train = _window(bins, at, bins.train_n, bins.train_ok, TRAIN_WINDOW)
+    heldout = _window(bins, at, bins.probe_n, bins.probe_ok, HELDOUT_WINDOW)
+    bands = [
+        wilson_interval(int(k), int(n)) if n else (np.nan, np.nan)
+        for k, n in zip(heldout.ok, heldout.n, strict=True)
+    ]  # one call per point, not per row
+    band = np.array(bands, dtype=np.float64).reshape(-1, 2)
+    response, deadline = _mean_over(bins, at, train.start)
+    trained = data.train_before + np.cumsum(bins.train_n)[at] if len(at) else at
+    return Curves(
+        exposure=bins.last[at],
+        epochs=np.asarray(trained, dtype=np.float64) / data.n_train,
+        train=train,
+        heldout=heldout,
+        heldout_low=band[:, 0],
+        heldout_high=band[:, 1],
+        response_ms=response,
+        deadline_ms=deadline,
+    )
+
+
+def network_curve(run: dict[str, Any] | None) -> NetworkCurve | None:
+    """The stored reference run's curve, or None when there is none."""
+    if not run or not run.get("curve"):
+        return None
+    curve = run["curve"]
+    return NetworkCurve(
+        steps=np.array([p["step"] for p in curve], dtype=np.int64),
+        train_accuracy=np.array([p["train_accuracy"] for p in curve], dtype=np.float64),
+        heldout_accuracy=np.array([p["heldout_accuracy"] for p in curve], dtype=np.float64),
+        n_train=int(run.get("n_train") or 0),
+        steps_to_grok=run.get("steps_to_grok"),
+    )
+
+
+def plateaus(events: list[EventRecord], first: int, last: int) -> list[Stretch]:
+    """Plateau stretches from the events, clipped to [first, last] exposures."""
+    stretches: list[Stretch] = []
+    start: int | None = None
+    for event in events:
+        if event.kind == "plateau_started":
+            start = event.exposure
+        elif event.kind == "plateau_ended":
+            begun = int(event.data.get("started_at", start if start is not None else first))
+            stretches.append(Stretch(max(first, begun), event.exposure, open=False))
+            start = None
+    if start is not None:
+        stretches.append(Stretch(max(first, start), last, open=True))
+    return [s for s in stretches if s.end >= first and s.start <= last]
+
+
+def marks(events: list[EventRecord]) -> list[Mark]:
+    """Transitions (at the change), generalization confirmed, and early reveals."""
+    found: list[Mark] = []
+    for event in events:
+        if event.kind == "transition_detected":
+            change = int(event.data.get("change_exposure", event.exposure))
+            found.append(Mark("grokked", change, event.exposure, f"grokked at exposure {change:,}"))
+        elif event.kind == "generalization_confirmed":
+            text = f"generalization confirmed at exposure {event.exposure:,}"
+            found.append(Mark("grokked", event.exposure, event.exposure, text))
+        elif event.kind == "early_reveal":
+            text = f"rule revealed early at exposure {event.exposure:,}"
+            found.append(Mark("early_reveal", event.exposure, event.exposure, text))
+    return found
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the learner stands now, from the recorded events."""
+
+    phase: str  # "new" | "memorizing" | "plateau" | "grokked"
+    text: str
+
+
+def current_state(events: list[EventRecord], last_exposure: int, trained: int) -> State:
+    """Grokked (once and for good), on an open plateau, or memorizing."""
+    grok = next((m for m in marks(events) if m.kind == "grokked"), None)
+    if grok is not None:
+        return State("grokked", grok.label)
+    open_plateau = [s for s in plateaus(events, 0, last_exposure) if s.open]
+    if open_plateau:
+        length = last_exposure - open_plateau[-1].start
+        return State("plateau", f"on the plateau for {length:,} exposures")
+    if trained < TRAIN_MIN:
+        return State("new", "just started")
+    return State("memorizing", "memorizing")

@@ -1,0 +1,270 @@
+"""What the report reads from history, aggregated in SQL: a few thousand rows at most.
+
+Attempts are grouped in SQL into bins of `width` consecutive exposures, with counts and
+sums per bin, so a history of a million attempts arrives as about 20,000 rows of numbers
+and everything after is NumPy. Per exposure, the protocol's rules (docs/history.md) hold:
+exactly one step-0 row that is not `unreadable`, and at most one failing row (a failing
+step ends the item), so per bin
+
+    exposures = step-0 rows that are not unreadable
+    successes = exposures − rows that are not unreadable and not (correct and in time)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Select, and_, case, func, not_, or_, select
+
+from drill.protocol.records import EventRecord
+from drill.store.history import History
+from drill.store.models import Attempt, DrillSession
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+BINS_TARGET = 20_000
+"""At most this many bins: one exposure each up to 20,000 exposures, then wider."""
+
+_A = Attempt.__table__.c
+_S = DrillSession.__table__.c
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Exposures in bins of `width`, only the bins that hold any; arrays in exposure order."""
+
+    width: int
+    first: IntArray  # smallest exposure in the bin
+    last: IntArray  # largest exposure in the bin
+    train_n: IntArray  # training exposures
+    train_ok: IntArray  # ... right and in time
+    probe_n: IntArray  # held-out probes
+    probe_ok: IntArray
+    rt_sum: FloatArray  # sum of response_ms of first steps that have one
+    rt_n: IntArray
+    deadline_sum: FloatArray  # sum of deadline_ms of first steps
+
+    @property
+    def empty(self) -> bool:
+        return len(self.first) == 0
+
+
+@dataclass(frozen=True)
+class DeckHistory:
+    """Everything the report shows for one learner and deck."""
+
+    learner: str
+    deck: str
+    n_train: int  # training items in the deck: one epoch is this many training exposures
+    bins: Bins
+    train_before: int  # training exposures before --since (0 without it)
+    sessions: int
+    seconds: float  # time spent in those sessions
+    last_exposure: int  # over the whole history, --since or not
+    events: list[EventRecord]  # within --since
+    all_events: list[EventRecord]  # for the current state
+    reference: dict[str, Any] | None = None  # the latest reference run on these items
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """One line of the no-deck report."""
+
+    deck: str
+    sessions: int
+    exposures: int
+    train_accuracy: float | None
+    probes: int
+    heldout_accuracy: float | None
+    last_seen: datetime | None
+    last_exposure: int
+    events: list[EventRecord] = field(default_factory=list)
+
+
+def _sessions_of(learner_id: int, deck: str | None) -> Select[tuple[int]]:
+    query = select(_S.id).where(_S.learner_id == learner_id)
+    return query if deck is None else query.where(_S.deck == deck)
+
+
+def _attempt_filter(learner_id: int, deck: str | None, since: datetime | None) -> Any:
+    condition: Any = _A.session_id.in_(_sessions_of(learner_id, deck))
+    if since is not None:
+        condition = and_(condition, _A.shown_at >= since)
+    return condition
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+_FINAL = _A.result != "unreadable"
+_FIRST = and_(_FINAL, _A.step == 0)
+_FAIL = and_(_FINAL, or_(not_(_A.correct), _A.timed_out))
+_TRAIN = not_(_A.probe)
+
+
+def load_bins(history: History, learner_id: int, deck: str, since: datetime | None) -> Bins:
+    """Bin the learner's attempts on a deck (two scans of their attempts in SQL)."""
+    where = _attempt_filter(learner_id, deck, since)
+    with history.translated_errors(), history.engine.connect() as conn:
+        top = conn.execute(select(func.max(_A.exposure)).where(where)).scalar()
+        width = max(1, -(-int(top or 0) // BINS_TARGET))
+        key = ((_A.exposure - 1) // width) if width > 1 else _A.exposure
+        query = (
+            select(
+                func.min(_A.exposure),
+                func.max(_A.exposure),
+                _count(and_(_FIRST, _TRAIN)),
+                _count(and_(_FAIL, _TRAIN)),
+                _count(and_(_FIRST, _A.probe)),
+                _count(and_(_FAIL, _A.probe)),
+                func.coalesce(func.sum(case((_FIRST, _A.response_ms), else_=None)), 0),
+                func.count(case((_FIRST, _A.response_ms), else_=None)),
+                func.coalesce(func.sum(case((_FIRST, _A.deadline_ms), else_=0)), 0),
+            )
+            .where(where)
+            .group_by(key)
+            .having(_count(_FIRST) > 0)
+            .order_by(func.min(_A.exposure))
+        )
+        rows = conn.execute(query).all()
+    data = np.array(rows, dtype=np.float64).reshape(-1, 9)
+    ints = data.astype(np.int64)
+    return Bins(
+        width=width,
+        first=ints[:, 0],
+        last=ints[:, 1],
+        train_n=ints[:, 2],
+        train_ok=ints[:, 2] - ints[:, 3],
+        probe_n=ints[:, 4],
+        probe_ok=ints[:, 4] - ints[:, 5],
+        rt_sum=data[:, 6],
+        rt_n=ints[:, 7],
+        deadline_sum=data[:, 8],
+    )
+
+
+def _train_before(history: History, learner_id: int, deck: str, since: datetime) -> int:
+    condition = and_(_A.session_id.in_(_sessions_of(learner_id, deck)), _A.shown_at < since)
+    query = select(_count(and_(_FIRST, _TRAIN))).where(condition)
+    with history.translated_errors(), history.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
+def _last_exposure(history: History, learner_id: int, deck: str) -> int:
+    """The learner's latest exposure on the deck: it is in one of their latest sessions."""
+    latest = _sessions_of(learner_id, deck).order_by(_S.id.desc()).limit(3)
+    with history.translated_errors(), history.engine.connect() as conn:
+        found = conn.execute(
+            select(func.max(_A.exposure)).where(_A.session_id.in_(latest.scalar_subquery()))
+        ).scalar()
+        if found is None:
+            found = conn.execute(
+                select(func.max(_A.exposure)).where(_attempt_filter(learner_id, deck, None))
+            ).scalar()
+    return int(found or 0)
+
+
+def _session_time(
+    history: History, learner_id: int, deck: str, since: datetime | None
+) -> tuple[int, float]:
+    """(sessions, seconds): sessions with attempts, and from each one's first item to its last.
+
+    Measured from the attempts, not the session rows, so a session cut off by a crash or
+    a simulated clock counts the time its items were on screen."""
+    query = (
+        select(func.min(_A.shown_at), func.max(_A.shown_at))
+        .where(_attempt_filter(learner_id, deck, since))
+        .group_by(_A.session_id)
+    )
+    with history.translated_errors(), history.engine.connect() as conn:
+        rows = conn.execute(query).all()  # one row per session
+    seconds = sum((last - first).total_seconds() for first, last in rows if first and last)
+    return len(rows), seconds
+
+
+def load_deck_history(
+    history: History,
+    learner: str,
+    learner_id: int,
+    deck: str,
+    *,
+    n_train: int,
+    fingerprint: str | None = None,
+    since: datetime | None = None,
+) -> DeckHistory:
+    """Read everything the report of one deck needs."""
+    bins = load_bins(history, learner_id, deck, since)
+    sessions, seconds = _session_time(history, learner_id, deck, since)
+    all_events = history.events(learner_id, deck)
+    events = [e for e in all_events if since is None or _aware(e.at) >= since]
+    runs = [
+        run
+        for run in history.reference_runs(learner_id, deck)
+        if fingerprint is None or run.get("deck_fingerprint") == fingerprint
+    ]
+    return DeckHistory(
+        learner=learner,
+        deck=deck,
+        n_train=max(1, n_train),
+        bins=bins,
+        train_before=_train_before(history, learner_id, deck, since) if since else 0,
+        sessions=sessions,
+        seconds=seconds,
+        last_exposure=_last_exposure(history, learner_id, deck),
+        events=events,
+        all_events=all_events,
+        reference=runs[-1] if runs else None,
+        since=since,
+    )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def load_summaries(
+    history: History, learner_id: int, since: datetime | None = None
+) -> list[DeckSummary]:
+    """One summary per deck the learner has drilled (since `since`), by most recent first."""
+    where = _attempt_filter(learner_id, None, since)
+    query = (
+        select(
+            _S.deck,
+            func.count(func.distinct(_S.id)),
+            _count(and_(_FIRST, _TRAIN)),
+            _count(and_(_FAIL, _TRAIN)),
+            _count(and_(_FIRST, _A.probe)),
+            _count(and_(_FAIL, _A.probe)),
+            func.max(_A.shown_at),
+            func.max(_A.exposure),
+        )
+        .join(DrillSession.__table__, _S.id == _A.session_id)
+        .where(where)
+        .group_by(_S.deck)
+        .order_by(func.max(_A.shown_at).desc())
+    )
+    with history.translated_errors(), history.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    summaries = []
+    for deck, sessions, train_n, train_fail, probe_n, probe_fail, last, top in rows:
+        summaries.append(
+            DeckSummary(
+                deck=deck,
+                sessions=int(sessions),
+                exposures=int(train_n) + int(probe_n),
+                train_accuracy=(train_n - train_fail) / train_n if train_n else None,
+                probes=int(probe_n),
+                heldout_accuracy=(probe_n - probe_fail) / probe_n if probe_n else None,
+                last_seen=_aware(last) if isinstance(last, datetime) else None,
+                last_exposure=int(top or 0),
+                events=history.events(learner_id, deck),
+            )
+        )
+    return summaries

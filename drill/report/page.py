@@ -1,0 +1,166 @@
+"""One deck's report, put together: what `drill report DECK` prints and pictures and exports.
+
+`Report.build` turns a loaded `DeckHistory` into curves, plateaus, marks and the current
+state once; the terminal, the picture and the JSON all read the same `Report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from drill.report.curves import (
+    POINTS,
+    Curves,
+    Mark,
+    NetworkCurve,
+    State,
+    Stretch,
+    compute_curves,
+    current_state,
+    marks,
+    network_curve,
+    plateaus,
+)
+from drill.report.load import DeckHistory
+from drill.report.terminal import (
+    BAND,
+    DEADLINE,
+    GROK,
+    HELDOUT,
+    LABEL_WIDTH,
+    NETWORK,
+    PLATEAU,
+    RESPONSE,
+    TRAIN,
+    LogAxis,
+    accuracy_chart,
+    duration,
+    legend,
+    percent,
+    pressure_chart,
+    state_style,
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    data: DeckHistory
+    curves: Curves
+    network: NetworkCurve | None
+    plateaus: list[Stretch]
+    marks: list[Mark]
+    state: State
+
+    @classmethod
+    def build(cls, data: DeckHistory, points: int = POINTS) -> Report:
+        curves = compute_curves(data, points)
+        first = int(data.bins.first[0]) if not data.bins.empty else 0
+        trained = data.train_before + int(data.bins.train_n.sum())
+        return cls(
+            data=data,
+            curves=curves,
+            network=network_curve(data.reference),
+            plateaus=plateaus(data.events, first, data.last_exposure),
+            marks=marks(data.events),
+            state=current_state(data.all_events, data.last_exposure, trained),
+        )
+
+    def epoch_span(self) -> list[float]:
+        """The smallest and largest epochs any curve reaches (the shared axis)."""
+        span = [float(self.curves.epochs[0]), float(self.curves.epochs[-1])]
+        if self.network is not None and (self.network.steps > 0).any():
+            steps = self.network.steps[self.network.steps > 0]
+            span += [float(steps[0]), float(steps[-1])]
+        return span
+
+    def title(self) -> str:
+        data = self.data
+        since = f" since {data.since:%Y-%m-%d %H:%M}" if data.since else ""
+        return f"{data.learner} on {data.deck}{since}"
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The table's rows: (what, value)."""
+        data, curves = self.data, self.curves
+        bins = data.bins
+        train_n, probe_n = int(bins.train_n.sum()), int(bins.probe_n.sum())
+        rows = [
+            ("sessions", f"{data.sessions:,}"),
+            ("exposures", f"{train_n + probe_n:,} ({train_n:,} training, {probe_n:,} probes)"),
+            ("time spent", duration(data.seconds)),
+        ]
+        if len(curves):
+            i = len(curves) - 1
+            n = int(curves.train.n[i])
+            rows.append(("training accuracy now", f"{percent(curves.train.rate[i])} of last {n}"))
+            held = (
+                f"{percent(curves.heldout.rate[i])} of last {int(curves.heldout.n[i])} probes "
+                f"(95 % {percent(curves.heldout_low[i])}–{percent(curves.heldout_high[i])})"
+            )
+            rows.append(("held-out accuracy now", held))
+        if self.network is not None:
+            net = self.network
+            grok = "never" if net.steps_to_grok is None else f"at step {net.steps_to_grok:,}"
+            rows.append(
+                (
+                    "network held-out",
+                    f"{percent(float(net.heldout_accuracy[-1]))} after {int(net.steps[-1]):,} "
+                    f"steps on {net.n_train} items; grokked {grok}",
+                )
+            )
+        rows.append(("state", self.state.text))
+        return rows
+
+    def table(self) -> Table:
+        table = Table(show_header=False, box=None, padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for what, value in self.facts():
+            style = state_style(self.state) if what == "state" else ""
+            table.add_row(what, Text(value, style))
+        return table
+
+    def render(self, width: int, height: int) -> RenderableType:
+        """The whole terminal page at a console of `width` × `height`."""
+        chart_width = max(20, width - LABEL_WIDTH - 2)
+        axis = LogAxis.spanning(self.epoch_span(), chart_width * 2)
+        tall = max(6, min(14, height // 3))
+        short = max(4, min(8, height // 6))
+        n_train = self.data.n_train
+        entries = [
+            ("━", "training (rolling)", TRAIN),
+            ("━", "held-out probes", HELDOUT),
+            (" ", "95 % band", BAND),
+        ]
+        if self.network is not None:
+            entries.append(("━", "network held-out", NETWORK))
+        if self.plateaus:
+            entries.append((" ", "plateau", PLATEAU))
+        if any(m.kind == "grokked" for m in self.marks):
+            entries.append(("┊", "grokked", GROK))
+        parts: list[RenderableType] = [
+            Text(f"Accuracy: {self.title()}", style="bold"),
+            *accuracy_chart(
+                self.curves, self.network, self.plateaus, self.marks, axis, chart_width, tall
+            ),
+            Text(
+                " " * (LABEL_WIDTH + 1) + f"epochs (log): you = training exposures / {n_train} "
+                "items; network = steps",
+                style="grey50",
+                overflow="ellipsis",
+                no_wrap=True,
+            ),
+            *legend(entries, width),
+        ]
+        parts += [
+            Text(""),
+            Text("Pressure: response time and deadline (means over the same windows)", "bold"),
+            *pressure_chart(self.curves, axis, chart_width, short),
+            *legend([("━", "response time", RESPONSE), ("━", "deadline", DEADLINE)], width),
+            Text(""),
+            self.table(),
+        ]
+        return Group(*parts)

@@ -1,0 +1,120 @@
+"""The report's charts as a picture to share: SVG or PNG by the file's extension.
+
+matplotlib is imported here only, and this module only when a picture is asked for; it
+draws with the Agg backend (no display needed) through `Figure`, never pyplot's global
+state.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from drill.errors import UserError
+from drill.report.page import Report
+
+FORMATS = {".svg": "svg", ".png": "png"}
+COLOURS = {
+    "train": "#1f77b4",
+    "heldout": "#e08a00",
+    "network": "#b03aa8",
+    "plateau": "#9aa0c8",
+    "grok": "#2a9d3a",
+    "early": "#d62728",
+    "deadline": "#d62728",
+    "response": "#1f77b4",
+}
+
+
+def picture_format(path: Path) -> str:
+    """'svg' or 'png' from the extension; anything else is a UserError (one line)."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        given = repr(path.suffix) if path.suffix else "no extension"
+        raise UserError(f"--output {path}: cannot write a picture with {given} (use .svg or .png)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UserError(f"--output {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UserError(f"--output {path}: not writable")
+    return fmt
+
+
+def save_picture(report: Report, path: Path) -> None:
+    """Draw the accuracy and pressure charts and write them to `path` (.svg or .png)."""
+    fmt = picture_format(path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 7), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+    _accuracy(report, top)
+    _pressure(report, bottom)
+    bottom.set_xscale("log")
+    bottom.set_xlabel(
+        f"epochs, log scale (learner: training exposures / {report.data.n_train} training items;"
+        " network: full-batch steps)"
+    )
+    fig.suptitle(f"drill report: {report.title()}")
+    try:
+        fig.savefig(path, format=fmt, dpi=120)
+    except OSError as err:
+        raise UserError(f"--output {path}: {err.strerror or err}") from None
+
+
+def _accuracy(report: Report, ax: Any) -> None:
+    c = report.curves
+    epochs = c.epochs
+    for stretch in report.plateaus:
+        x0, x1 = c.epochs_at([stretch.start, stretch.end])
+        ax.axvspan(x0, x1, color=COLOURS["plateau"], alpha=0.25, lw=0)
+        end = "now" if stretch.open else f"{stretch.end:,}"
+        ax.text(
+            np.sqrt(x0 * x1) if x0 > 0 else x1, 1.03, f"plateau {stretch.start:,}–{end}",
+            ha="center", va="bottom", fontsize=8, color="#555a80",
+        )  # fmt: skip
+    ax.fill_between(
+        epochs, c.heldout_low, c.heldout_high, color=COLOURS["heldout"], alpha=0.2, lw=0,
+        label="held-out 95 % Wilson band",
+    )  # fmt: skip
+    ax.plot(epochs, c.train.rate, color=COLOURS["train"], label="training accuracy (rolling)")
+    ax.plot(epochs, c.heldout.rate, color=COLOURS["heldout"], lw=2, label="held-out probes")
+    if report.network is not None:
+        net = report.network
+        keep = net.steps > 0
+        ax.plot(
+            net.steps[keep], net.heldout_accuracy[keep], color=COLOURS["network"],
+            label=f"network held-out ({net.n_train} items)",
+        )  # fmt: skip
+        ax.plot(
+            net.steps[keep], net.train_accuracy[keep], color=COLOURS["network"], ls=":", lw=1,
+            label="network training",
+        )  # fmt: skip
+    for i, mark in enumerate(report.marks):
+        x = float(c.epochs_at([mark.exposure])[0])
+        colour = COLOURS["grok"] if mark.kind == "grokked" else COLOURS["early"]
+        ax.axvline(x, color=colour, ls="--", lw=1.2)
+        ax.annotate(
+            mark.label, (x, 0.5 - 0.1 * i), xytext=(4, 0), textcoords="offset points",
+            color=colour, fontsize=9, fontweight="bold",
+        )  # fmt: skip
+    ax.set_ylim(-0.02, 1.1)
+    ax.set_ylabel("accuracy")
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
+
+
+def _pressure(report: Report, ax: Any) -> None:
+    c = report.curves
+    ax.plot(c.epochs, c.deadline_ms / 1000, color=COLOURS["deadline"], label="deadline")
+    ax.plot(c.epochs, c.response_ms / 1000, color=COLOURS["response"], label="response time")
+    ax.set_ylabel("seconds")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8)

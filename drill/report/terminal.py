@@ -1,0 +1,302 @@
+"""The report in the terminal: an accuracy chart, a pressure chart and a table, sized to fit.
+
+Both charts share one x axis, training epochs on a log scale (see drill.report.curves),
+so a plateau, a transition and the deadline under it line up in the same columns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from drill.report.canvas import Canvas
+from drill.report.curves import (
+    Curves,
+    Mark,
+    NetworkCurve,
+    State,
+    Stretch,
+)
+from drill.report.load import DeckSummary
+
+TRAIN = Style(color="cyan")
+HELDOUT = Style(color="yellow", bold=True)
+NETWORK = Style(color="magenta")
+BAND = Style(bgcolor="#3a3000")
+PLATEAU = Style(bgcolor="#202038")
+GROK = Style(color="bright_green", bold=True)
+EARLY = Style(color="red", bold=True)
+RESPONSE = Style(color="cyan")
+DEADLINE = Style(color="red")
+AXIS = Style(color="grey50")
+LABEL_WIDTH = 5  # "100%" and a space, or "12 s"
+
+
+@dataclass(frozen=True)
+class LogAxis:
+    """Epochs → dot columns on a log scale."""
+
+    lo: float  # log10 of the smallest epoch shown
+    hi: float
+    dots: int
+
+    @classmethod
+    def spanning(cls, values: list[float], dots: int) -> LogAxis:
+        finite = [math.log10(v) for v in values if v > 0 and math.isfinite(v)]
+        lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+        if hi - lo < 1:
+            mid = (hi + lo) / 2
+            lo, hi = mid - 0.5, mid + 0.5
+        return cls(lo, hi, dots)
+
+    def x(self, epochs: object) -> np.ndarray:
+        e = np.asarray(epochs, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pos = (np.log10(e) - self.lo) / (self.hi - self.lo) * (self.dots - 1)
+        return np.where(e > 0, pos, np.nan)
+
+    def col(self, epochs: float) -> int:
+        return round(float(self.x([epochs])[0])) // 2
+
+    def ticks(self) -> list[float]:
+        first, last = math.floor(self.lo), math.ceil(self.hi)
+        decades = [10.0**k for k in range(first, last + 1)]
+        ticks = [t for t in decades if self.lo - 1e-9 <= math.log10(t) <= self.hi + 1e-9]
+        if len(ticks) < 3:
+            thirds = [3 * t for t in decades]
+            ticks = sorted(ticks + [t for t in thirds if self.lo <= math.log10(t) <= self.hi])
+        return ticks
+
+
+def _number(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:g}k"
+    return f"{value:g}"
+
+
+def _tick_row(axis: LogAxis, width: int) -> Text:
+    """Under the axis line: each tick's value centred on its column."""
+    cells = [" "] * width
+    for tick in axis.ticks():
+        label = _number(tick)
+        col = axis.col(tick)
+        start = min(max(0, col - len(label) // 2), width - len(label))
+        if all(c == " " for c in cells[max(0, start - 1) : start + len(label) + 1]):
+            cells[start : start + len(label)] = list(label)
+    return Text(" " * (LABEL_WIDTH + 1) + "".join(cells), AXIS)
+
+
+def _axis_line(axis: LogAxis, width: int) -> Text:
+    line = ["─"] * width
+    for tick in axis.ticks():
+        col = axis.col(tick)
+        if 0 <= col < width:
+            line[col] = "┬"
+    return Text(" " * LABEL_WIDTH + "└" + "".join(line), AXIS)
+
+
+def _framed(canvas: Canvas, labels: dict[int, str]) -> list[Text]:
+    """Canvas rows with y labels (by row from the top) and the y axis."""
+    rows = []
+    for r, text in enumerate(canvas.rows()):
+        label = labels.get(r, "")
+        tick = "┤" if r in labels else "│"
+        rows.append(Text(f"{label:>{LABEL_WIDTH - 1}} ", AXIS) + Text(tick, AXIS) + text)
+    return rows
+
+
+def _mark_rows(marks: list[tuple[int, str, Style]], width: int) -> list[Text]:
+    """Labels above the chart ("▼ grokked at exposure 589"), in as many rows as they need."""
+    rows: list[list[tuple[int, str, Style]]] = []
+    for col, label, style in sorted(marks):
+        text = f"▼ {label}"
+        start = col if col + len(text) <= width else max(0, col - len(text) + 1)
+        if start != col:
+            text = f"{label} ▼"
+        for row in rows:
+            if all(s + len(t) + 1 < start or start + len(text) + 1 < s for s, t, _ in row):
+                row.append((start, text, style))
+                break
+        else:
+            rows.append([(start, text, style)])
+    out: list[Text] = []
+    for row in rows[:3]:
+        line = Text(" " * (LABEL_WIDTH + 1))
+        cursor = 0
+        for start, label, style in sorted(row):
+            line.append(" " * (start - cursor))
+            line.append(label, style)
+            cursor = start + len(label)
+        out.append(line)
+    return out
+
+
+def _plateau_row(stretches: list[tuple[int, int, str]], width: int) -> Text:
+    """A bracket under the axis for each plateau: ├─ plateau 348–738 ─┤."""
+    cells: list[tuple[str, Style]] = [(" ", Style())] * width
+    for col0, col1, label in stretches:
+        col0, col1 = max(0, col0), min(width - 1, max(col0, col1))
+        for c in range(col0, col1 + 1):
+            cells[c] = ("─", PLATEAU + Style(color="grey70"))
+        cells[col0] = ("├", Style(color="grey70"))
+        cells[col1] = ("┤", Style(color="grey70"))
+        inner = col1 - col0 - 1
+        if len(label) <= inner:  # inside the bracket, else beside it where there is room
+            start = col0 + 1 + (inner - len(label)) // 2
+        elif col1 + 1 + len(label) <= width:
+            start = col1 + 1
+        else:
+            start = max(0, col0 - len(label))
+        for i, ch in enumerate(label):
+            if (0 <= start + i < width and cells[start + i][0] == " ") or col0 < start + i < col1:
+                cells[start + i] = (ch, Style(color="grey85"))
+    line = Text(" " * (LABEL_WIDTH + 1))
+    for ch, style in cells:
+        line.append(ch, style)
+    return line
+
+
+def accuracy_chart(
+    curves: Curves,
+    network: NetworkCurve | None,
+    stretches: list[Stretch],
+    marks: list[Mark],
+    axis: LogAxis,
+    width: int,
+    height: int,
+) -> list[Text]:
+    """Training (rolling), held-out with its band, the network, plateaus and marks."""
+    canvas = Canvas(width, height)
+    top = canvas.ydots - 1
+
+    def y(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype=np.float64) * top
+
+    plateau_cols = []
+    for s in stretches:
+        col0, col1 = (
+            axis.col(float(curves.epochs_at([s.start])[0])),
+            axis.col(float(curves.epochs_at([s.end])[0])),
+        )
+        canvas.fill_cells(col0, col1, 0, height - 1, PLATEAU)
+        end = "now" if s.open else f"{s.end:,}"
+        plateau_cols.append((col0, col1, f"plateau {s.start:,}–{end}"))
+    xs = axis.x(curves.epochs)
+    for i in range(len(curves)):  # the band: a background between the Wilson bounds
+        if np.isfinite(xs[i]) and np.isfinite(curves.heldout_low[i]):
+            col = int(xs[i]) // 2
+            lo, hi = curves.heldout_low[i] * height, curves.heldout_high[i] * height
+            canvas.fill_cells(col, col, int(lo), min(height - 1, math.ceil(hi) - 1), BAND)
+    if network is not None:
+        keep = network.steps > 0
+        canvas.line(axis.x(network.steps[keep]), y(network.heldout_accuracy[keep]), NETWORK)
+    canvas.line(xs, y(curves.train.rate), TRAIN)
+    canvas.line(xs, y(curves.heldout.rate), HELDOUT)
+    labelled = []
+    for mark in marks:
+        col = axis.col(float(curves.epochs_at([mark.exposure])[0]))
+        style = GROK if mark.kind == "grokked" else EARLY
+        for row in range(height):
+            canvas.char(col, row, "┊", style)
+        labelled.append((col, mark.label, style))
+    rows = _mark_rows(labelled, width)
+    rows += _framed(canvas, {0: "100%", height // 2: "50%", height - 1: "0%"})
+    rows += [_axis_line(axis, width), _tick_row(axis, width)]
+    if plateau_cols:
+        rows.append(_plateau_row(plateau_cols, width))
+    return rows
+
+
+def pressure_chart(curves: Curves, axis: LogAxis, width: int, height: int) -> list[Text]:
+    """Mean response time and deadline (seconds) over the same windows and axis."""
+    canvas = Canvas(width, height)
+    peak = np.nanmax(np.concatenate([curves.deadline_ms, curves.response_ms, [1000.0]]))
+    scale = (canvas.ydots - 1) / (peak * 1.05)
+    xs = axis.x(curves.epochs)
+    canvas.line(xs, curves.deadline_ms * scale, DEADLINE)
+    canvas.line(xs, curves.response_ms * scale, RESPONSE)
+    top_s = (height * 4 - 1) / scale / 1000
+    labels = {0: f"{top_s:.0f} s", height - 1: "0 s"}
+    return [
+        *_framed(canvas, labels),
+        _axis_line(axis, width),
+        _tick_row(axis, width),
+    ]
+
+
+def legend(entries: list[tuple[str, str, Style]], width: int) -> list[Text]:
+    """Legend entries in as many lines as the width needs."""
+    lines = [Text(" " * (LABEL_WIDTH + 1))]
+    for glyph, label, style in entries:
+        if lines[-1].cell_len + len(label) + 2 > width and lines[-1].plain.strip():
+            lines.append(Text(" " * (LABEL_WIDTH + 1)))
+        lines[-1].append(glyph, style)
+        lines[-1].append(f" {label}   ")
+    return lines
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.0%}"
+
+
+def duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
+def state_style(state: State) -> Style:
+    return {"grokked": GROK, "plateau": Style(color="yellow")}.get(state.phase, Style())
+
+
+def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:
+    """The no-deck report: one row per deck."""
+    table = Table(title="Decks drilled", title_justify="left", box=None, padding=(0, 1))
+    for header in ("deck", "sessions", "exposures", "training", "held-out", "last", "state"):
+        right = header in ("sessions", "exposures", "training", "held-out")
+        table.add_column(header, justify="right" if right else "left", no_wrap=header != "state")
+    for summary, state in zip(summaries, states, strict=True):
+        table.add_row(
+            summary.deck,
+            f"{summary.sessions:,}",
+            f"{summary.exposures:,}",
+            percent(summary.train_accuracy),
+            f"{percent(summary.heldout_accuracy)} ({summary.probes:,})",
+            summary.last_seen.strftime("%Y-%m-%d") if summary.last_seen else "–",
+            Text(state.text, state_style(state)),
+        )
+    return table
+
+
+def small_curve(
+    curves: Curves, network: NetworkCurve | None = None, width: int = 60, height: int = 6
+) -> RenderableType:
+    """The accuracy curve in small (for the end-of-session summary): no axes, one legend."""
+    if len(curves) == 0:
+        return Text("")
+    chart_width = max(10, width - LABEL_WIDTH - 1)
+    epochs = [float(curves.epochs[0]), float(curves.epochs[-1])]
+    if network is not None and len(network.steps) > 1:
+        epochs += [float(network.steps[network.steps > 0][0]), float(network.steps[-1])]
+    axis = LogAxis.spanning(epochs, chart_width * 2)
+    canvas = Canvas(chart_width, max(2, height - 1))
+    top = canvas.ydots - 1
+    if network is not None:
+        keep = network.steps > 0
+        canvas.line(axis.x(network.steps[keep]), network.heldout_accuracy[keep] * top, NETWORK)
+    xs = axis.x(curves.epochs)
+    canvas.line(xs, curves.train.rate * top, TRAIN)
+    canvas.line(xs, curves.heldout.rate * top, HELDOUT)
+    rows = _framed(canvas, {0: "100%", canvas.height - 1: "0%"})
+    key = Text(" " * (LABEL_WIDTH + 1))
+    key.append("━ training  ", TRAIN)
+    key.append("━ held-out", HELDOUT)
+    if network is not None:
+        key.append("  ━ network", NETWORK)
+    key.append(f"   epochs {_number(10**axis.lo)}–{_number(round(10**axis.hi, 1))}", AXIS)
+    return Group(*rows, key)
