@@ -86,6 +86,9 @@ def _prepare_file(path: Path) -> bool:
     return True
 
 
+_TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
 def _sqlite_engine(location: DatabaseLocation) -> Engine:
     engine = create_engine(
         location.url,
@@ -101,7 +104,10 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if location.path is not None:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            # WAL is written into the file's header: never into someone else's database.
+            tables = {row[0] for row in cursor.execute(_TABLES_SQL)}
+            if not tables or "alembic_version" in tables:
+                cursor.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed attempt survives power loss too, at about a millisecond.
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
@@ -112,6 +118,15 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _nearly_full(folder: Path) -> bool:
+    """Less than a megabyte free: SQLite's write errors there mean a full disk."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 1 << 20
 
 
 def _permission_problem(path: Path) -> str | None:
@@ -151,8 +166,18 @@ def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
             f"{where}: the database stayed locked by another program for "
             f"{BUSY_TIMEOUT_MS // 1000} s; close it and try again"
         )
-    if "disk is full" in text or ("full" in text and "database" in text):
+    full = location.path is not None and _nearly_full(location.path.parent)
+    if (
+        "disk is full" in text
+        or ("full" in text and "database" in text)
+        or ("disk i/o error" in text and full)
+    ):
         return StoreError(f"{where}: the disk is full; free some space and try again")
+    if "disk i/o error" in text:
+        return StoreError(
+            f"{where}: the disk reported an error reading or writing the database; "
+            "check the disk, then run `drill db check`"
+        )
     if "unable to open" in text:
         return StoreError(
             f"{where}: cannot open the database; check that the folder exists and is writable"
