@@ -16,7 +16,9 @@ from drill import __version__
 from drill.errors import UserError
 
 COMMANDS: dict[str, str] = {
+    "home": "the home screen: every deck and where you stand (what `drill` alone opens)",
     "start": "drill a deck in the terminal app",
+    "learners": "list the learners in the history with their totals",
     "decks": "list the decks with their domain and item counts",
     "items": "print a deck's items as JSON lines or CSV",
     "export": "print every attempt in the history as JSON lines or CSV",
@@ -40,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run `drill COMMAND --help` for a command's options. Docs: docs/guide.md",
     )
     parser.add_argument("--version", action="version", version=f"drill {__version__}")
+    # For `drill` alone (the home screen); each command has its own --learner and --db.
+    parser.add_argument("--learner", dest="home_learner", metavar="NAME", help=argparse.SUPPRESS)
+    parser.add_argument("--db", dest="home_db", metavar="PATH", help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, summary in COMMANDS.items():
         module = importlib.import_module(f"drill.commands.{MODULE_NAMES.get(name, name)}")
@@ -53,8 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()
+            return 0
+        home = ["home"]
+        if args.home_learner:
+            home += ["--learner", args.home_learner]
+        if args.home_db:
+            home += ["--db", args.home_db]
+        args = parser.parse_args(home)
     try:
         code: int = args.run(args)
         return code

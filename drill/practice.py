@@ -97,9 +97,10 @@ def _engine(
     learner: str,
     past: list[PastOutcome],
     unsealed: bool,
-    state: dict[str, Any] | None,
+    state: Mapping[str, Any] | None,
     clock: Callable[[], datetime],
     seed: int | None,
+    review: Sequence[str] = (),
 ) -> Engine:
     exposures = past[-1].exposure if past else 0
     return Engine(
@@ -112,6 +113,7 @@ def _engine(
         clock=clock,
         rule_unsealed=unsealed,
         state=state,
+        review=review,
     )
 
 
@@ -157,5 +159,28 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     executor.shutdown(wait=False)
     engine = _engine(
         deck, link, learner, snapshot.past, snapshot.rule_unsealed, snapshot.state, _utcnow, None
+    )
+    return Practice(deck, learner, engine, link, started_at)
+
+
+def start_review(done: Practice, *, clock: Callable[[], datetime] = _utcnow) -> Practice:
+    """A review block after `done`: its missed training items, once each, same deadline."""
+    history = done.link.history
+    deck, learner = done.deck, done.learner
+    started_at = clock()
+    port = _open_session(history, deck, learner, "review", started_at)
+    past = history.outcomes(port.learner_id, deck.name)
+    unsealed = history.rule_unsealed(port.learner_id, deck.name)
+    link = SessionLink(port)
+    engine = _engine(
+        deck,
+        link,
+        learner,
+        past,
+        unsealed,
+        done.engine.snapshot(),
+        clock,
+        None,
+        review=done.engine.counters.missed,
     )
     return Practice(deck, learner, engine, link, started_at)

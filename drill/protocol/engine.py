@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,6 +120,8 @@ class Counters:
     probes: int = 0
     probe_success: int = 0
     per_item: Counter[str] = field(default_factory=Counter)
+    missed: list[str] = field(default_factory=list)
+    """Training items missed or timed out this session, in order, each once."""
 
 
 class Engine:
@@ -137,11 +139,13 @@ class Engine:
         clock: Callable[[], datetime] = _utcnow,
         rule_unsealed: bool = False,
         state: Mapping[str, Any] | None = None,
-        save_state: bool = True,
+        review: Sequence[str] = (),
     ) -> None:
         """`state` is a `snapshot()` from an earlier session: the deadline, the place in
-        the current pass and the detectors' bookkeeping carry on from it. `save_state`
-        False (a review block) leaves the deck's saved state alone."""
+        the current pass and the detectors' bookkeeping carry on from it.
+
+        `review` makes this a review block: exactly those training items, once each, under
+        the same deadline, with no probes; it leaves the deck's saved state alone."""
         self.items = {item.id: item for item in items}
         self.domain = domain
         self.settings = settings
@@ -149,11 +153,17 @@ class Engine:
         self.clock = clock
         self.counters = Counters(total_exposures=max((p.exposure for p in past), default=0))
         self.counters.per_item.update(p.item_id for p in past)
-        self.save_state = save_state
+        self.save_state = not review
         self.probe_outcomes = [p.success for p in past if p.probe]
         self.rule_unsealed = rule_unsealed
         train = [i.id for i in items if i.split == "train"]
         heldout = [i.id for i in items if i.split == "heldout"]
+        if review:
+            # Never a held-out item: a review shows answers.
+            train = [i for i in dict.fromkeys(review) if self.items[i].split == "train"]
+            heldout = []
+            settings = replace(settings, length=len(train), probe_rate=0.0)
+            self.settings = settings
         self.scheduler = Scheduler(
             train, heldout, settings.probe_rate, seed=seed + self.counters.total_exposures
         )
@@ -310,7 +320,10 @@ class Engine:
             counters.train_success += success
             counters.streak = counters.streak + 1 if success else 0
             if not success:
-                self.scheduler.missed(shown.item.id)
+                if self.save_state:  # a review replays each item once, no retries
+                    self.scheduler.missed(shown.item.id)
+                if shown.item.id not in counters.missed:
+                    counters.missed.append(shown.item.id)
         events = self._detect(shown, success)
         unsealed = self._check_seal(shown) if shown.probe else None
         if unsealed is not None:

@@ -349,6 +349,37 @@ class History:
             sql = self._driver_sql(UNSEALED_SQL)
             return conn.exec_driver_sql(sql, (learner_id, deck)).first() is not None
 
+    def exposure_times(
+        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+    ) -> list[datetime]:
+        """When each exposure was shown (UTC), oldest first: for days, targets and runs."""
+        query = (
+            select(Attempt.shown_at)
+            .join(DrillSession, Attempt.session_id == DrillSession.id)
+            .where(
+                DrillSession.learner_id == learner_id,
+                Attempt.step == 0,
+                Attempt.result != Result.UNREADABLE.value,
+            )
+            .order_by(Attempt.id)
+        )
+        if deck is not None:
+            query = query.where(DrillSession.deck == deck)
+        if since is not None:
+            query = query.where(Attempt.shown_at >= since)
+        with self.translated_errors(), self._read() as conn:
+            return [at for (at,) in conn.execute(query)]
+
+    def decks_drilled(self, learner_id: int) -> list[str]:
+        query = (
+            select(DrillSession.deck)
+            .where(DrillSession.learner_id == learner_id)
+            .group_by(DrillSession.deck)
+            .order_by(DrillSession.deck)
+        )
+        with self.translated_errors(), self._read() as conn:
+            return [deck for (deck,) in conn.execute(query)]
+
     def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
         query = (
             select(Event.kind, Event.exposure, Event.at, Event.session_id, Event.data)

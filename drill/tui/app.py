@@ -2,45 +2,101 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 
+from drill.home import Home
 from drill.practice import Practice
 from drill.tui.screens.session import SessionScreen
 
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
 
 class DrillApp(App[None]):
-    """Runs blocks of practice; each block is a fresh session of the same deck."""
+    """Runs blocks of practice, from the home screen or straight from `drill start`."""
 
     CSS_PATH = Path(__file__).with_name("drill.tcss")
     TITLE = "drill"
     ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "keys", "Keys", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+    ]
 
     def __init__(
         self,
-        start: Callable[[], Practice],
+        start: Callable[[], Practice] | None = None,
         *,
+        home: Home | None = None,
         clock: Callable[[], float] = time.monotonic,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
+        if start is None and home is None:
+            raise ValueError("the app needs a deck to start or a home screen")
         self.start = start
+        self.home = home
         self.clock = clock
         self.practice: Practice | None = None
+        chosen = theme or os.environ.get("DRILL_THEME", "dark")
+        self.theme = THEMES.get(chosen, THEMES["dark"])
 
     def on_mount(self) -> None:
-        self.start_block()
+        if self.home is not None:
+            from drill.tui.screens.home import HomeScreen
 
-    def start_block(self) -> None:
-        """Open a new session and show its first item."""
-        self.practice = self.start()
+            self.push_screen(HomeScreen())
+        else:
+            self.start_block()
+
+    def start_block(self, block: Practice | None = None) -> None:
+        """Open a new session (or run `block`) and show its first item."""
+        assert self.start is not None or block is not None
+        self.practice = block if block is not None else self.start()  # type: ignore[misc]
         screen = SessionScreen(self.practice, self.clock)
-        if len(self.screen_stack) > 1:
+        if len(self.screen_stack) > 1 and not self._on_home():
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    def start_deck(self, name: str) -> None:
+        """From the home screen: drill `name`; "another block" repeats it."""
+        home = self.home
+        assert home is not None
+        self.start = lambda: home.start(name)
+        self.start_block()
+
+    def back_home_or_quit(self) -> None:
+        """The end of a block: back to the home screen if there is one, else quit."""
+        if self.home is None:
+            self.exit()
+            return
+        self.practice = None
+        while not self._on_home():
+            self.pop_screen()
+
+    def _on_home(self) -> bool:
+        from drill.tui.screens.home import HomeScreen
+
+        return isinstance(self.screen, HomeScreen)
+
+    def action_keys(self) -> None:
+        """`?` or F1 on any screen: its keys."""
+        from drill.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
 
     def on_unmount(self) -> None:
         # Quitting from anywhere (ctrl+q) still closes the session row.
@@ -49,7 +105,10 @@ class DrillApp(App[None]):
 
 
 def make_app(
-    start: Callable[[], Practice], *, clock: Callable[[], float] = time.monotonic
+    start: Callable[[], Practice] | None = None,
+    *,
+    home: Home | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> DrillApp:
-    """The app as `drill start` runs it; tests pass their own session factory and clock."""
-    return DrillApp(start, clock=clock)
+    """The app as `drill` and `drill start` run it; tests pass their own factory and clock."""
+    return DrillApp(start, home=home, clock=clock)

@@ -51,6 +51,10 @@ class SessionScreen(Screen[None]):
         Binding("escape", "finish", "End session"),
         Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
     ]
+    HELP_EXTRA: ClassVar[list[tuple[str, str]]] = [
+        ("enter", "submit your answer (or skip a pause)"),
+        ("ctrl+t", "light or dark theme"),
+    ]
 
     def __init__(self, practice: Practice, clock: Callable[[], float]) -> None:
         super().__init__()
@@ -62,7 +66,8 @@ class SessionScreen(Screen[None]):
         self.waiting_next = False
         self.away = False
         """The item expired with no answer: wait for Enter before the next one."""
-        self.too_small_since: float | None = None
+        self.paused_since: float | None = None
+        """When the clock stopped (terminal too small, or a screen on top), if it is stopped."""
         self._advance_timer: Timer | None = None
         self.quit_warned = False
 
@@ -144,7 +149,7 @@ class SessionScreen(Screen[None]):
         return ((at if at is not None else self.clock()) - self.shown_mono) * 1000
 
     def _tick(self) -> None:
-        if self.shown is None or self.shown_mono is None or self.too_small_since is not None:
+        if self.shown is None or self.shown_mono is None or self.paused_since is not None:
             return
         elapsed = self._elapsed_ms()
         self.query_one(TimeBar).remaining_ms = self.shown.deadline_ms - elapsed
@@ -160,7 +165,7 @@ class SessionScreen(Screen[None]):
         if self.waiting_next:
             self._next_item()
             return
-        if self.shown is None or self.shown_mono is None or self.too_small_since is not None:
+        if self.shown is None or self.shown_mono is None or self.paused_since is not None:
             return
         response_ms = max(0.0, self._elapsed_ms(message.at))
         with self.app_guard():
@@ -214,6 +219,15 @@ class SessionScreen(Screen[None]):
         )
         self.query_one("#counters", Static).update(text)
 
+    # -- pauses: a screen on top (help, the rule) or a terminal too small stops the clock --
+
+    def on_screen_suspend(self) -> None:
+        if self.paused_since is None:
+            self.paused_since = self.clock()
+
+    def on_screen_resume(self) -> None:
+        self._check_size(self.app.size.width, self.app.size.height)
+
     # -- size ------------------------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
@@ -228,13 +242,13 @@ class SessionScreen(Screen[None]):
                 f"{MIN_SIZE[0]}×{MIN_SIZE[1]}. Enlarge it to go on: the item and its "
                 "clock are kept."
             )
-            if self.too_small_since is None:
-                self.too_small_since = self.clock()
-        elif self.too_small_since is not None:
+            if self.paused_since is None:
+                self.paused_since = self.clock()
+        elif self.paused_since is not None:
             # Give back the time the item spent hidden.
             if self.shown_mono is not None:
-                self.shown_mono += self.clock() - self.too_small_since
-            self.too_small_since = None
+                self.shown_mono += self.clock() - self.paused_since
+            self.paused_since = None
         self.set_class(small, "too-small")
         if not small:
             self.query_one(AnswerInput).focus()

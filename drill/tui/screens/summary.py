@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from drill.practice import Practice
 from drill.protocol.coach import end_of_session_advice
+from drill.standing import Standing, weak_spots
 
 
 def percent(successes: int, n: int) -> str:
@@ -22,17 +23,31 @@ def percent(successes: int, n: int) -> str:
 
 
 class SummaryScreen(Screen[None]):
-    """Shows the session's figures; Enter or n starts another block, q quits."""
+    """Shows the session's figures; Enter or n starts another block, r reviews the misses."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,enter", "another", "Another block"),
-        Binding("q,escape", "app.quit", "Quit"),
+        Binding("r", "review", "Review misses"),
+        Binding("q,escape", "leave", "Done"),
     ]
 
     def __init__(self, practice: Practice, reason: str) -> None:
         super().__init__()
         self.practice = practice
         self.reason = reason
+        self.standing = self._standing()
+
+    def _standing(self) -> Standing | None:
+        from drill.home import local_zone
+        from drill.standing import standing
+
+        try:
+            history = self.practice.link.history
+            return standing(
+                history, self.practice.learner, self.practice.deck, datetime.now(UTC), local_zone()
+            )
+        except Exception:  # the figures are a courtesy; never lose the summary over them
+            return None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="summary-box"):
@@ -40,14 +55,14 @@ class SummaryScreen(Screen[None]):
             yield Static(self._table(), id="summary-table")
             advice = end_of_session_advice(self.practice.engine.tracker.state)
             yield Static(Text(advice or "", style="bold"), id="summary-advice")
-            yield Static(
-                Text("Every answer is saved. `drill export` prints them all.", style="dim")
-            )
+            yield Static(self._weak_spots(), id="summary-weak")
+            yield Static(self._next_steps(), id="summary-next")
         yield Footer()
 
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
-        return Text(f"{done}: {self.practice.deck.title}", style="bold")
+        kind = " (review)" if not self.practice.engine.save_state else ""
+        return Text(f"{done}{kind}: {self.practice.deck.title}", style="bold")
 
     def _table(self) -> Table:
         engine = self.practice.engine
@@ -60,10 +75,32 @@ class SummaryScreen(Screen[None]):
         table.add_row("training accuracy", percent(c.train_success, c.train_seen))
         table.add_row("held-out probes", percent(c.probe_success, c.probes))
         table.add_row("deadline now", f"{engine.deadline.deadline_ms / 1000:.1f} s")
-        started = self.practice.started_at
-        minutes = (datetime.now(UTC) - started).total_seconds() / 60
+        minutes = (datetime.now(UTC) - self.practice.started_at).total_seconds() / 60
         table.add_row("time", f"{minutes:.0f} min")
+        s = self.standing
+        if s is not None:
+            met = " ✓ target met" if s.target and s.today >= s.target else ""
+            table.add_row("today", f"{s.today:,} of {s.target:,} exposures{met}")
+            table.add_row("run of days", f"{s.run_days} day{'s' * (s.run_days != 1)}")
         return table
+
+    def _weak_spots(self) -> Text:
+        spots = weak_spots(self.practice.deck, self.practice.engine.counters.missed)
+        if not spots:
+            return Text("")
+        listed = ", ".join(f"{name} ({n})" for name, n in spots)
+        return Text(f"Missed most this session: {listed}")
+
+    def _next_steps(self) -> Text:
+        misses = len(self.practice.engine.counters.missed)
+        review = f"r: review the {misses} missed item{'s' * (misses != 1)}   " if misses else ""
+        return Text(f"Enter: another block   {review}q: done", style="dim")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer a review only when there is something to review."""
+        if action == "review":
+            return bool(self.practice.engine.counters.missed)
+        return True
 
     def action_another(self) -> None:
         """Start another block of the same deck."""
@@ -72,3 +109,21 @@ class SummaryScreen(Screen[None]):
         app = self.app
         assert isinstance(app, DrillApp)
         app.start_block()
+
+    def action_review(self) -> None:
+        """Replay this session's missed training items, once each, under the same deadline."""
+        if not self.practice.engine.counters.missed:
+            return
+        from drill.practice import start_review
+        from drill.tui.app import DrillApp
+
+        app = self.app
+        assert isinstance(app, DrillApp)
+        app.start_block(start_review(self.practice))
+
+    def action_leave(self) -> None:
+        from drill.tui.app import DrillApp
+
+        app = self.app
+        assert isinstance(app, DrillApp)
+        app.back_home_or_quit()

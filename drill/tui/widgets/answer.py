@@ -11,13 +11,20 @@ from drill.tui.messages import AnswerSubmitted
 
 
 class AnswerInput(Input):
-    """Posts `AnswerSubmitted` with the time of the key event, not of the next frame."""
+    """Posts `AnswerSubmitted` with the time of the key event, not of the next frame;
+    `?` opens the keys instead of being typed."""
 
     def __init__(self, clock: Callable[[], float], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.character == "?":
+            # No deck's answers use "?": it opens the keys, as on every screen.
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action("app.keys")
+            return
         if event.key == "enter":
             at = self.clock()
             event.stop()

@@ -1,0 +1,86 @@
+"""What the home screen needs, without Textual: the decks, the learner's standing on each,
+starting a deck, and the rule once it is earned."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from drill.decks import Deck, DeckError, deck_names, load_deck
+from drill.practice import Practice, start_practice
+from drill.protocol.stats import seal_status
+from drill.standing import Standing, standing
+from drill.store.history import History
+
+
+def local_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+@dataclass(frozen=True)
+class RuleAnswer:
+    opened: bool
+    text: str
+    """The rule, or how far the learner is from it (never a part of the rule)."""
+
+
+class Home:
+    """One learner's view of every deck in one history."""
+
+    def __init__(
+        self,
+        history: History,
+        learner: str,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        zone: tzinfo | None = None,
+    ) -> None:
+        self.history = history
+        self.learner = learner
+        self.now = now
+        self.zone = zone or local_zone()
+        self._decks: dict[str, Deck] = {}
+
+    def decks(self) -> list[Deck]:
+        """Every deck that loads, shipped and the learner's own (bad ones are skipped)."""
+        for name in deck_names():
+            if name not in self._decks:
+                try:
+                    deck = load_deck(name)
+                    deck.items  # noqa: B018  (load now, so a broken deck is skipped here)
+                except DeckError:
+                    continue
+                self._decks[name] = deck
+        return list(self._decks.values())
+
+    def deck(self, name: str) -> Deck:
+        if name not in self._decks:
+            self._decks[name] = load_deck(name)
+        return self._decks[name]
+
+    def standings(self) -> list[Standing]:
+        now = self.now()
+        return [standing(self.history, self.learner, d, now, self.zone) for d in self.decks()]
+
+    def standing_of(self, name: str) -> Standing:
+        return standing(self.history, self.learner, self.deck(name), self.now(), self.zone)
+
+    def start(self, name: str) -> Practice:
+        return start_practice(self.deck(name), self.history, self.learner)
+
+    def rule_or_reason(self, name: str) -> RuleAnswer:
+        """The rule if earned (or revealed before); else how far the learner is."""
+        deck = self.deck(name)
+        if self.standing_of(name).rule_open:
+            return RuleAnswer(True, deck.rule_text.strip())
+        learner_id = self.history.learner_id(self.learner, create=False)
+        past = self.history.outcomes(learner_id, name) if learner_id is not None else []
+        status = seal_status(
+            [p.success for p in past if p.probe],
+            float(deck.setting("rule.threshold")),
+            int(deck.setting("rule.window")),
+        )
+        return RuleAnswer(False, f"{name}: the rule is sealed: {status.message}")

@@ -1,0 +1,141 @@
+"""Where a learner stands on each deck: the home screen's and the summary's figures.
+
+State comes from the engine's saved snapshot when it is current, else from replaying the
+history through the detectors; days are the learner's local calendar days, so a daily
+target and the run of days met follow the learner's clock, not UTC.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+
+from drill.decks import Deck
+from drill.protocol.detect import ProgressState, ProgressTracker
+from drill.protocol.records import PastOutcome
+from drill.store.history import History
+
+GROK_EVENTS = ("transition_detected", "generalization_confirmed")
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+WINDOW_DAYS = 400
+"""How far back days are counted for the run of days met (longer runs show as 400+)."""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One learner on one deck."""
+
+    deck: str
+    title: str
+    state: ProgressState
+    exposures: int
+    today: int
+    target: int
+    run_days: int
+    """Consecutive days, up to today, on which the daily target was met."""
+    grokked_on: date | None = None
+    rule_open: bool = False
+    heldout: Sequence[float] = field(default_factory=tuple)
+    """Held-out accuracy in successive blocks of probes, oldest first (the sparkline)."""
+
+    @property
+    def label(self) -> str:
+        """new, memorizing, on the plateau (N), or grokked (when, where)."""
+        phase = self.state.phase
+        if phase == "plateau":
+            return f"plateau ({self.state.plateau_length:,} exp.)"
+        if phase == "grokked":
+            where = f"at {self.state.grokked_at:,}" if self.state.grokked_at else ""
+            when = f"{self.grokked_on:%d %b} " if self.grokked_on else ""
+            return f"grokked {when}{where}".strip()
+        return phase
+
+
+def local_day_counts(times: Iterable[datetime], tz: tzinfo) -> Counter[date]:
+    """Exposures per calendar day in the learner's time zone."""
+    return Counter(t.astimezone(tz).date() for t in times)
+
+
+def run_of_days(per_day: Counter[date], target: int, today: date) -> int:
+    """Days in a row the target was met, ending today, or yesterday while today is open."""
+    if target <= 0:
+        return 0
+    day = today if per_day[today] >= target else today - timedelta(days=1)
+    run = 0
+    while per_day[day] >= target:
+        run += 1
+        day -= timedelta(days=1)
+    return run
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """▁▂▃▄▅▆▇█ for values in [0, 1]."""
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round(max(0.0, min(1.0, v)) * top)] for v in values)
+
+
+def heldout_blocks(past: Sequence[PastOutcome], blocks: int = 12, size: int = 10) -> list[float]:
+    """Accuracy over each block of `size` probes, the last `blocks` blocks."""
+    probes = [p.success for p in past if p.probe]
+    chunks = [probes[i : i + size] for i in range(0, len(probes), size)]
+    chunks = [c for c in chunks if len(c) == size or c is chunks[-1]]
+    return [sum(c) / len(c) for c in chunks[-blocks:] if c]
+
+
+def progress_state(past: Sequence[PastOutcome], saved: dict[str, object] | None) -> ProgressState:
+    """The detectors' state: the saved snapshot's if it saw all of `past`, else replayed."""
+    last = past[-1].exposure if past else 0
+    if saved and saved.get("exposure") == last and isinstance(saved.get("tracker"), dict):
+        try:
+            return ProgressTracker.from_json(saved["tracker"]).state  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            pass
+    tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
+    return tracker.state
+
+
+def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzinfo) -> Standing:
+    """Where `learner` stands on `deck` at `now` (an aware datetime), days in `tz`."""
+    target = int(deck.setting("session.daily_target"))
+    learner_id = history.learner_id(learner, create=False)
+    empty = ProgressState(phase="new", exposure=0)
+    if learner_id is None:
+        return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
+    past = history.outcomes(learner_id, deck.name)
+    if not past:
+        return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
+    state = progress_state(past, history.load_deck_state(learner_id, deck.name))
+    since = now - timedelta(days=WINDOW_DAYS)
+    per_day = local_day_counts(history.exposure_times(learner_id, deck.name, since), tz)
+    today = now.astimezone(tz).date()
+    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, "rule_unsealed"))
+    grok = next((e for e in events if e.kind in GROK_EVENTS), None)
+    return Standing(
+        deck=deck.name,
+        title=deck.title,
+        state=state,
+        exposures=past[-1].exposure,
+        today=per_day[today],
+        target=target,
+        run_days=run_of_days(per_day, target, today),
+        grokked_on=grok.at.astimezone(tz).date() if grok else None,
+        rule_open=any(e.kind == "rule_unsealed" for e in events)
+        or bool(history.events(learner_id, deck.name, kinds=("early_reveal",))),
+        heldout=heldout_blocks(past),
+    )
+
+
+def weak_spots(deck: Deck, missed: Sequence[str], top: int = 3) -> list[tuple[str, int]]:
+    """The motifs or chord qualities missed most among `missed` training items."""
+    key = deck.domain.weak_spot_key
+    if key is None:
+        return []
+    by_id = {item.id: item for item in deck.items}
+    counts = Counter(
+        str(by_id[i].data[key])
+        for i in missed
+        if i in by_id and by_id[i].split == "train" and key in by_id[i].data
+    )
+    return counts.most_common(top)
