@@ -17,6 +17,7 @@ from drill.commands.common import add_deck_argument, add_history_options
 from drill.errors import UserError
 
 if TYPE_CHECKING:
+    from drill.decks import Deck
     from drill.reference.train import Callback, RunResult, TrainConfig
 
 DEFAULT_STEPS = 3000
@@ -83,19 +84,14 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import deck_from_args
 
     check_args(args)
-    if not args.fresh:
-        print(
-            "drill reference: training on a learner's history is not available yet "
-            "(it needs the history store); use --fresh for the classic experiment",
-            file=sys.stderr,
-        )
-        return 2
     deck = deck_from_args(args)
     from drill.reference.encoders import ENCODERS
 
     if deck.domain_name not in ENCODERS:
         known = ", ".join(sorted(ENCODERS))
         raise UserError(f"the reference network has no encoder for {deck.domain_name!r} ({known})")
+    if not args.fresh:
+        return run_on_history(args, deck)
     fraction = args.train_fraction
     if fraction is None:
         fraction = 1.0 - deck.heldout_fraction
@@ -111,6 +107,52 @@ def run(args: argparse.Namespace) -> int:
         with progress_display(config.steps) as callback:
             result = train_fresh(deck, fraction, config, callback)
         print(summary(result))
+    return 0
+
+
+def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
+    """Train on the training items this learner has been shown; store the run for the report."""
+    from drill.commands.common import learner_name
+    from drill.reference.train import train_on_items
+    from drill.store.history import History
+
+    learner = learner_name(args)
+    history = History.open(args.db)
+    try:
+        learner_id = history.learner_id(learner, create=False)
+        past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
+        shown = {p.item_id for p in past if not p.probe}
+        if learner_id is None or not shown:
+            print(
+                f"{learner} has not drilled {deck.name} yet, so there is nothing to train on: "
+                f"`drill start {deck.name}` first, or `drill reference {deck.name} --fresh`"
+            )
+            return 1
+        config = train_config(args)
+        if args.json:
+            result = train_on_items(deck, shown, config)
+        else:
+            with progress_display(config.steps) as callback:
+                result = train_on_items(deck, shown, config, callback)
+        run_id = history.save_reference_run(
+            learner_id,
+            deck=deck.name,
+            fingerprint=deck.fingerprint,
+            exposures=past[-1].exposure,
+            result=result.to_json(),
+        )
+    finally:
+        history.close()
+    if args.json:
+        import json
+
+        print(json.dumps({**result.to_json(curve=False), "run": run_id, "learner": learner}))
+    else:
+        print(summary(result))
+        print(
+            f"trained on the {len(shown):,} training items {learner} has been shown "
+            f"(by exposure {past[-1].exposure:,}); stored as run {run_id} for `drill report`"
+        )
     return 0
 
 
