@@ -79,7 +79,6 @@ def check_args(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
 
     from drill.commands.common import deck_from_args
 
