@@ -50,12 +50,12 @@ def test_progress_mode_ends_with_a_summary_line(capsys: pytest.CaptureFixture[st
     assert "grokked never" in out
 
 
-def test_history_mode_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    """Without --fresh the command says, in one line, that it needs the store, and returns 2."""
-    assert reference.run(parse(["modarith"])) == 2
-    err = capsys.readouterr().err
-    assert "--fresh" in err
-    assert err.count("\n") == 1
+def test_history_mode_without_history(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --fresh and with no history, one line says what to do; the exit status is 1."""
+    assert reference.run(parse(["modarith", "--learner", "nobody"])) == 1
+    out = capsys.readouterr().out
+    assert "--fresh" in out
+    assert out.count("\n") == 1
 
 
 @pytest.mark.parametrize(
