@@ -1,0 +1,219 @@
+"""A killed session and two writers: no answered attempt is ever lost.
+
+The first test drives a real `drill start modarith` on a pseudo-terminal, as a person
+would: it reads the prompt off the screen, types the right answer (looked up in `drill
+items`), waits for the next item, and after a few items kills the process with SIGKILL
+in the middle of typing. The second runs two `drill simulate` processes on one SQLite file
+at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PROMPT = re.compile(r"(\d+) ∘ (\d+) = \?")
+
+
+def drill(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "drill", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def export(db: Path, learner: str | None = None) -> list[dict[str, object]]:
+    args = ["export", "--db", str(db)] + (["--learner", learner] if learner else [])
+    result = drill(*args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+class Terminal:
+    """`drill start` on an 80×24 pty: what it has drawn so far, and a keyboard."""
+
+    def __init__(self, db: Path, learner: str) -> None:
+        argv = [sys.executable, "-m", "drill", "start", "modarith", "--db", str(db)]
+        argv += ["--learner", learner]
+        self.started = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: the real command
+            os.environ.update(COLUMNS="80", LINES="24", TERM="xterm-256color")
+            os.execvp(argv[0], argv)
+        self.screen = ""
+        self.alive = True
+
+    def read(self, timeout: float = 0.05) -> None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if ready:
+            try:
+                self.screen += os.read(self.fd, 65536).decode("utf-8", "replace")
+            except OSError:
+                pass
+
+    def settled_prompt(self, timeout: float, settle: float = 0.6) -> str | None:
+        """The last prompt drawn, `settle` seconds after the first one appears.
+
+        The time bar redraws all the time, so the screen is never quiet; but the next item
+        follows a right answer at once, so after a moment the last prompt drawn is current.
+        """
+        deadline = time.perf_counter() + timeout
+        seen_at: float | None = None
+        while time.perf_counter() < deadline:
+            self.read()
+            found = PROMPT.findall(self.screen)
+            if found and seen_at is None:
+                seen_at = time.perf_counter()
+            if found and seen_at is not None and time.perf_counter() - seen_at >= settle:
+                a, b = found[-1]
+                return f"{a} ∘ {b} = ?"
+        return None
+
+    def type(self, text: str) -> None:
+        os.write(self.fd, text.encode())
+
+    def kill(self) -> None:
+        if self.alive:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.fd)
+            self.alive = False
+
+
+def simulate_argv(db: Path, learner: str, items: int, kind: str = "lookup") -> list[str]:
+    args = f"simulate modarith --kind {kind} --json --items {items} --learner {learner}"
+    return [sys.executable, "-m", "drill", *args.split(), "--db", str(db)]
+
+
+def attempts_in(db: Path) -> int:
+    with sqlite3.connect(db, timeout=10) as conn:
+        return int(conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+
+
+def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
+    """SIGKILL mid-session: every answered attempt exported, file intact, session closed later."""
+    items = {
+        row["prompt"]: row
+        for row in map(json.loads, drill("items", "modarith").stdout.split("\n")[:-1])
+    }
+    assert drill("db", "upgrade", "--db", str(db_path)).returncode != 0  # no file yet: refused
+    assert drill("export", "--db", str(db_path)).returncode == 0  # creates it
+    term = Terminal(db_path, "crash")
+    answered: list[tuple[str, str]] = []
+    try:
+        prompt = term.settled_prompt(timeout=30)
+        assert prompt is not None, term.screen[-500:]
+        for _ in range(6):
+            item = items[prompt]
+            term.type(str(item["answer"]) + "\r")
+            answered.append((str(item["id"]), str(item["answer"])))
+            committed = time.perf_counter() + 10
+            while attempts_in(db_path) < len(answered) and time.perf_counter() < committed:
+                term.read(0.05)
+            prompt = term.settled_prompt(timeout=10)  # the next item (it may be the same one)
+            assert prompt is not None
+        term.type(str(items[prompt]["answer"])[:1])  # halfway through typing the next one
+        time.sleep(0.2)
+    finally:
+        killed_at = time.perf_counter()
+        term.kill()
+
+    rows = export(db_path, "crash")
+    assert [(r["item_id"], r["response"]) for r in rows] == answered
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        (reason,) = conn.execute("SELECT end_reason FROM sessions").fetchone()
+    assert reason is None  # nobody has closed it yet
+
+    again = Terminal(db_path, "crash")
+    try:
+        assert again.settled_prompt(timeout=30, settle=0) is not None
+        reopened = time.perf_counter() - killed_at
+        deadline = time.perf_counter() + 20
+        reasons: list[str | None] = []
+        while time.perf_counter() < deadline:
+            with sqlite3.connect(db_path, timeout=10) as conn:
+                reasons = [
+                    r for (r,) in conn.execute("SELECT end_reason FROM sessions ORDER BY id")
+                ]
+            if reasons[:1] == ["interrupted"]:
+                break
+            again.read(0.1)
+        closed = time.perf_counter() - killed_at
+    finally:
+        again.kill()
+    assert reasons[:1] == ["interrupted"]
+    assert len(reasons) == 2
+    with sqlite3.connect(db_path) as conn:
+        ended, last_shown = conn.execute(
+            "SELECT s.ended_at, max(a.shown_at) FROM sessions s JOIN attempts a "
+            "ON a.session_id = s.id WHERE s.id = (SELECT min(id) FROM sessions)"
+        ).fetchone()
+    assert ended == last_shown  # closed at its last attempt, not at the time it was found
+    print(
+        f"\nkill-and-reopen: next prompt {reopened:.2f} s, "
+        f"interrupted session closed {closed:.2f} s"
+    )
+
+
+def test_two_writers_on_one_file(db_path: Path) -> None:
+    """Two `drill simulate` processes on one SQLite file at once both succeed and lose nothing."""
+    assert drill("export", "--db", str(db_path)).returncode == 0  # created before the race
+    items = 300
+    started = time.perf_counter()
+    runs = [
+        subprocess.Popen(
+            simulate_argv(db_path, f"writer-{n}", items),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    elapsed = time.perf_counter() - started
+    for run, (out, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err
+        assert json.loads(out)["exposures"] == items
+    rows = export(db_path)
+    for n in range(2):
+        mine = [r for r in rows if r["learner"] == f"writer-{n}"]
+        exposures = {r["exposure"] for r in mine if r["result"] != "unreadable"}
+        assert exposures == set(range(1, items + 1))
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    print(f"\ntwo writers: {len(rows)} attempts in {elapsed:.1f} s = {len(rows) / elapsed:.0f}/s")
+
+
+@pytest.mark.benchmark
+def test_two_writers_throughput(tmp_path: Path) -> None:
+    """Figures for docs/benchmarks.md: attempts written per second by one and by two writers."""
+    for writers in (1, 2):
+        db = tmp_path / f"w{writers}.db"
+        assert drill("export", "--db", str(db)).returncode == 0
+        items = 2000
+        started = time.perf_counter()
+        runs = [
+            subprocess.Popen(simulate_argv(db, f"w{n}", items), stdout=subprocess.DEVNULL)
+            for n in range(writers)
+        ]
+        assert all(run.wait(timeout=600) == 0 for run in runs)
+        elapsed = time.perf_counter() - started
+        print(
+            f"\n{writers} writer(s): {writers * items} attempts in {elapsed:.1f} s "
+            f"= {writers * items / elapsed:.0f} attempts/s (process start-up included)"
+        )
