@@ -1,19 +1,22 @@
 """What the report reads from history, aggregated in SQL: a few thousand rows at most.
 
-Attempts are grouped in SQL into bins of `width` consecutive exposures, with counts and
-sums per bin, so a history of a million attempts arrives as about 20,000 rows of numbers
-and everything after is NumPy. Per exposure, the protocol's rules (docs/history.md) hold:
+Attempts are grouped in SQL into bins of `width` consecutive exposures (and by probe or
+not), with counts and sums per bin, so a history of a million attempts arrives as about
+40,000 rows of numbers and everything after is NumPy. Per exposure, the protocol's rules
+(docs/history.md) hold:
 exactly one step-0 row that is not `unreadable`, and at most one failing row (a failing
 step ends the item), so per bin
 
     exposures = step-0 rows that are not unreadable
-    successes = exposures − rows that are not unreadable and not (correct and in time)
+    successes = step-0 successes − later steps (not unreadable) that failed
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -109,45 +112,67 @@ _FAIL = and_(_FINAL, or_(not_(_A.correct), _A.timed_out))
 _TRAIN = not_(_A.probe)
 
 
-def load_bins(history: History, learner_id: int, deck: str, since: datetime | None) -> Bins:
-    """Bin the learner's attempts on a deck (two scans of their attempts in SQL)."""
+def load_bins(
+    history: History, learner_id: int, deck: str, since: datetime | None, top: int
+) -> Bins:
+    """Bin the learner's attempts on a deck, exposures 1 … `top` (one scan of them in SQL).
+
+    First steps give the counts, times and deadlines per (bin, probe); a second query,
+    over later steps only, finds multi-step items that failed after their first step."""
     where = _attempt_filter(learner_id, deck, since)
-    with history.translated_errors(), history.engine.connect() as conn:
-        top = conn.execute(select(func.max(_A.exposure)).where(where)).scalar()
-        width = max(1, -(-int(top or 0) // BINS_TARGET))
-        key = ((_A.exposure - 1) // width) if width > 1 else _A.exposure
-        query = (
-            select(
-                func.min(_A.exposure),
-                func.max(_A.exposure),
-                _count(and_(_FIRST, _TRAIN)),
-                _count(and_(_FAIL, _TRAIN)),
-                _count(and_(_FIRST, _A.probe)),
-                _count(and_(_FAIL, _A.probe)),
-                func.coalesce(func.sum(case((_FIRST, _A.response_ms), else_=None)), 0),
-                func.count(case((_FIRST, _A.response_ms), else_=None)),
-                func.coalesce(func.sum(case((_FIRST, _A.deadline_ms), else_=0)), 0),
-            )
-            .where(where)
-            .group_by(key)
-            .having(_count(_FIRST) > 0)
-            .order_by(func.min(_A.exposure))
+    width = max(1, -(-top // BINS_TARGET))
+    key = ((_A.exposure - 1) // width) if width > 1 else (_A.exposure - 1)
+    ok = and_(_A.correct, not_(_A.timed_out))
+    first_steps = (
+        select(
+            key, _A.probe, func.count(), func.sum(case((ok, 1), else_=0)),
+            func.coalesce(func.sum(_A.response_ms), 0), func.count(_A.response_ms),
+            func.sum(_A.deadline_ms),
         )
-        rows = conn.execute(query).all()
-    data = np.array(rows, dtype=np.float64).reshape(-1, 9)
-    ints = data.astype(np.int64)
+        .where(where, _FINAL, _A.step == 0)
+        .group_by(key, _A.probe)
+    )  # fmt: skip
+    later_failures = (
+        select(key, _A.probe, func.count())
+        .where(where, _FINAL, _A.step > 0, not_(ok))
+        .group_by(key, _A.probe)
+    )
+    with history.translated_errors(), history.engine.connect() as conn:
+        rows = _matrix(conn.execute(first_steps).all(), 7).astype(np.float64)
+        late = _matrix(conn.execute(later_failures).all(), 3).astype(np.int64)
+    index = rows[:, 0].astype(np.int64)
+    present = np.unique(index)
+    slot = np.searchsorted(present, index)
+    probe = rows[:, 1] > 0
+
+    def per_bin(values: Any, mask: Any, dtype: Any = np.int64) -> Any:
+        out = np.zeros(len(present), dtype=dtype)
+        np.add.at(out, slot[mask], np.asarray(values, dtype=dtype)[mask])
+        return out
+
+    failed_later = np.zeros((len(present), 2), dtype=np.int64)
+    if len(late):
+        np.add.at(failed_later, (np.searchsorted(present, late[:, 0]), late[:, 1] > 0), late[:, 2])
+    everything = np.ones(len(rows), dtype=bool)
     return Bins(
         width=width,
-        first=ints[:, 0],
-        last=ints[:, 1],
-        train_n=ints[:, 2],
-        train_ok=ints[:, 2] - ints[:, 3],
-        probe_n=ints[:, 4],
-        probe_ok=ints[:, 4] - ints[:, 5],
-        rt_sum=data[:, 6],
-        rt_n=ints[:, 7],
-        deadline_sum=data[:, 8],
+        first=present * width + 1,
+        last=np.minimum((present + 1) * width, max(top, 1)),
+        train_n=per_bin(rows[:, 2], ~probe),
+        train_ok=per_bin(rows[:, 3], ~probe) - failed_later[:, 0],
+        probe_n=per_bin(rows[:, 2], probe),
+        probe_ok=per_bin(rows[:, 3], probe) - failed_later[:, 1],
+        rt_sum=per_bin(rows[:, 4], everything, np.float64),
+        rt_n=per_bin(rows[:, 5], everything),
+        deadline_sum=per_bin(rows[:, 6], everything, np.float64),
     )
+
+
+def _matrix(rows: Sequence[Any], columns: int) -> FloatArray:
+    """Result rows (one per bin) as a 2-D array, without NumPy asking each Row for itself."""
+    flat = chain.from_iterable(rows)
+    values = np.fromiter(flat, dtype=np.float64, count=len(rows) * columns)
+    return values.reshape(-1, columns)
 
 
 def _train_before(history: History, learner_id: int, deck: str, since: datetime) -> int:
@@ -174,19 +199,30 @@ def _last_exposure(history: History, learner_id: int, deck: str) -> int:
 def _session_time(
     history: History, learner_id: int, deck: str, since: datetime | None
 ) -> tuple[int, float]:
-    """(sessions, seconds): sessions with attempts, and from each one's first item to its last.
+    """(sessions, seconds) of the sessions that ended after `since`, from start to end.
 
-    Measured from the attempts, not the session rows, so a session cut off by a crash or
-    a simulated clock counts the time its items were on screen."""
-    query = (
-        select(func.min(_A.shown_at), func.max(_A.shown_at))
-        .where(_attempt_filter(learner_id, deck, since))
-        .group_by(_A.session_id)
+    A session still open, or whose end is before its start (a simulated clock runs ahead
+    of the real one that closes it), is timed from its first to its last item instead."""
+    query = select(_S.id, _S.started_at, _S.ended_at).where(
+        _S.learner_id == learner_id, _S.deck == deck
     )
+    count, seconds = 0, 0.0
     with history.translated_errors(), history.engine.connect() as conn:
-        rows = conn.execute(query).all()  # one row per session
-    seconds = sum((last - first).total_seconds() for first, last in rows if first and last)
-    return len(rows), seconds
+        for session_id, started, ended in conn.execute(query).all():  # sessions, not attempts
+            if ended is None or ended < started:
+                first, last = conn.execute(
+                    select(func.min(_A.shown_at), func.max(_A.shown_at)).where(
+                        _A.session_id == session_id
+                    )
+                ).one()
+                if first is None:
+                    continue
+                started, ended = _aware(first), _aware(last)
+            if since is not None and ended < since:
+                continue
+            count += 1
+            seconds += (ended - max(started, since or started)).total_seconds()
+    return count, seconds
 
 
 def load_deck_history(
@@ -200,7 +236,8 @@ def load_deck_history(
     since: datetime | None = None,
 ) -> DeckHistory:
     """Read everything the report of one deck needs."""
-    bins = load_bins(history, learner_id, deck, since)
+    last_exposure = _last_exposure(history, learner_id, deck)
+    bins = load_bins(history, learner_id, deck, since, last_exposure)
     sessions, seconds = _session_time(history, learner_id, deck, since)
     all_events = history.events(learner_id, deck)
     events = [e for e in all_events if since is None or _aware(e.at) >= since]
@@ -217,7 +254,7 @@ def load_deck_history(
         train_before=_train_before(history, learner_id, deck, since) if since else 0,
         sessions=sessions,
         seconds=seconds,
-        last_exposure=_last_exposure(history, learner_id, deck),
+        last_exposure=last_exposure,
         events=events,
         all_events=all_events,
         reference=runs[-1] if runs else None,

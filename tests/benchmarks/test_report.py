@@ -1,0 +1,127 @@
+"""`drill report DECK` on a history of one million attempts, built in bulk with SQL.
+
+Run with `pytest -m benchmark tests/benchmarks/test_report.py -s`; the figure goes in
+docs/benchmarks.md under "Report". The history is written straight into the attempts
+table by one INSERT … SELECT over a recursive sequence (not through the engine): 100
+sessions of 10,000 exposures, one probe in ten, accuracy rising over time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from drill.store.history import History
+
+ATTEMPTS = 1_000_000
+SESSIONS = 100
+ROUNDS = 5
+
+BULK_SQL = """
+WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :total)
+INSERT INTO attempts (session_id, item_id, split, probe, exposure, step, response, result,
+                      correct, timed_out, response_ms, deadline_ms, shown_at)
+SELECT :first_session + (n - 1) / :per_session,
+       'modarith-' || (n % 169),
+       CASE WHEN n % 10 = 0 THEN 'heldout' ELSE 'train' END,
+       n % 10 = 0,
+       n, 0, '1',
+       CASE WHEN ok THEN 'correct' ELSE 'wrong' END,
+       ok, 0, 900 + n % 500, 1500 + n % 3000,
+       strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || (n * 3) || ' seconds')
+FROM (SELECT n, abs(random()) % 1000 < 80 + 900 * n / :total AS ok FROM seq)
+"""
+
+
+def build_history(path: Path) -> None:
+    """One learner, `bench`, with ATTEMPTS attempts on modarith and a few events."""
+    history = History.open(str(path))
+    learner = history.learner_id("bench")
+    assert learner is not None
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    sessions = [
+        history.start_session(
+            learner,
+            deck="modarith",
+            fingerprint="bench",
+            domain="modarith",
+            params={},
+            kind="simulate",
+            at=start,
+        )  # fmt: skip
+        for _ in range(SESSIONS)
+    ]
+    history.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            BULK_SQL,
+            {"total": ATTEMPTS, "first_session": sessions[0], "per_session": ATTEMPTS // SESSIONS},
+        )
+        conn.execute(
+            "UPDATE sessions SET ended_at = datetime(started_at, '+8 hours'), end_reason = 'finished'"
+        )
+        for kind, exposure, data in (
+            ("plateau_started", 20_000, '{"train_accuracy": 0.8}'),
+            ("transition_detected", 400_000, '{"change_exposure": 350000}'),
+            ("plateau_ended", 400_000, '{"started_at": 20000, "reason": "transition"}'),
+        ):
+            conn.execute(
+                "INSERT INTO events (learner_id, deck, kind, exposure, at, data) "
+                "VALUES (?, 'modarith', ?, ?, '2026-01-02 00:00:00.000000', ?)",
+                (learner, kind, exposure, data),
+            )
+
+
+def report_seconds(db: Path) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "drill",
+            "report",
+            "modarith",
+            "--learner",
+            "bench",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "grokked at exposure 350,000" in done.stdout
+    return time.perf_counter() - began
+
+
+@pytest.mark.benchmark
+def test_report_of_a_million_attempts(tmp_path: Path) -> None:
+    """`drill report DECK` over 1,000,000 attempts finishes in about a second."""
+    db = tmp_path / "million.db"
+    began = time.perf_counter()
+    build_history(db)
+    built = time.perf_counter() - began
+    report_seconds(db)  # warm the file cache
+    times = sorted(report_seconds(db) for _ in range(ROUNDS))
+    bare = sorted(
+        _timed([sys.executable, "-m", "drill", "report", "--help"]) for _ in range(ROUNDS)
+    )
+    print(
+        f"\nbuilt {ATTEMPTS:,} attempts in {built:.1f} s"
+        f"\ndrill report modarith: median {statistics.median(times):.2f} s {times}"
+        f"\ndrill report --help (start-up alone): median {statistics.median(bare):.2f} s"
+    )
+    assert statistics.median(times) < 4.0  # "about a second" on a quiet machine; see docs
+
+
+def _timed(argv: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(argv, capture_output=True, check=True)
+    return time.perf_counter() - began

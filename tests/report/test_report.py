@@ -1,0 +1,257 @@
+"""`drill report`: transitions, curves checked against the raw history, pictures, edge cases."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drill.cli import main
+from drill.protocol.stats import wilson_interval
+from drill.store.history import History
+from tests.report.conftest import REFERENCE_RUN
+
+N_TRAIN = 135  # training items of the shipped modarith deck
+
+
+def report(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["report", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def report_json(capsys: pytest.CaptureFixture[str], db: Path, learner: str, *extra: str) -> Any:
+    code, out, _ = report(
+        capsys, "modarith", "--learner", learner, "--db", str(db), "--json", *extra
+    )
+    assert code == 0
+    return json.loads(out)
+
+
+def exposures_of(db: Path, learner: str) -> list[dict[str, Any]]:
+    """The learner's modarith exposures straight from `History.export()` (first steps)."""
+    history = History.open(str(db))
+    try:
+        rows = list(history.export(learner))
+    finally:
+        history.close()
+    return [r for r in rows if r["deck"] == "modarith" and r["result"] != "unreadable"]
+
+
+def test_network_shows_a_transition_and_lookup_none(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The network's report marks a grok and ends grokked; lookup's has no grok, only a plateau."""
+    network = report_json(capsys, simulated_db, "network")
+    lookup = report_json(capsys, simulated_db, "lookup")
+    groks = [m for m in network["marks"] if m["kind"] == "grokked"]
+    assert len(groks) == 1
+    assert network["state"]["phase"] == "grokked"
+    assert network["state"]["text"] == f"grokked at exposure {groks[0]['exposure']:,}"
+    assert any(e["kind"] == "transition_detected" for e in network["events"])
+    assert not [m for m in lookup["marks"] if m["kind"] == "grokked"]
+    assert lookup["state"]["phase"] in ("plateau", "memorizing")
+    assert lookup["plateaus"], "lookup memorizes: training high, held-out at chance"
+    assert lookup["curve"][-1]["heldout"]["accuracy"] < 0.3
+    assert network["curve"][-1]["heldout"]["accuracy"] > 0.7
+
+
+def test_json_curves_match_the_history(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every point's counts, rates, bands, means and epochs agree with the exported attempts."""
+    data = report_json(capsys, simulated_db, "network")
+    rows = exposures_of(simulated_db, "network")
+    assert data["exposures"] == len(rows) == 1000
+    assert len(data["curve"]) > 50
+    for point in data["curve"]:
+        end = point["exposure"]
+        train = [
+            r for r in rows if not r["probe"] and point["train"]["from"] <= r["exposure"] <= end
+        ]
+        probes = [
+            r for r in rows if r["probe"] and point["heldout"]["from"] <= r["exposure"] <= end
+        ]
+        hits = [r for r in train if r["correct"] and not r["timed_out"]]
+        probe_hits = [r for r in probes if r["correct"] and not r["timed_out"]]
+        assert point["train"]["n"] == len(train) >= min(50, len(train))
+        assert point["train"]["correct"] == len(hits)
+        assert point["heldout"]["n"] == len(probes)
+        assert point["heldout"]["correct"] == len(probe_hits)
+        if probes:
+            low, high = wilson_interval(len(probe_hits), len(probes))
+            assert point["heldout"]["low"] == pytest.approx(low, abs=1e-6)
+            assert point["heldout"]["high"] == pytest.approx(high, abs=1e-6)
+        window = [r for r in rows if point["train"]["from"] <= r["exposure"] <= end]
+        times = [r["response_ms"] for r in window if r["response_ms"] is not None]
+        assert point["response_ms"] == pytest.approx(sum(times) / len(times), rel=1e-6)
+        deadline = sum(r["deadline_ms"] for r in window) / len(window)
+        assert point["deadline_ms"] == pytest.approx(deadline, rel=1e-6)
+        trained = sum(1 for r in rows if not r["probe"] and r["exposure"] <= end)
+        assert point["epochs"] == pytest.approx(trained / N_TRAIN, abs=1e-6)
+
+
+def test_json_network_curve_is_the_stored_run(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The network's curve is the stored reference run, one epoch per full-batch step."""
+    data = report_json(capsys, simulated_db, "network")
+    stored = REFERENCE_RUN["curve"]
+    assert data["network"]["n_train"] == 135
+    assert data["network"]["steps_to_grok"] == 300
+    assert [p["step"] for p in data["network"]["curve"]] == [p["step"] for p in stored]
+    assert [p["epochs"] for p in data["network"]["curve"]] == [p["step"] for p in stored]
+    assert [p["heldout_accuracy"] for p in data["network"]["curve"]] == pytest.approx(
+        [p["heldout_accuracy"] for p in stored]
+    )
+    assert report_json(capsys, simulated_db, "lookup")["network"] is None
+
+
+def test_terminal_report_fits_and_names_the_grok(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 and 120 columns every line fits, the grok and the plateau are labelled."""
+    for width in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(width))
+        monkeypatch.setenv("LINES", "30")
+        code, out, _ = report(capsys, "modarith", "--learner", "network", "--db", str(simulated_db))
+        assert code == 0
+        assert max(len(line) for line in out.splitlines()) <= width
+        assert "grokked at exposure" in out
+        assert "plateau" in out
+        assert "network held-out" in out
+        assert "state" in out
+
+
+def test_no_deck_summarizes_every_deck(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a deck the report lists the learner's decks with their state."""
+    code, out, _ = report(capsys, "--learner", "network", "--db", str(simulated_db), "--json")
+    assert code == 0
+    decks = json.loads(out)["decks"]
+    assert [d["deck"] for d in decks] == ["modarith"]
+    assert decks[0]["exposures"] == 1000
+    assert decks[0]["state"].startswith("grokked at exposure")
+    code, out, _ = report(capsys, "--learner", "network", "--db", str(simulated_db))
+    assert code == 0
+    assert "modarith" in out
+    assert "grokked" in out
+
+
+def test_output_writes_svg_and_png(
+    simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output writes an SVG that parses as XML and a PNG with the PNG signature."""
+    svg, png = tmp_path / "report.svg", tmp_path / "report.PNG"
+    for path in (svg, png):
+        code, out, err = report(
+            capsys, "modarith", "--learner", "network", "--db", str(simulated_db), "-o", str(path)
+        )
+        assert code == 0, err
+        assert f"wrote {path}" in out
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    assert "grokked at exposure" in svg.read_text(encoding="utf-8")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("report.gif", "use .svg or .png"),
+        ("report", "use .svg or .png"),
+        ("missing-folder/report.svg", "does not exist"),
+    ],
+)
+def test_output_refuses_a_bad_path_in_one_line(
+    simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    """A bad extension or a missing folder is one line on stderr, status 2, no file."""
+    target = tmp_path / name
+    code, _out, err = report(
+        capsys, "modarith", "--learner", "network", "--db", str(simulated_db), "-o", str(target)
+    )
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+def test_unwritable_output_is_one_line(
+    simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that is a folder cannot be written: one clear line, status 2."""
+    folder = tmp_path / "taken.svg"
+    folder.mkdir()
+    code, _, err = report(
+        capsys, "modarith", "--learner", "network", "--db", str(simulated_db), "-o", str(folder)
+    )
+    assert code == 2
+    assert err.startswith("drill: --output")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_empty_history_and_undrilled_deck_get_one_friendly_line(
+    simulated_db: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No history, or a deck never drilled: one line, status 0, with or without a deck."""
+    cases = [
+        ("modarith", "--learner", "nobody", "--db", str(db_path)),
+        ("--learner", "nobody", "--db", str(db_path)),
+        ("control", "--learner", "network", "--db", str(simulated_db)),
+        ("control", "--learner", "network", "--db", str(simulated_db), "--json"),
+    ]
+    for argv in cases:
+        code, out, err = report(capsys, *argv)
+        assert code == 0, err
+        assert len(out.strip().splitlines()) == 1, out
+        assert "drill start" in out
+
+
+def test_unknown_deck_is_a_deck_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown deck name ends with the usual one-line error and status 2."""
+    code, _, err = report(capsys, "no-such-deck", "--db", str(db_path))
+    assert code == 2
+    assert err.startswith("drill:")
+    assert "no-such-deck" in err
+
+
+def test_since_filters_attempts_and_events(
+    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--since keeps only attempts shown from then on; epochs still count from the start."""
+    rows = exposures_of(simulated_db, "network")
+    cut = next(r for r in rows if r["exposure"] == 601)["shown_at"]
+    data = report_json(capsys, simulated_db, "network", "--since", cut)
+    kept = [r for r in rows if r["shown_at"] >= cut]
+    assert data["exposures"] == len(kept)
+    assert data["curve"][0]["train"]["from"] >= 601
+    assert all(e["at"] >= cut for e in data["events"])
+    before = sum(1 for r in rows if not r["probe"] and r["shown_at"] < cut)
+    last = data["curve"][-1]
+    trained = sum(1 for r in rows if not r["probe"] and r["exposure"] <= last["exposure"])
+    assert trained > before
+    assert last["epochs"] == pytest.approx(trained / N_TRAIN, abs=1e-6)
+    code, out, _ = report(
+        capsys,
+        "modarith",
+        "--learner",
+        "network",
+        "--db",
+        str(simulated_db),
+        "--since",
+        "2099-01-01",
+    )
+    assert code == 0
+    assert "since 2099-01-01" in out
+
+
+def test_bad_since_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A --since that is not a date is refused in one line."""
+    code, _, err = report(capsys, "modarith", "--db", str(db_path), "--since", "last tuesday")
+    assert code == 2
+    assert "--since" in err
