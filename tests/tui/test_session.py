@@ -195,3 +195,37 @@ async def test_a_small_terminal_is_told_and_the_item_kept(db_path: Path) -> None
     (row,) = list(history.export())
     assert row["result"] == "correct"
     assert row["response_ms"] == 1000
+
+
+def test_feedback_never_relies_on_colour() -> None:
+    """Every kind of feedback carries a mark and a word, so NO_COLOR loses nothing."""
+    from drill.protocol.engine import Feedback, Outcome
+    from drill.tui.screens.session import feedback_text
+
+    expected = {
+        Feedback.CORRECT: ("✓", "right"),
+        Feedback.WRONG: ("✗", "wrong"),
+        Feedback.LATE: ("⏱", "late"),
+        Feedback.TAKEN: ("•", "taken"),
+        Feedback.UNREADABLE: ("?", "read"),
+        Feedback.CONTINUE: ("✓", "go on"),
+    }
+    for feedback, (mark, word) in expected.items():
+        plain = feedback_text(Outcome(feedback, answer="7")).plain
+        assert mark in plain
+        assert word in plain
+
+
+async def test_no_color_is_honoured(db_path: Path, monkeypatch: object) -> None:
+    """With NO_COLOR set the app runs without colour and the marks are still there."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, clock, _ = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        clock.now += 1
+        await type_answer(pilot, current(app).item.answer)
+        assert "✓ right" in text_of(app, "#feedback")

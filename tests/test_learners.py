@@ -1,0 +1,67 @@
+"""Two learners in one database: their exports, seals and totals never mix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drill.cli import main
+
+
+def test_two_learners_stay_apart(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exports filter by learner, each has their own seal, and `drill learners` counts both."""
+    db = str(db_path)
+    main(
+        [
+            "simulate",
+            "modarith",
+            "--kind",
+            "network",
+            "--items",
+            "1500",
+            "--learner",
+            "ann",
+            "--db",
+            db,
+            "--json",
+        ]
+    )
+    main(
+        [
+            "simulate",
+            "modarith",
+            "--kind",
+            "lookup",
+            "--items",
+            "300",
+            "--learner",
+            "bob",
+            "--db",
+            db,
+            "--json",
+        ]
+    )
+    capsys.readouterr()
+
+    assert main(["export", "--learner", "bob", "--db", db]) == 0
+    bob = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(bob) == 300
+    assert {row["learner"] for row in bob} == {"bob"}
+
+    assert main(["rule", "modarith", "--learner", "ann", "--db", db]) == 0
+    assert main(["rule", "modarith", "--learner", "bob", "--db", db]) == 1
+    capsys.readouterr()
+
+    assert main(["learners", "--db", db, "--json"]) == 0
+    listed = {r["learner"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert listed["ann"]["exposures"] == 1500
+    assert listed["bob"]["exposures"] == 300
+    assert listed["bob"]["sessions"] == 2
+
+
+def test_no_learners_yet(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty history says how to begin."""
+    assert main(["learners", "--db", str(db_path)]) == 0
+    assert "No learners yet" in capsys.readouterr().out

@@ -1,0 +1,72 @@
+"""Daily volume: local days, the target and the run of days, on a fixed clock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from drill.decks import load_deck
+from drill.practice import start_practice
+from drill.standing import local_day_counts, run_of_days, sparkline, standing
+from drill.store.history import History
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_days_are_local_days() -> None:
+    """The same instants fall on different days in Tokyo and New York."""
+    late_utc = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # 05:30 on the 24th in Tokyo
+    times = [late_utc, late_utc + timedelta(hours=5)]  # 01:30 UTC on the 24th
+    assert local_day_counts(times, TOKYO) == Counter({date(2026, 11, 24): 2})
+    assert local_day_counts(times, NEW_YORK) == Counter({date(2026, 11, 23): 2})
+    assert local_day_counts(times, UTC) == Counter({date(2026, 11, 23): 1, date(2026, 11, 24): 1})
+
+
+def test_run_of_days_counts_back_from_today_or_yesterday() -> None:
+    """A run counts days met in a row; today joins only once met; a gap ends it."""
+    today = date(2026, 11, 24)
+    per_day = Counter({today - timedelta(days=d): 300 for d in (1, 2, 3, 5)})
+    assert run_of_days(per_day, 300, today) == 3  # today still open
+    per_day[today] = 300
+    assert run_of_days(per_day, 300, today) == 4
+    per_day[today - timedelta(days=2)] = 299
+    assert run_of_days(per_day, 300, today) == 2
+    assert run_of_days(Counter(), 300, today) == 0
+    assert run_of_days(per_day, 0, today) == 0
+
+
+def test_sparkline_spans_the_bars() -> None:
+    """0 is the lowest bar, 1 the highest."""
+    assert sparkline([0.0, 0.5, 1.0]) == "▁▅█"
+
+
+def drill_at(history: History, learner: str, when: datetime, n: int) -> None:
+    """`n` right answers shown at `when`, through the real engine."""
+    deck = load_deck("modarith", ["probe_rate=0"])
+    practice = start_practice(deck, history, learner, clock=lambda: when)
+    for _ in range(n):
+        shown = practice.engine.next_item()
+        assert shown is not None
+        practice.engine.answer(shown.item.answer, 500)
+    practice.close("quit")
+
+
+def test_target_and_run_across_midnight_in_two_zones(db_path: Path) -> None:
+    """Exposures just before and after midnight count on the right local days."""
+    history = History.open(str(db_path))
+    deck = load_deck("modarith", ["daily_target=10"])
+    # Tokyo is UTC+9: 14:30 UTC is 23:30 in Tokyo, 15:30 UTC is 00:30 the next day.
+    drill_at(history, "ann", datetime(2026, 11, 22, 14, 30, tzinfo=UTC), 10)  # 22nd, Tokyo
+    drill_at(history, "ann", datetime(2026, 11, 22, 15, 30, tzinfo=UTC), 10)  # 23rd, Tokyo
+    drill_at(history, "ann", datetime(2026, 11, 24, 1, 0, tzinfo=UTC), 4)  # 24th, Tokyo
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    tokyo = standing(history, "ann", deck, now, TOKYO)
+    assert (tokyo.today, tokyo.run_days) == (4, 2)  # 22nd and 23rd met; the 24th is open
+    utc = standing(history, "ann", deck, now, UTC)
+    assert (utc.today, utc.run_days) == (4, 0)  # in UTC all 20 fell on the 22nd; the 23rd is empty
+    new_york = standing(history, "ann", deck, now, timezone(timedelta(hours=-5)))
+    # In New York it is still 21:00 on the 23rd: 4 today (open), all 20 on the 22nd.
+    assert (new_york.today, new_york.run_days) == (4, 1)

@@ -1,0 +1,161 @@
+"""The daily loop in the app: the home screen's states, resuming, and reviewing misses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from drill.decks import load_deck
+from drill.home import Home
+from drill.simulation import simulate
+from drill.store.history import History
+from drill.tui.app import DrillApp, make_app
+from drill.tui.screens.home import HomeScreen
+from drill.tui.screens.session import SessionScreen
+from drill.tui.screens.summary import SummaryScreen
+from tests.tui.test_session import FakeClock, current, text_of, type_answer, wrong_answer
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def seeded() -> History:
+    """ann: grokked modarith, on a plateau on control, memorizing chords, new to the rest."""
+    history = History.open("sqlite://")
+    start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    for deck, kind, items in (
+        ("modarith", "network", 1600),
+        ("control", "lookup", 500),
+        ("chords", "lookup", 60),
+    ):
+        simulate(
+            load_deck(deck), history, kind=kind, items=items, seed=1, learner="ann", start=start
+        )
+    return history
+
+
+def rows(app: DrillApp) -> dict[str, list[str]]:
+    table = app.screen.query_one(DataTable)
+    return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
+
+
+def app_for(history: History, learner: str = "ann") -> DrillApp:
+    return make_app(home=Home(history, learner, now=lambda: NOW, zone=UTC), clock=FakeClock())
+
+
+async def test_home_lists_every_deck_with_its_state() -> None:
+    """new, memorizing, plateau and grokked, with today's count, totals and the rule."""
+    app = app_for(seeded())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table = rows(app)
+        assert "grokked 24 Nov at" in table["modarith"][1]
+        assert table["modarith"][6] == "open"
+        assert "plateau (" in table["control"][1]
+        assert "memorizing" in table["chords"][1]
+        assert table["control"][2].startswith("500/300")
+        assert table["chords"][3] == "60"
+        for name, cells in table.items():
+            if name not in ("modarith", "control", "chords"):
+                assert "new" in cells[1]
+                assert cells[3] == "0"
+
+
+async def test_enter_drills_and_q_comes_home() -> None:
+    """Enter on a deck starts it; after the session, q returns home with the count updated."""
+    history = History.open("sqlite://")
+    app = app_for(history, "bob")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        names = list(rows(app))
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=names.index("modarith"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await type_answer(pilot, current(app).item.answer)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert rows(app)["modarith"][3] == "1"
+
+
+async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> None:
+    """Back from home, the deck continues with the same deadline and the rest of the pass."""
+    history = History.open(str(db_path))
+    app = app_for(history, "cy")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        names = list(rows(app))
+        app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(6):
+            shown = current(app)
+            await type_answer(pilot, shown.item.answer)
+            await pilot.press("enter")
+        assert app.practice is not None
+        engine = app.practice.engine
+        deadline, queue = engine.deadline.deadline_ms, list(engine.scheduler.queue)
+        showing = current(app).item.id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.practice is not None
+        resumed = app.practice.engine
+        assert resumed.deadline.deadline_ms == deadline
+        # The item on screen when she quit was never answered: it comes first, then the
+        # rest of the pass exactly as it stood.
+        assert current(app).item.id == showing
+        assert resumed.scheduler.queue == queue
+
+
+async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -> None:
+    """r after a session shows the missed training items, once each, and nothing else."""
+    from drill.practice import start_practice
+
+    history = History.open(str(db_path))
+    deck = load_deck("modarith", ["probe_rate=0", "session.length=6"])
+    clock = FakeClock()
+    app = make_app(lambda: start_practice(deck, history, "dee"), clock=clock)
+    missed: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for i in range(6):
+            shown = current(app)
+            if i in (1, 4):
+                missed.append(shown.item.id)
+                await type_answer(pilot, wrong_answer(shown))
+            elif i == 2:
+                missed.append(shown.item.id)
+                clock.now += shown.deadline_ms / 1000 + 1  # late
+                await type_answer(pilot, shown.item.answer)
+            else:
+                await type_answer(pilot, shown.item.answer)
+            await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "review the 3 missed items" in text_of(app, "#summary-next")
+        await pilot.press("r")
+        await pilot.pause()
+        reviewed = []
+        while isinstance(app.screen, SessionScreen):
+            shown = current(app)
+            assert not shown.probe
+            reviewed.append(shown.item.id)
+            await type_answer(pilot, shown.item.answer)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert sorted(reviewed) == sorted(missed)
+        assert "(review)" in text_of(app, "#summary-head")
+    with history.engine.connect() as conn:
+        kinds = [k for (k,) in conn.exec_driver_sql("SELECT kind FROM sessions ORDER BY id")]
+    assert kinds == ["drill", "review"]
