@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -74,7 +74,12 @@ class SessionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
         with Vertical(id="stage"):
-            yield Static("", id="prompt")
+            with Horizontal(id="item"):
+                if self._has_board():
+                    from drill.tui.widgets.board import Board
+
+                    yield Board(id="board")
+                yield Static("", id="prompt")
             with Center():
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer")
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
@@ -86,12 +91,17 @@ class SessionScreen(Screen[None]):
         yield Static("", id="coach")
         yield Footer()
 
+    def _has_board(self) -> bool:
+        """Decks whose items are positions (chess) draw a board beside the prompt."""
+        return any("fen" in item.data for item in self.practice.deck.items[:1])
+
     def _title(self) -> Text:
         title = Text(f" {self.practice.deck.title}", style="bold")
         title.append(f"   learner: {self.practice.learner}", style="dim")
         return title
 
     def on_mount(self) -> None:
+        self.set_class(self._has_board(), "with-board")
         self._show_legend()
         self.set_interval(TICK_S, self._tick)
         self._check_size(self.app.size.width, self.app.size.height)
@@ -126,6 +136,11 @@ class SessionScreen(Screen[None]):
             self.query_one("#feedback", Static).update("")
         self.shown = presentation
         self.query_one("#prompt", Static).update(Text(presentation.prompt, style="bold"))
+        if "fen" in presentation.data:
+            from drill.tui.widgets.board import Board
+
+            last = presentation.data.get("last_move")
+            self.query_one(Board).show(str(presentation.data["fen"]), last and str(last))
         answer = self.query_one(AnswerInput)
         answer.value = ""
         answer.disabled = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import ClassVar
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -53,11 +54,23 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary-box"):
             yield Static(self._heading(), id="summary-head")
             yield Static(self._table(), id="summary-table")
+            yield Static(self._curve(), id="summary-curve")
             advice = end_of_session_advice(self.practice.engine.tracker.state)
             yield Static(Text(advice or "", style="bold"), id="summary-advice")
             yield Static(self._weak_spots(), id="summary-weak")
             yield Static(self._next_steps(), id="summary-next")
         yield Footer()
+
+    def _curve(self) -> RenderableType:
+        """Accuracy against epochs, as `drill report` draws it, in small."""
+        from drill.report.small import session_curve
+
+        try:
+            return session_curve(
+                self.practice.link.history, self.practice.learner, self.practice.deck
+            )
+        except Exception:  # a courtesy, like the standing: never lose the summary over it
+            return Text("")
 
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
