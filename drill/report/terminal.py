@@ -298,5 +298,6 @@ def small_curve(
     key.append("━ held-out", HELDOUT)
     if network is not None:
         key.append("  ━ network", NETWORK)
-    key.append(f"   epochs {_number(10**axis.lo)}–{_number(round(10**axis.hi, 1))}", AXIS)
+    key.append(f"  epochs {_number(round(10**axis.lo, 2))}–{_number(round(10**axis.hi))}", AXIS)
+    key.truncate(width, overflow="ellipsis")
     return Group(*rows, key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -255,3 +256,28 @@ def test_bad_since_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[str]
     code, _, err = report(capsys, "modarith", "--db", str(db_path), "--since", "last tuesday")
     assert code == 2
     assert "--since" in err
+
+
+def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
+    """The app's small curve is at most 60 columns by 6 lines and shows both learners' curves."""
+    from rich.console import Console
+
+    from drill.decks import load_deck
+    from drill.report.small import session_curve
+
+    history = History.open(str(simulated_db))
+    try:
+        curve = session_curve(history, "network", load_deck("modarith", []))
+        nobody = session_curve(history, "nobody", load_deck("modarith", []))
+    finally:
+        history.close()
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(curve)
+    lines = console.export_text().rstrip("\n").splitlines()
+    assert len(lines) <= 6
+    assert max(len(line.rstrip()) for line in lines) <= 60
+    assert "held-out" in lines[-1]
+    assert "network" in lines[-1]
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(nobody)
+    assert console.export_text().strip() == ""
