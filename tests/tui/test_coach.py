@@ -60,3 +60,31 @@ async def test_no_coach_and_no_question_for_a_new_learner(db_path: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert text_of(app, "#summary-advice").strip() == ""
+
+
+async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
+    """When probes first prove the rule, the app shows it; the next item waits for Enter."""
+    from drill.tui.screens.session import RuleScreen
+    from tests.tui.test_session import current, type_answer
+
+    history = History.open(str(db_path))
+    deck = load_deck(
+        "modarith", ["probe_rate=0.5", "rule.window=5", "rule.threshold=0.5", "length=100"]
+    )
+    app = make_app(lambda: start_practice(deck, history, "eve"), clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(60):
+            await type_answer(pilot, current(app).item.answer)
+            await pilot.pause()
+            if isinstance(app.screen, RuleScreen):
+                break
+            await pilot.press("enter")
+        assert isinstance(app.screen, RuleScreen)
+        assert "(a + b) mod 13" in text_of(app, "#rule-text")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    learner_id = history.learner_id("eve", create=False)
+    assert learner_id is not None
+    assert history.rule_unsealed(learner_id, "modarith")

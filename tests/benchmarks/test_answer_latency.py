@@ -1,0 +1,42 @@
+"""The app's own work between an answer and the next item: judge, commit, choose the next.
+
+Run with `pytest -m benchmark tests/benchmarks/test_answer_latency.py -s`; figures go in
+docs/benchmarks.md. Measured on a real SQLite file with synchronous=FULL (one fsync per
+answer), which is most of the cost.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from drill.decks import load_deck
+from drill.practice import start_practice
+from drill.store.history import History
+
+FRAME_MS = 1000 / 60
+
+
+@pytest.mark.benchmark
+@pytest.mark.parametrize("deck", ["modarith", "chords", "chess"])
+def test_answer_to_next_item_is_well_under_a_frame(tmp_path: Path, deck: str) -> None:
+    """Median time from Enter to the next item chosen is under half a 60 Hz frame."""
+    history = History.open(str(tmp_path / "latency.db"))
+    engine = start_practice(load_deck(deck, ["session.length=400"]), history, "bench").engine
+    times = []
+    for _ in range(300):
+        shown = engine.next_item()
+        assert shown is not None
+        start = time.perf_counter()
+        outcome = engine.answer(shown.item.answer, 800)
+        while outcome.next_step is not None:  # a mate in two: play the second move too
+            outcome = engine.answer(str(outcome.next_step.data["solution"][2]), 800)
+        engine.next_item()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    median, p90, p99 = statistics.median(times), times[269], times[296]
+    print(f"\n{deck}: median {median:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms")
+    assert median < FRAME_MS / 2
