@@ -89,9 +89,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
         return 0
+    sessions = f"{result.sessions} session{'s' * (result.sessions != 1)}"
+    recent = min(30, len(result.probes))
     print(
-        f"{learner}: {result.exposures:,} exposures in {result.sessions} sessions; "
-        f"held-out accuracy over the last 30 probes {result.heldout_accuracy():.0%}"
+        f"{learner}: {result.exposures:,} exposures in {sessions}; "
+        f"held-out accuracy over the last {recent} probes {result.heldout_accuracy():.0%}"
     )
     if summary["transition_at"] is not None:
         print(f"transition detected at exposure {summary['transition_at']:,}")
