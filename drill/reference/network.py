@@ -26,7 +26,7 @@ from an explicit `np.random.Generator`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,9 +58,21 @@ class NetworkConfig:
 
 
 class Batch:
-    """Inputs and targets prepared once for many steps: index arrays and the scatter matrix."""
+    """Inputs and targets prepared once for many steps: index arrays and the scatter matrix.
 
-    def __init__(self, inputs: NDArray[np.integer], targets: NDArray[np.integer], n_a: int):
+    `items` (one index per row) groups rows into items when an item has several (each note
+    of a chord); accuracy then counts the items whose every row is right. Without it each
+    row is an item.
+    """
+
+    def __init__(
+        self,
+        inputs: NDArray[np.integer],
+        targets: NDArray[np.integer],
+        n_a: int,
+        items: NDArray[np.integer] | None = None,
+        n_items: int | None = None,
+    ):
         inputs = np.asarray(inputs)
         if inputs.ndim != 2 or inputs.shape[1] != 2:
             raise ValueError(f"inputs: expected shape (n, 2), got {inputs.shape}")
@@ -68,8 +80,24 @@ class Batch:
         self.b: Index = np.ascontiguousarray(inputs[:, 1], dtype=np.intp)
         self.y: Index = np.ascontiguousarray(targets, dtype=np.intp)
         self.n = len(self.y)
+        """Rows."""
+        self.items: Index | None = None if items is None else np.asarray(items, dtype=np.intp)
+        if self.items is not None and len(self.items) != self.n:
+            raise ValueError(f"items: expected one index per row ({self.n}), got {len(self.items)}")
+        if n_items is None:
+            n_items = self.n if self.items is None else int(self.items.max(initial=-1)) + 1
+        self.n_items = n_items
         self.n_a = n_a
         self._scatter: sp.csr_array | None = None
+
+    def accuracy(self, correct: NDArray[np.bool_]) -> float:
+        """The share of items whose every row is `correct` (0 for no items)."""
+        if self.n_items == 0:
+            return 0.0
+        if self.items is None:
+            return float(np.mean(correct))
+        wrong = np.bincount(self.items, weights=~correct, minlength=self.n_items)
+        return float(np.mean(wrong == 0))
 
     def scatter(self, n_b: int) -> sp.csr_array:
         """S with S[a_i, i] = S[n_a + b_i, i] = 1, so that S @ dh = [dU; dV]."""
@@ -82,6 +110,14 @@ class Batch:
             shape = (self.n_a + n_b, self.n)
             self._scatter = sp.csr_array(sp.coo_array((ones, (rows, cols)), shape=shape))
         return self._scatter
+
+
+class Evaluation(NamedTuple):
+    """A network's scores on a batch."""
+
+    loss: float  # mean cross-entropy over rows
+    accuracy: float  # share of items with every row right
+    row_accuracy: float  # share of rows right (the same as `accuracy` with one row an item)
 
 
 @dataclass
@@ -121,9 +157,15 @@ class Network:
         """The trainable arrays, updated in place by the optimizer."""
         return [self.U, self.V, self.W]
 
-    def prepare(self, inputs: NDArray[np.integer], targets: NDArray[np.integer]) -> Batch:
-        """A `Batch` for these examples, reusable across steps."""
-        return Batch(inputs, targets, self.n_a)
+    def prepare(
+        self,
+        inputs: NDArray[np.integer],
+        targets: NDArray[np.integer],
+        items: NDArray[np.integer] | None = None,
+        n_items: int | None = None,
+    ) -> Batch:
+        """A `Batch` for these rows (grouped into items by `items`), reusable across steps."""
+        return Batch(inputs, targets, self.n_a, items, n_items)
 
     def forward(self, a: Index, b: Index) -> Forward:
         h = np.take(self.U, a, axis=0)
@@ -140,11 +182,11 @@ class Network:
         return np.asarray(np.argmax(self.logits(a, b), axis=1), dtype=np.intp)
 
     def loss_and_grads(self, batch: Batch) -> tuple[float, float, list[Array]]:
-        """Mean cross-entropy, accuracy (both before the step) and d loss / d parameters."""
+        """Mean cross-entropy, item accuracy (both before the step) and d loss / d parameters."""
         fwd = self.forward(batch.a, batch.b)
         logits = fwd.logits
         rows = np.arange(batch.n)
-        correct = float(np.mean(np.argmax(logits, axis=1) == batch.y)) if batch.n else 0.0
+        correct = batch.accuracy(np.argmax(logits, axis=1) == batch.y) if batch.n else 0.0
         # softmax in place: logits becomes probs, then d loss / d logits
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
@@ -165,16 +207,16 @@ class Network:
         dE: Array = np.asarray(batch.scatter(self.n_b) @ dz)  # [dU; dV], dz's dtype
         return loss, correct, [dE[: self.n_a], dE[self.n_a :], dW]
 
-    def evaluate(self, batch: Batch) -> tuple[float, float]:
-        """Mean cross-entropy and accuracy on a batch, without gradients."""
+    def evaluate(self, batch: Batch) -> Evaluation:
+        """Mean cross-entropy, item and row accuracy on a batch, without gradients."""
         if batch.n == 0:
-            return 0.0, 0.0
+            return Evaluation(0.0, 0.0, 0.0)
         logits = self.logits(batch.a, batch.b)
-        accuracy = float(np.mean(np.argmax(logits, axis=1) == batch.y))
+        correct = np.argmax(logits, axis=1) == batch.y
         logits -= logits.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(logits).sum(axis=1))
         loss = float(np.mean(log_norm - logits[np.arange(batch.n), batch.y]))
-        return loss, accuracy
+        return Evaluation(loss, batch.accuracy(correct), float(np.mean(correct)))
 
     def weight_norm(self) -> float:
         """The L2 norm of all parameters together (weight decay drives it down)."""

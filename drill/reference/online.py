@@ -2,9 +2,10 @@
 
 `drill simulate --kind network` drives an `OnlineLearner` down the same path a person
 walks: `predict(item)` is its answer, typed as the item's answer would be; after feedback,
-`observe(item)` adds the item to its memory and takes one full-batch AdamW step on every
-item it has seen so far. Held-out probes are only ever `predict`ed, never observed, so its
-held-out accuracy is honest generalization, as it is for a person.
+`observe(item)` adds the item (all its rows: a chord has one per note) to its memory and
+takes one full-batch AdamW step on every item it has seen so far. Held-out probes are
+only ever `predict`ed, never observed, so its held-out accuracy is honest generalization,
+as it is for a person.
 
 Measured on `a + b mod 13` with 80 % of the items in training (docs/reference.md): held-out
 accuracy rises from 0 after about 1,000 exposures; the control deck stays at chance.
@@ -19,7 +20,7 @@ import numpy as np
 
 from drill.domains.base import Item
 from drill.reference.blas import blas_threads
-from drill.reference.encoders import get_encoder
+from drill.reference.encoders import Row, get_encoder
 from drill.reference.network import Batch, Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
 
@@ -56,9 +57,9 @@ class OnlineLearner:
         self.optimizer = AdamW(self.network.parameters(), optimizer)
         self.exposures = 0
         """How many times `observe` was called."""
-        self._rows: dict[str, int] = {}
-        self._inputs = np.zeros((len(universe), 2), dtype=np.intp)
-        self._targets = np.zeros(len(universe), dtype=np.intp)
+        self._seen: set[str] = set()
+        self._rows: list[Row] = []
+        self._owner: list[int] = []
         self._batch: Batch | None = None
 
     @classmethod
@@ -68,26 +69,25 @@ class OnlineLearner:
     @property
     def seen(self) -> int:
         """How many distinct items are in memory."""
-        return len(self._rows)
+        return len(self._seen)
 
     def predict(self, item: Item) -> str:
-        """Its answer, spelled as `item.answer` would be."""
-        a, b = self.encoder.pair(item)
-        index = int(self.network.predict(np.array([a], np.intp), np.array([b], np.intp))[0])
-        return self.encoder.answer(index)
+        """Its answer, spelled as `item.answer` would be (every row of the item predicted)."""
+        rows = np.array(self.encoder.rows(item), dtype=np.intp).reshape(-1, 3)
+        outputs = self.network.predict(rows[:, 0], rows[:, 1])
+        return self.encoder.decode(item, [int(o) for o in outputs])
 
     def observe(self, item: Item) -> None:
-        """Remember the item with its answer, and take one full-batch step on memory."""
-        if item.id not in self._rows:
-            row = len(self._rows)
-            if row == len(self._targets):  # an item outside the universe it was sized for
-                self._inputs = np.concatenate([self._inputs, self._inputs])
-                self._targets = np.concatenate([self._targets, self._targets])
-            self._inputs[row] = self.encoder.pair(item)
-            self._targets[row] = self.encoder.target(item)
-            self._rows[item.id] = row
-            n = len(self._rows)
-            self._batch = self.network.prepare(self._inputs[:n], self._targets[:n])
+        """Remember the item's rows with their answers, and take one full-batch step on memory."""
+        if item.id not in self._seen:
+            rows = self.encoder.rows(item)
+            self._owner.extend([len(self._seen)] * len(rows))
+            self._rows.extend(rows)
+            self._seen.add(item.id)
+            table = np.array(self._rows, dtype=np.intp)
+            self._batch = self.network.prepare(
+                table[:, :2], table[:, 2], np.array(self._owner, dtype=np.intp), len(self._seen)
+            )
         assert self._batch is not None
         with blas_threads(self.blas_threads):
             _, _, grads = self.network.loss_and_grads(self._batch)
@@ -95,11 +95,11 @@ class OnlineLearner:
         self.exposures += 1
 
     def accuracy(self, items: Sequence[Item]) -> float:
-        """The share of `items` it would answer correctly now (without learning from them)."""
+        """The share of `items` it would answer fully right now (without learning from them)."""
         if not items:
             return 0.0
         encoded = self.encoder.encode(items)
-        a, b = encoded.inputs[:, 0], encoded.inputs[:, 1]
+        batch = self.network.prepare(encoded.inputs, encoded.targets, encoded.items, encoded.n)
         with blas_threads(self.blas_threads):
-            predicted = self.network.predict(a, b)
-        return float(np.mean(predicted == encoded.targets))
+            predicted = self.network.predict(batch.a, batch.b)
+        return batch.accuracy(predicted == batch.y)

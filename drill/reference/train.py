@@ -5,6 +5,9 @@ train and held-out loss and accuracy and the weight norm. It notes the step at w
 accuracy first reached 99 % (memorized) and the step at which held-out accuracy first did
 (grokked, Power et al. 2022). Steps count optimizer updates: "step s" is measured after s
 updates, so step 0 is the network at initialization.
+
+Accuracies are per item: an item with several rows (a chord, one row per note) counts as
+right only when every row is. The share of rows right is recorded beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from drill.domains.base import Item
 from drill.reference.blas import blas_threads
-from drill.reference.encoders import Encoded, get_encoder
+from drill.reference.encoders import Encoded, IntArray, get_encoder
 from drill.reference.network import Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
 
@@ -59,6 +62,8 @@ class CurvePoint:
     heldout_loss: float
     heldout_accuracy: float
     weight_norm: float
+    train_row_accuracy: float | None = None  # share of rows right, if items have several
+    heldout_row_accuracy: float | None = None
 
 
 Callback = Callable[[CurvePoint], None]
@@ -70,8 +75,8 @@ class RunResult:
     """What a run measured."""
 
     steps: int  # updates actually made
-    steps_to_memorize: int | None  # first step with train accuracy ≥ 0.99
-    steps_to_grok: int | None  # first evaluated step with held-out accuracy ≥ 0.99
+    steps_to_memorize: int | None  # first step with train accuracy (items) ≥ 0.99
+    steps_to_grok: int | None  # first evaluated step with held-out accuracy (items) ≥ 0.99
     seconds_to_grok: float | None
     seconds: float  # wall time of the whole run
     final_train_accuracy: float
@@ -79,10 +84,14 @@ class RunResult:
     final_train_loss: float
     final_heldout_loss: float
     weight_norm: float  # L2 norm of all parameters at the end
-    n_train: int
+    n_train: int  # items
     n_heldout: int
     curve: tuple[CurvePoint, ...]
     config: dict[str, Any]  # the TrainConfig, as plain data
+    n_train_rows: int = 0  # rows: as many as items unless an item has several
+    n_heldout_rows: int = 0
+    final_train_row_accuracy: float | None = None  # None when every item is one row
+    final_heldout_row_accuracy: float | None = None
 
     def to_json(self, *, curve: bool = True) -> dict[str, Any]:
         """Plain JSON data; `curve=False` leaves out the (long) curve."""
@@ -114,8 +123,9 @@ def _train(
 ) -> RunResult:
     net = Network(train_set.n_a, train_set.n_b, train_set.n_out, config.network, rng)
     opt = AdamW(net.parameters(), config.optimizer)
-    train_batch = net.prepare(train_set.inputs, train_set.targets)
-    heldout_batch = net.prepare(heldout_set.inputs, heldout_set.targets)
+    train_batch = net.prepare(*_arrays(train_set))
+    heldout_batch = net.prepare(*_arrays(heldout_set))
+    rows = train_batch.items is not None or heldout_batch.items is not None
     curve: list[CurvePoint] = []
     memorized: int | None = None
     grokked: int | None = None
@@ -126,14 +136,23 @@ def _train(
         if step < config.steps:
             train_loss, train_acc, grads = net.loss_and_grads(train_batch)
         else:
-            train_loss, train_acc = net.evaluate(train_batch)
+            train_loss, train_acc, _ = net.evaluate(train_batch)
         if memorized is None and train_acc >= THRESHOLD:
             memorized = step
         if step % config.eval_every == 0 or step == config.steps:
-            heldout_loss, heldout_acc = net.evaluate(heldout_batch)
+            heldout_loss, heldout_acc, heldout_rows = net.evaluate(heldout_batch)
+            train_rows = net.evaluate(train_batch).row_accuracy if rows else None
             seconds = time.perf_counter() - start
             point = CurvePoint(
-                step, seconds, train_loss, train_acc, heldout_loss, heldout_acc, net.weight_norm()
+                step,
+                seconds,
+                train_loss,
+                train_acc,
+                heldout_loss,
+                heldout_acc,
+                net.weight_norm(),
+                train_row_accuracy=train_rows,
+                heldout_row_accuracy=heldout_rows if rows else None,
             )
             curve.append(point)
             if callback is not None:
@@ -158,11 +177,20 @@ def _train(
         final_train_loss=last.train_loss,
         final_heldout_loss=last.heldout_loss,
         weight_norm=last.weight_norm,
-        n_train=train_batch.n,
-        n_heldout=heldout_batch.n,
+        n_train=train_batch.n_items,
+        n_heldout=heldout_batch.n_items,
         curve=tuple(curve),
         config=asdict(config),
+        n_train_rows=train_batch.n,
+        n_heldout_rows=heldout_batch.n,
+        final_train_row_accuracy=last.train_row_accuracy,
+        final_heldout_row_accuracy=last.heldout_row_accuracy,
     )
+
+
+def _arrays(encoded: Encoded) -> tuple[IntArray, IntArray, IntArray | None, int]:
+    """What `Network.prepare` takes: rows, targets, and each row's item."""
+    return encoded.inputs, encoded.targets, encoded.items, encoded.n
 
 
 def split_fresh(
