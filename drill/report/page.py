@@ -157,7 +157,7 @@ class Report:
         ]
         parts += [
             Text(""),
-            Text("Pressure: response time and deadline (means over the same windows)", "bold"),
+            Text("Pressure: response time and deadline (means; log scale of seconds)", "bold"),
             *pressure_chart(self.curves, axis, chart_width, short),
             *legend([("━", "response time", RESPONSE), ("━", "deadline", DEADLINE)], width),
             Text(""),

@@ -56,6 +56,7 @@ def save_picture(report: Report, path: Path) -> None:
     _accuracy(report, top)
     _pressure(report, bottom)
     bottom.set_xscale("log")
+    bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
     bottom.set_xlabel(
         f"epochs, log scale (learner: training exposures / {report.data.n_train} training items;"
         " network: full-batch steps)"
@@ -114,7 +115,9 @@ def _pressure(report: Report, ax: Any) -> None:
     c = report.curves
     ax.plot(c.epochs, c.deadline_ms / 1000, color=COLOURS["deadline"], label="deadline")
     ax.plot(c.epochs, c.response_ms / 1000, color=COLOURS["response"], label="response time")
-    ax.set_ylabel("seconds")
-    ax.set_ylim(bottom=0)
+    ax.set_yscale("log")  # the deadline falls tenfold; 1 s and 1.5 s must stay apart
+    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
+    ax.yaxis.set_minor_formatter(lambda v, _pos: f"{v:g}" if round(v, 6) in (0.5, 2, 5) else "")
+    ax.set_ylabel("seconds (log)")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)

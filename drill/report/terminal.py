@@ -214,20 +214,35 @@ def accuracy_chart(
 
 
 def pressure_chart(curves: Curves, axis: LogAxis, width: int, height: int) -> list[Text]:
-    """Mean response time and deadline (seconds) over the same windows and axis."""
+    """Mean response time and deadline over the same windows, on a log scale of seconds.
+
+    Log, because the deadline falls from the ceiling (15 s) to near the floor (1.5 s),
+    where a response of 1 s and a deadline of 1.5 s must still be told apart."""
     canvas = Canvas(width, height)
-    peak = np.nanmax(np.concatenate([curves.deadline_ms, curves.response_ms, [1000.0]]))
-    scale = (canvas.ydots - 1) / (peak * 1.05)
+    seconds = np.concatenate([curves.deadline_ms, curves.response_ms]) / 1000
+    seconds = seconds[np.isfinite(seconds) & (seconds > 0)]
+    lo, hi = (float(seconds.min()) / 1.15, float(seconds.max()) * 1.1) if len(seconds) else (1, 10)
+    span = math.log10(hi) - math.log10(lo)
+
+    def y(ms: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.log10(ms / 1000) - math.log10(lo)) / span * (canvas.ydots - 1)
+
     xs = axis.x(curves.epochs)
-    canvas.line(xs, curves.deadline_ms * scale, DEADLINE)
-    canvas.line(xs, curves.response_ms * scale, RESPONSE)
-    top_s = (height * 4 - 1) / scale / 1000
-    labels = {0: f"{top_s:.0f} s", height - 1: "0 s"}
+    canvas.line(xs, y(curves.deadline_ms), DEADLINE)
+    canvas.line(xs, y(curves.response_ms), RESPONSE)
+    labels = {0: _seconds(hi), height - 1: _seconds(lo)}
+    if height >= 4:
+        labels[height // 2] = _seconds(10 ** ((math.log10(hi) + math.log10(lo)) / 2))
     return [
         *_framed(canvas, labels),
         _axis_line(axis, width),
         _tick_row(axis, width),
     ]
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 9.5 else f"{value:.1f}s"
 
 
 def legend(entries: list[tuple[str, str, Style]], width: int) -> list[Text]:
