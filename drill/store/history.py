@@ -7,6 +7,7 @@ lock up front (BEGIN IMMEDIATE) and retry while another writer holds it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
@@ -49,6 +50,26 @@ EXPORT_FIELDS = (
     "step",
 )
 """The columns of `drill export`, in order: the design's contract, then drill's extras."""
+
+
+NUL_MARK = "\uffff"
+"""Starts a response stored escaped: PostgreSQL's text cannot hold NUL, and nothing typed
+may be lost. Only a response holding NUL (or starting with this non-character) is escaped;
+every other is stored as it is."""
+
+
+def escape_nul(text: str | None) -> str | None:
+    """The response as PostgreSQL can store it: backslash and NUL escaped behind NUL_MARK."""
+    if text is None or ("\x00" not in text and not text.startswith(NUL_MARK)):
+        return text
+    return NUL_MARK + text.replace("\\", "\\\\").replace("\x00", "\\0")
+
+
+def unescape_nul(text: str | None) -> str | None:
+    """The inverse of `escape_nul`."""
+    if text is None or not text.startswith(NUL_MARK):
+        return text
+    return re.sub(r"\\(.)", lambda m: "\x00" if m[1] == "0" else m[1], text[1:], flags=re.S)
 
 
 def utcnow() -> datetime:
@@ -223,6 +244,8 @@ class History:
         values = asdict(attempt)
         values["result"] = attempt.result.value
         values["session_id"] = session_id
+        if self.engine.dialect.name == "postgresql":
+            values["response"] = escape_nul(attempt.response)
         rows = [self._event_values(e, learner_id, deck, session_id) for e in events]
 
         def write(conn: Connection) -> None:
@@ -427,6 +450,8 @@ class History:
                 values["correct"] = bool(values["correct"])
                 values["timed_out"] = bool(values["timed_out"])
                 values["shown_at"] = values["shown_at"].isoformat()
+                if self.engine.dialect.name == "postgresql":
+                    values["response"] = unescape_nul(values["response"])
                 yield values
 
 
