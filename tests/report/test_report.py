@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -281,3 +284,44 @@ def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(nobody)
     assert console.export_text().strip() == ""
+
+
+def test_early_reveal_is_marked(
+    simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `drill rule --force` shows up as an early-reveal mark at the learner's exposure."""
+    db = tmp_path / "copy.db"
+    shutil.copy(simulated_db, db)
+    assert main(["rule", "modarith", "--learner", "lookup", "--db", str(db), "--force"]) == 0
+    capsys.readouterr()
+    data = report_json(capsys, db, "lookup")
+    early = [m for m in data["marks"] if m["kind"] == "early_reveal"]
+    assert [m["exposure"] for m in early] == [600]
+    assert early[0]["label"] == "rule revealed early at exposure 600"
+    code, out, _ = report(capsys, "modarith", "--learner", "lookup", "--db", str(db))
+    assert code == 0
+    assert "rule revealed early at exposure 600" in out
+
+
+def test_matplotlib_is_imported_only_for_a_picture(simulated_db: Path, tmp_path: Path) -> None:
+    """`drill report --json` and the terminal report never import matplotlib; --output does."""
+    script = (
+        "import sys, contextlib, io\n"
+        "from drill.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(sys.argv[1:]) == 0\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    base = ["report", "modarith", "--learner", "network", "--db", str(simulated_db)]
+    for extra, imported in (
+        (["--json"], "False"),
+        ([], "False"),
+        (["-o", str(tmp_path / "r.svg")], "True"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", script, *base, *extra],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.strip() == imported, (extra, done.stderr)
