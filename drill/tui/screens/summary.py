@@ -65,10 +65,14 @@ class SummaryScreen(Screen[None]):
         """Accuracy against epochs, as `drill report` draws it, in small."""
         from drill.report.small import session_curve
 
+        width, rows = self.app.size.width - 10, self.app.size.height - 20  # room the rest leaves
+        if rows < 3:
+            return Text("")
         try:
             return session_curve(
-                self.practice.link.history, self.practice.learner, self.practice.deck
-            )
+                self.practice.link.history, self.practice.learner, self.practice.deck,
+                width=min(60, width), height=min(6, rows),
+            )  # fmt: skip
         except Exception:  # a courtesy, like the standing: never lose the summary over it
             return Text("")
 
