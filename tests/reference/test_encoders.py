@@ -28,8 +28,9 @@ def test_encoding_is_in_range_and_decodes_to_the_answer(deck: str, params: list[
     for column, size in ((encoded.inputs[:, 0], encoded.n_a), (encoded.inputs[:, 1], encoded.n_b)):
         assert set(column.tolist()) <= set(range(size))
     assert set(encoded.targets.tolist()) <= set(range(encoded.n_out))
+    assert encoded.items is None  # one row per item
     for item, target in zip(d.items, encoded.targets, strict=True):
-        assert encoder.answer(int(target)) == item.answer
+        assert encoder.decode(item, [int(target)]) == item.answer
 
 
 def test_modarith_tokens_are_the_residues() -> None:
@@ -42,7 +43,7 @@ def test_modarith_tokens_are_the_residues() -> None:
 
 
 def test_registry_names_the_domains_and_refuses_unknown_ones() -> None:
-    """modarith and control are registered; another name is a KeyError that lists them."""
-    assert {"modarith", "control"} <= set(ENCODERS)
+    """modarith, control and chords are registered; another name is a KeyError listing them."""
+    assert {"modarith", "control", "chords"} <= set(ENCODERS)
     with pytest.raises(KeyError, match="modarith"):
         get_encoder("no-such-domain", load_deck("modarith").items)
