@@ -82,6 +82,7 @@ class NetworkCurve:
     heldout_accuracy: FloatArray
     n_train: int
     steps_to_grok: int | None
+    at_exposure: int  # the learner's exposure count when the run was made
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ def network_curve(run: dict[str, Any] | None) -> NetworkCurve | None:
         heldout_accuracy=np.array([p["heldout_accuracy"] for p in curve], dtype=np.float64),
         n_train=int(run.get("n_train") or 0),
         steps_to_grok=run.get("steps_to_grok"),
+        at_exposure=int(run.get("exposures") or 0),
     )
 
 

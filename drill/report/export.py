@@ -52,6 +52,7 @@ def report_json(report: Report) -> dict[str, Any]:
         network = {
             "n_train": net.n_train,
             "steps_to_grok": net.steps_to_grok,
+            "at_exposure": net.at_exposure,
             "curve": [
                 {
                     "step": int(s),

@@ -108,7 +108,8 @@ class Report:
                 (
                     "network held-out",
                     f"{percent(float(net.heldout_accuracy[-1]))} after {int(net.steps[-1]):,} "
-                    f"steps on {net.n_train} items; grokked {grok}",
+                    f"steps on {net.n_train} items seen by exposure {net.at_exposure:,}; "
+                    f"grokked {grok}",
                 )
             )
         rows.append(("state", self.state.text))
