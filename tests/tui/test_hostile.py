@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import event
 from textual import events
 
+from drill.store.history import History
 from drill.tui.screens.session import SessionScreen
 from drill.tui.widgets.answer import AnswerInput
 from tests.tui.test_session import current, make, text_of, type_answer
@@ -99,3 +101,31 @@ async def test_many_resizes_mid_answer_keep_the_item_and_the_typing(db_path: Pat
     (row,) = list(history.export())
     assert (row["item_id"], row["response"], row["result"]) == (shown.item.id, answer, "correct")
     assert row["response_ms"] == 1000  # two half-seconds at a usable size; the rest given back
+
+
+async def test_a_full_disk_mid_session_ends_the_app_with_its_message(db_path: Path) -> None:
+    """When the history stops taking writes, the app ends (status 2); what was saved stays."""
+    app, clock, history = make(db_path, "probe_rate=0", "session.length=500")
+
+    @event.listens_for(history.engine, "connect")
+    def _cap(dbapi_connection: object, _record: object) -> None:
+        cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+        pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages + 8}")
+
+    history.engine.dispose()
+    typed = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        while app.return_code is None and typed < 200:
+            clock.now += 1
+            answer_box(app).insert_text_at_cursor("x" * 2000)  # unreadable, and large
+            await pilot.press("enter")
+            await pilot.pause()
+            typed += 1
+    assert app.return_code == 2
+    said = " ".join(str(r) for r in app._exit_renderables)
+    assert f"drill: {db_path}: the disk is full; free some space and try again" in said
+    saved = list(History.open(str(db_path)).export())
+    assert 0 < len(saved) < typed
+    assert all(row["response"] == "x" * 2000 for row in saved)
