@@ -114,6 +114,14 @@ async def test_a_full_disk_mid_session_ends_the_app_with_its_message(db_path: Pa
         cursor.execute(f"PRAGMA max_page_count = {pages + 8}")
 
     history.engine.dispose()
+    said: list[object] = []
+    exit_app = app.exit
+
+    def exit_and_keep_the_message(*args: object, **kwargs: object) -> None:
+        said.append(kwargs.get("message"))
+        exit_app(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.exit = exit_and_keep_the_message  # type: ignore[method-assign]
     typed = 0
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -124,8 +132,7 @@ async def test_a_full_disk_mid_session_ends_the_app_with_its_message(db_path: Pa
             await pilot.pause()
             typed += 1
     assert app.return_code == 2
-    said = " ".join(str(r) for r in app._exit_renderables)
-    assert f"drill: {db_path}: the disk is full; free some space and try again" in said
+    assert said == [f"drill: {db_path}: the disk is full; free some space and try again"]
     saved = list(History.open(str(db_path)).export())
     assert 0 < len(saved) < typed
     assert all(row["response"] == "x" * 2000 for row in saved)
