@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -332,3 +333,20 @@ def test_passwords_never_appear_in_messages(url: str) -> None:
     assert result.returncode == 2
     assert SECRET not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
+    """The database, its WAL and shared-memory files, and a new folder are the owner's only."""
+    folder = tmp_path / "new-folder"
+    path = folder / "h.db"
+    history = History.open(str(path))
+    _, session_id = new_session(history, "ann")
+    history.record_attempt(session_id, attempt(1))
+    modes = {
+        p.name: stat.S_IMODE(p.stat().st_mode)
+        for p in folder.iterdir()
+        if p.name.startswith("h.db")
+    }
+    history.close()
+    assert modes == {"h.db": 0o600, "h.db-wal": 0o600, "h.db-shm": 0o600}
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
