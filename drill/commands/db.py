@@ -126,9 +126,9 @@ def check(args: argparse.Namespace, location: DatabaseLocation) -> int:
         problems.append(f"schema {revision or '(empty)'} is not {HEAD}: run `drill db upgrade`")
     if integrity != "ok" and location.path is not None:
         problems.append(f"integrity check failed: {integrity}")
-    known = "this drill's" if revision == HEAD else "older"
+    known = {HEAD: f"{HEAD} (this drill's)", None: "none (an empty database)"}
     print(f"{'database':<15}{location.display}")
-    print(f"{'schema':<15}{revision or '(empty)'} ({known})")
+    print(f"{'schema':<15}{known.get(revision, f'{revision} (older than this drill)')}")
     print(f"{'integrity':<15}{integrity}")
     for table, count in counts.items():
         print(f"{table:<15}{count:,}")
