@@ -1,0 +1,200 @@
+"""Puzzle soundness, over the shipped set and over freshly generated puzzles."""
+
+from __future__ import annotations
+
+import functools
+import random
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import chess
+import chess.engine
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drill.decks import load_deck
+from drill.domains.base import Verdict
+from drill.domains.chess import SHIPPED_PUZZLES, Chess, puzzle_id, resolve_puzzle_path
+from drill.domains.chess_gen import VERIFY_NODES, classify_material, find_stockfish, generate
+from drill.domains.chess_puzzles import (
+    MINOR_PIECE_CP,
+    Puzzle,
+    check_puzzle,
+    dump_puzzles,
+    load_puzzles,
+    position_key,
+)
+
+NO_STOCKFISH = pytest.mark.skipif(
+    find_stockfish() is None and shutil.which("stockfish") is None,
+    reason="stockfish is not installed (apt-get install stockfish); engine checks skipped",
+)
+SHIPPED_PATH = resolve_puzzle_path(SHIPPED_PUZZLES)
+GOLDEN_IDS = {
+    0: "chess-9f35f70ea5afb32c",
+    1: "chess-ab66ea4e2f96622a",
+    2: "chess-253f347aa6bf0ed5",
+    4999: "chess-6cafa8a162ff8baf",
+}
+"""Pinned ids of the shipped set's first puzzles: a change of output is a decision."""
+
+
+@functools.cache
+def shipped() -> tuple[Puzzle, ...]:
+    return tuple(load_puzzles(SHIPPED_PATH))
+
+
+def by_motif(motif: str) -> list[Puzzle]:
+    return [p for p in shipped() if p.motif == motif]
+
+
+def test_shipped_set_size_and_motifs() -> None:
+    """At least 5,000 puzzles in at least four motifs, in a file of a few MB at most."""
+    counts = Counter(p.motif for p in shipped())
+    assert sum(counts.values()) >= 5000
+    assert len(counts) >= 4
+    assert all(n >= 50 for n in counts.values()), counts
+    assert SHIPPED_PATH.stat().st_size < 4_000_000
+
+
+def test_shipped_positions_are_valid_and_lines_legal() -> None:
+    """Every position is valid and every line legal, ending on the learner's move in mate
+    for the mate motifs."""
+    problems = [(p.fen, why) for p in shipped() if (why := check_puzzle(p, prove=False))]
+    assert problems == []
+
+
+def test_shipped_positions_never_repeat() -> None:
+    """No two shipped puzzles share a position; ids are unique."""
+    keys = [position_key(p.board()) for p in shipped()]
+    assert len(set(keys)) == len(keys)
+    ids = [puzzle_id(p) for p in shipped()]
+    assert len(set(ids)) == len(ids)
+
+
+def test_shipped_ids_are_pinned() -> None:
+    """The first puzzles' ids match the pinned golden ids."""
+    for index, expected in GOLDEN_IDS.items():
+        assert puzzle_id(shipped()[index]) == expected
+
+
+def test_shipped_mate_in_1_all_unique() -> None:
+    """Every shipped mate in 1 has exactly one mating move (proved for all of them)."""
+    problems = [(p.fen, why) for p in by_motif("mate-in-1") if (why := check_puzzle(p))]
+    assert problems == []
+
+
+def test_shipped_mate_in_2_sample_unique() -> None:
+    """A seeded sample of shipped mates in 2: no mate in 1, exactly one key, proved."""
+    sample = random.Random(6).sample(by_motif("mate-in-2"), 40)
+    problems = [(p.fen, why) for p in sample if (why := check_puzzle(p))]
+    assert problems == []
+
+
+@pytest.mark.slow
+def test_shipped_mate_in_2_all_unique() -> None:
+    """Every shipped mate in 2 is proved unique by exhaustive search."""
+    problems = [(p.fen, why) for p in by_motif("mate-in-2") if (why := check_puzzle(p))]
+    assert problems == []
+
+
+def test_shipped_material_puzzles_have_their_shape() -> None:
+    """Each hanging-piece or fork puzzle's move has that shape and a recorded margin of a
+    minor piece or more and a material gain of two pawns or more."""
+    for puzzle in by_motif("hanging-piece") + by_motif("fork"):
+        board = puzzle.board()
+        move = chess.Move.from_uci(puzzle.solution[0])
+        assert classify_material(board, move) == puzzle.motif, puzzle.fen
+        assert puzzle.extra["margin_cp"] >= MINOR_PIECE_CP
+        assert puzzle.extra["material_gain"] >= 2
+
+
+@NO_STOCKFISH
+def test_shipped_material_puzzles_rechecked_by_engine() -> None:
+    """A fresh Stockfish, on a sample, still finds the solution best by a wide margin."""
+    sample = random.Random(7).sample(by_motif("hanging-piece") + by_motif("fork"), 8)
+    engine = chess.engine.SimpleEngine.popen_uci(find_stockfish() or "stockfish")
+    try:
+        for puzzle in sample:
+            board = puzzle.board()
+            infos = engine.analyse(board, chess.engine.Limit(nodes=VERIFY_NODES), multipv=2)
+            scores = [i["score"].pov(board.turn).score(mate_score=100_000) for i in infos]
+            assert infos[0]["pv"][0].uci() == puzzle.solution[0], puzzle.fen
+            # a fresh hash searches a little differently from the generator's: allow slack
+            assert scores[0] - scores[1] >= MINOR_PIECE_CP - 100, (puzzle.fen, scores)
+    finally:
+        engine.quit()
+
+
+def test_puzzle_file_round_trips_byte_for_byte(tmp_path: Path) -> None:
+    """Loading and dumping the shipped set gives the same puzzles and the same bytes."""
+    some = list(shipped()[:200])
+    path = tmp_path / "p.jsonl.gz"
+    path.write_bytes(dump_puzzles(some))
+    assert load_puzzles(path) == some
+    assert dump_puzzles(load_puzzles(path)) == path.read_bytes()
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+def test_any_shipped_item_accepts_its_own_line(index: int) -> None:
+    """For any shipped item, playing its solution through `judge` is correct at each step."""
+    item = shipped_items()[index % len(shipped_items())]
+    progress = ""
+    for uci in item.data["solution"][::2]:
+        judgement = Chess().judge(item, uci, progress)
+        assert judgement.verdict is Verdict.CORRECT
+        if judgement.follow_up is None:
+            break
+        progress = judgement.follow_up.progress
+    assert Chess().judge(item, item.answer).verdict is Verdict.CORRECT
+
+
+@functools.cache
+def shipped_items() -> tuple[object, ...]:
+    return load_deck("chess").items  # type: ignore[return-value]
+
+
+def test_shipped_deck_splits_by_position() -> None:
+    """The chess deck loads with no engine, holds out about a fifth, and is stable."""
+    deck = load_deck("chess")
+    train, heldout = deck.split_counts()
+    assert train + heldout == len(shipped())
+    assert 0.15 < heldout / (train + heldout) < 0.25
+    again = Chess().items(deck.params, deck.seed, deck.heldout_fraction)
+    assert [(i.id, i.split) for i in again] == [(i.id, i.split) for i in deck.items]
+
+
+@pytest.fixture(scope="module")
+def mates_without_engine() -> list[Puzzle]:
+    return generate(2, 1, workers=1, use_engine=False).puzzles
+
+
+def test_generated_mates_are_proved(mates_without_engine: list[Puzzle]) -> None:
+    """Puzzles generated without an engine are mates, each proved unique."""
+    assert len(mates_without_engine) == 2
+    for puzzle in mates_without_engine:
+        assert puzzle.motif in ("mate-in-1", "mate-in-2")
+        assert check_puzzle(puzzle) is None
+
+
+def test_generation_is_reproducible_on_any_worker_count(
+    mates_without_engine: list[Puzzle],
+) -> None:
+    """The same seed gives the same puzzles in one process or two."""
+    assert generate(2, 1, workers=2, use_engine=False).puzzles == mates_without_engine
+
+
+@NO_STOCKFISH
+def test_generated_material_puzzles_are_sound() -> None:
+    """With the engine, material puzzles come out legal, shaped and with their margin."""
+    result = generate(3, 5, workers=1, motifs=("hanging-piece", "fork"))
+    assert len(result.puzzles) == 3
+    keys = {position_key(p.board()) for p in result.puzzles}
+    assert len(keys) == 3
+    for puzzle in result.puzzles:
+        assert check_puzzle(puzzle) is None
+        assert puzzle.extra["margin_cp"] >= MINOR_PIECE_CP
+        move = chess.Move.from_uci(puzzle.solution[0])
+        assert classify_material(puzzle.board(), move) == puzzle.motif
