@@ -1,9 +1,10 @@
 """Show a deck's rule, but only once your held-out accuracy proves you have found it.
 
 The rule opens when the lower end of the Wilson interval on your recent probe accuracy
-reaches the deck's threshold (or has done so before, or it was revealed early). Until then this says how far you
-are, prints no part of the rule, and exits with status 1. `--force` shows it anyway and
-records an early reveal in your history; reports mark everything after it.
+reaches the deck's threshold (or has done so before, or it was revealed early). Until
+then this says how far you are, prints no part of the rule, and exits with status 1.
+`--force` shows it anyway and records an early reveal in your history; reports mark
+everything after it.
 """
 
 from __future__ import annotations
