@@ -38,7 +38,9 @@ GOLDEN_IDS = {
     2: "chess-253f347aa6bf0ed5",
     4999: "chess-6cafa8a162ff8baf",
 }
-"""Pinned ids of the shipped set's first puzzles: a change of output is a decision."""
+"""Pinned ids of shipped puzzles: a change of output is a decision."""
+SHIPPED_STOCKFISH = "Stockfish 15.1"
+"""The engine that made the shipped set (Debian bookworm's); others search differently."""
 
 
 @functools.cache
@@ -198,3 +200,22 @@ def test_generated_material_puzzles_are_sound() -> None:
         assert puzzle.extra["margin_cp"] >= MINOR_PIECE_CP
         move = chess.Move.from_uci(puzzle.solution[0])
         assert classify_material(puzzle.board(), move) == puzzle.motif
+
+
+def stockfish_name() -> str:
+    path = find_stockfish()
+    if path is None:
+        return ""
+    engine = chess.engine.SimpleEngine.popen_uci(path)
+    try:
+        return str(engine.id.get("name", ""))
+    finally:
+        engine.quit()
+
+
+@NO_STOCKFISH
+def test_shipped_set_is_reproduced_from_its_seed() -> None:
+    """`generate(n, seed=1)` gives the shipped set's first n puzzles, on two workers."""
+    if stockfish_name() != SHIPPED_STOCKFISH:
+        pytest.skip(f"the shipped set was made with {SHIPPED_STOCKFISH}; searches differ")
+    assert generate(12, 1, workers=2).puzzles == list(shipped()[:12])
