@@ -217,3 +217,47 @@ def test_two_writers_throughput(tmp_path: Path) -> None:
             f"\n{writers} writer(s): {writers * items} attempts in {elapsed:.1f} s "
             f"= {writers * items / elapsed:.0f} attempts/s (process start-up included)"
         )
+
+
+WRITER = """
+import sys, time
+from datetime import UTC, datetime
+from drill.protocol.records import AttemptRecord, Result
+from drill.store.history import History
+db, learner, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+history = History.open(db)
+learner_id = history.learner_id(learner)
+session_id = history.start_session(
+    learner_id, deck="modarith", fingerprint="f", domain="modarith", params={}, kind="simulate"
+)
+start = time.perf_counter()
+for k in range(1, n + 1):
+    record = AttemptRecord("modarith-add-13-1-2", "train", False, k, "3", Result.CORRECT, True,
+                           False, 900, 8000, datetime.now(UTC))
+    history.record(session_id, learner_id, "modarith", record, state={"deadline_ms": 8000 - k})
+print(time.perf_counter() - start)
+"""
+
+
+@pytest.mark.benchmark
+def test_store_writes_per_second(tmp_path: Path) -> None:
+    """Figures: attempts committed per second through History.record by one and two processes."""
+    targets = [("sqlite", str(tmp_path / "store.db"))]
+    if os.environ.get("DRILL_TEST_POSTGRES_URL"):
+        targets.append(("postgresql", os.environ["DRILL_TEST_POSTGRES_URL"]))
+    n = 1000
+    for name, db in targets:
+        assert drill("db", "upgrade", "--db", db).returncode in (0, 2)
+        assert drill("export", "--db", db).returncode == 0
+        for writers in (1, 2):
+            runs = [
+                subprocess.Popen(
+                    [sys.executable, "-c", WRITER, db, f"{name}-{writers}-{k}", str(n)],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for k in range(writers)
+            ]
+            seconds = [float(run.communicate(timeout=600)[0]) for run in runs]
+            rate = writers * n / max(seconds)
+            print(f"\n{name}, {writers} writer(s): {writers * n} attempts, {rate:.0f}/s")
