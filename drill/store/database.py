@@ -183,6 +183,12 @@ def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
             f"{where}: cannot open the database; check that the folder exists and is writable"
         )
     first_line = str(getattr(error, "orig", error)).splitlines()[0] if str(error) else ""
+    if location.path is None and "connection" in text:
+        detail = " ".join(first_line.split()).removeprefix("connection failed: ")
+        return StoreError(
+            f"{where}: cannot connect to the database server ({detail}); check the URL "
+            "(--db or DRILL_DATABASE_URL) and that the server is running"
+        )
     return StoreError(f"{where}: database error: {first_line or type(error).__name__}")
 
 
@@ -224,7 +230,10 @@ def connect(location: DatabaseLocation) -> Engine:
     try:
         return create_engine(location.url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError) as err:
-        raise StoreError(f"{location.display}: cannot use this database URL: {err}") from None
+        hint = ""
+        if isinstance(err, ImportError) and location.url.get_backend_name() == "postgresql":
+            hint = "; install PostgreSQL support with: pip install 'drill[postgres]'"
+        raise StoreError(f"{location.display}: cannot use this database URL: {err}{hint}") from None
 
 
 def schema_revision(engine: Engine, location: DatabaseLocation) -> str | None:

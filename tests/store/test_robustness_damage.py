@@ -350,3 +350,12 @@ def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
     history.close()
     assert modes == {"h.db": 0o600, "h.db-wal": 0o600, "h.db-shm": 0o600}
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+
+
+def test_server_problems_say_what_to_do() -> None:
+    """No server listening, or no driver installed: what is wrong and what to check."""
+    with pytest.raises(StoreError, match="cannot connect to the database server") as raised:
+        History.open(f"postgresql+psycopg://ann:{SECRET}@127.0.0.1:1/drill")
+    assert "check the URL" in str(raised.value)
+    with pytest.raises(StoreError, match=r"pip install 'drill\[postgres\]'"):
+        History.open(f"postgresql+pg8000://ann:{SECRET}@127.0.0.1:1/drill")  # not installed
