@@ -41,7 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this motif (repeatable; default: all)",
+        help="only this motif (repeatable): mate-in-1, mate-in-2, hanging-piece, fork, or "
+        "skewer (default: all but skewer, the shipped set's motifs)",
     )
     parser.add_argument(
         "--no-engine",
@@ -68,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         raise UserError(f"--count: expected at least 1, got {args.count}")
-    unknown = [m for m in args.motif if m not in chess_gen.MOTIFS]
+    unknown = [m for m in args.motif if m not in chess_gen.ALL_MOTIFS]
     if unknown:
-        raise UserError(f"--motif {unknown[0]}: expected one of: {', '.join(chess_gen.MOTIFS)}")
+        raise UserError(f"--motif {unknown[0]}: expected one of: {', '.join(chess_gen.ALL_MOTIFS)}")
     use_engine = not args.no_engine
     if use_engine and chess_gen.find_stockfish() is None:
         raise UserError(

@@ -45,7 +45,10 @@ from drill.domains.chess_puzzles import (
 )
 
 MOTIFS = ("mate-in-1", "mate-in-2", "hanging-piece", "fork")
-"""Motifs the generator finds."""
+"""Motifs the generator finds by default (the shipped set's)."""
+EXTRA_MOTIFS = ("skewer",)
+"""Motifs found only when asked for (`--motif skewer`); the default output is unchanged."""
+ALL_MOTIFS = MOTIFS + EXTRA_MOTIFS
 
 SCREEN_NODES = 2_000
 """Nodes of the shallow search that chooses moves and flags candidates."""
@@ -111,7 +114,7 @@ def _defended(board: chess.Board, square: chess.Square) -> bool:
 
 
 def classify_material(board: chess.Board, move: chess.Move) -> str | None:
-    """`hanging-piece`, `fork`, or None, from the shape of the winning move."""
+    """`hanging-piece`, `fork`, `skewer`, or None, from the shape of the winning move."""
     mover = board.piece_at(move.from_square)
     assert mover is not None
     victim = board.piece_at(move.to_square)
@@ -128,7 +131,40 @@ def classify_material(board: chess.Board, move: chess.Move) -> str | None:
         worth = PIECE_VALUES[piece.piece_type] > PIECE_VALUES[mover.piece_type]
         if piece.piece_type == chess.KING or worth or not _defended(after, square):
             targets += 1
-    return "fork" if targets >= 2 else None
+    if targets >= 2:
+        return "fork"
+    return "skewer" if _skewers(after, move.to_square) else None
+
+
+def _worth(piece: chess.Piece) -> int:
+    return 100 if piece.piece_type == chess.KING else PIECE_VALUES[piece.piece_type]
+
+
+def _skewers(after: chess.Board, square: chess.Square) -> bool:
+    """The slider on `square` hits a king, queen or rook with a lesser piece behind it on
+    the same line, one worth more than the slider or undefended."""
+    mover = after.piece_at(square)
+    if mover is None or mover.piece_type not in (chess.BISHOP, chess.ROOK, chess.QUEEN):
+        return False
+    for target in after.attacks(square):
+        front = after.piece_at(target)
+        if front is None or front.color == mover.color or _worth(front) < 5:
+            continue
+        beyond = [
+            s
+            for s in chess.SquareSet(chess.ray(square, target))
+            if s != target and target in chess.SquareSet(chess.between(square, s))
+        ]
+        beyond.sort(key=lambda s: chess.square_distance(target, s))
+        behind = next((after.piece_at(s) for s in beyond if after.piece_at(s)), None)
+        if behind is None or behind.color == mover.color or behind.piece_type == chess.PAWN:
+            continue
+        if _worth(behind) >= _worth(front):
+            continue
+        behind_square = next(s for s in beyond if after.piece_at(s))
+        if _worth(behind) > _worth(mover) or not _defended(after, behind_square):
+            return True
+    return False
 
 
 def material_gain(board: chess.Board, pv: Iterable[chess.Move], plies: int = 10) -> int:
@@ -351,7 +387,7 @@ def generate(
     Games run in `workers` processes but are consumed in index order, and a position
     already taken is skipped, so the result depends only on the seed and `count`.
     """
-    chosen = tuple(m for m in MOTIFS if m in set(motifs))
+    chosen = tuple(m for m in ALL_MOTIFS if m in set(motifs))
     if not use_engine:
         chosen = tuple(m for m in chosen if m.startswith("mate-"))
     if not chosen:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from drill.domains.chess_gen import MOTIFS, find_stockfish, generate
+from drill.domains.chess_gen import EXTRA_MOTIFS, MOTIFS, find_stockfish, generate
 from drill.domains.chess_puzzles import check_puzzle
 
 COUNT = 10
@@ -42,7 +42,7 @@ def test_mates_without_engine(motif: str) -> None:
 
 @pytest.mark.benchmark
 @pytest.mark.skipif(find_stockfish() is None, reason="stockfish is not installed")
-@pytest.mark.parametrize("motifs", [(m,) for m in MOTIFS] + [MOTIFS])
+@pytest.mark.parametrize("motifs", [(m,) for m in MOTIFS + EXTRA_MOTIFS] + [MOTIFS])
 def test_with_engine(motifs: tuple[str, ...]) -> None:
     """Puzzles from engine-played games, each motif alone and all four together."""
     assert measure(motifs, use_engine=True) > 0

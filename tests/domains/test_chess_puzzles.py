@@ -219,3 +219,19 @@ def test_shipped_set_is_reproduced_from_its_seed() -> None:
     if stockfish_name() != SHIPPED_STOCKFISH:
         pytest.skip(f"the shipped set was made with {SHIPPED_STOCKFISH}; searches differ")
     assert generate(12, 1, workers=2).puzzles == list(shipped()[:12])
+
+
+@pytest.mark.parametrize(
+    ("fen", "uci", "motif"),
+    [
+        ("4k3/8/8/3n4/8/8/8/3RK3 w - - 0 1", "d1d5", "hanging-piece"),
+        ("r3k3/8/8/8/8/8/8/4K1N1 w - - 0 1", "g1f3", None),
+        ("r3k3/8/8/1N6/8/8/8/4K3 w - - 0 1", "b5c7", "fork"),
+        ("r3k3/8/8/8/8/8/8/4K2R w - - 0 1", "h1h8", "skewer"),
+        ("4k3/8/8/3n4/8/8/3P4/3RK3 w - - 0 1", "d2d3", None),
+    ],
+)
+def test_move_shapes(fen: str, uci: str, motif: str | None) -> None:
+    """Taking an undefended piece is a hanging piece; hitting two targets a fork; a check
+    along a line with a rook behind the king a skewer; a quiet move nothing."""
+    assert classify_material(chess.Board(fen), chess.Move.from_uci(uci)) == motif
