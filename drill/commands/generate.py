@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.count < 1:
         raise UserError(f"--count: expected at least 1, got {args.count}")
+    if args.workers is not None and args.workers < 1:
+        raise UserError(f"--workers: expected at least 1, got {args.workers}")
     unknown = [m for m in args.motif if m not in chess_gen.ALL_MOTIFS]
     if unknown:
         raise UserError(f"--motif {unknown[0]}: expected one of: {', '.join(chess_gen.ALL_MOTIFS)}")
@@ -126,4 +128,5 @@ def run(args: argparse.Namespace) -> int:
         f"{len(result.puzzles)} puzzles ({summary}) from {result.games} games "
         f"in {result.seconds:.0f} s ({rate:.2f}/s) → {output}"
     )
+    console.print(f"drill them with: drill start chess --param puzzles={output.resolve()}")
     return 0
