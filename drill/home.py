@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from rich.console import RenderableType
+
 from drill.decks import Deck, DeckError, deck_names, load_deck
 from drill.practice import Practice, start_practice
 from drill.protocol.stats import seal_status
@@ -70,6 +72,17 @@ class Home:
 
     def start(self, name: str) -> Practice:
         return start_practice(self.deck(name), self.history, self.learner)
+
+    def report(self, name: str, width: int, height: int) -> RenderableType:
+        """The deck's report page, or one friendly line when there is nothing yet."""
+        from rich.text import Text
+
+        from drill.report.page import load_report
+
+        report = load_report(self.history, self.learner, self.deck(name))
+        if report is None:
+            return Text(f"{self.learner} has not drilled {name} yet: press Enter on it to begin.")
+        return report.render(width, height)
 
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""

@@ -58,6 +58,22 @@ def local_day_counts(times: Iterable[datetime], tz: tzinfo) -> Counter[date]:
     return Counter(t.astimezone(tz).date() for t in times)
 
 
+def days_from_hours(hours: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[date]:
+    """Per-hour counts (UTC) summed into the learner's local days."""
+    days: Counter[date] = Counter()
+    for hour, n in hours:
+        days[hour.astimezone(tz).date()] += n
+    return days
+
+
+def exposure_days(
+    history: History, learner_id: int, deck: str | None, now: datetime, tz: tzinfo
+) -> Counter[date]:
+    """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the hour."""
+    since = now - timedelta(days=WINDOW_DAYS)
+    return days_from_hours(history.exposures_per_hour(learner_id, deck, since), tz)
+
+
 def run_of_days(per_day: Counter[date], target: int, today: date) -> int:
     """Days in a row the target was met, ending today, or yesterday while today is open."""
     if target <= 0:
@@ -107,8 +123,7 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     if not past:
         return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
     state = progress_state(past, history.load_deck_state(learner_id, deck.name))
-    since = now - timedelta(days=WINDOW_DAYS)
-    per_day = local_day_counts(history.exposure_times(learner_id, deck.name, since), tz)
+    per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
     events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, "rule_unsealed"))
     grok = next((e for e in events if e.kind in GROK_EVENTS), None)

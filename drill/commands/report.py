@@ -76,21 +76,14 @@ def run(args: argparse.Namespace) -> int:
             return _all_decks(history, learner, learner_id, since, args.json)
         if learner_id is None:
             return _nothing(f"{learner} has no history yet: `drill start {deck.name}` begins one")
-        from drill.report.load import load_deck_history
+        from drill.report.page import load_report
 
-        n_train = sum(1 for item in deck.items if item.split == "train")
-        data = load_deck_history(
-            history, learner, learner_id, deck.name,
-            n_train=n_train, fingerprint=deck.fingerprint, since=since,
-        )  # fmt: skip
+        report = load_report(history, learner, deck, since)
     finally:
         history.close()
-    if data.bins.empty:
+    if report is None:
         when = f" since {args.since}" if since else ""
         return _nothing(f"{learner} has not drilled {deck.name}{when}: `drill start {deck.name}`")
-    from drill.report.page import Report
-
-    report = Report.build(data)
     if output is not None:
         from drill.report.picture import save_picture
 

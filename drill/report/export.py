@@ -77,6 +77,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "summary": facts,
         "curve": points,
         "network": network,
+        "days": {day.isoformat(): n for day, n in sorted(report.days.items())},
+        "daily_target": report.target,
         "plateaus": [asdict(s) for s in report.plateaus],
         "marks": [asdict(m) for m in report.marks],
         "events": [

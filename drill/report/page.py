@@ -6,12 +6,16 @@ state once; the terminal, the picture and the JSON all read the same `Report`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from drill.report.calendar import calendar_legend, calendar_rows, weeks_that_fit
 from drill.report.curves import (
     POINTS,
     Curves,
@@ -45,6 +49,10 @@ from drill.report.terminal import (
     state_style,
 )
 
+if TYPE_CHECKING:
+    from drill.decks import Deck
+    from drill.store.history import History
+
 
 @dataclass(frozen=True)
 class Report:
@@ -54,6 +62,10 @@ class Report:
     plateaus: list[Stretch]
     marks: list[Mark]
     state: State
+    days: Counter[date] = field(default_factory=Counter)
+    """Exposures per local day (the calendar heatmap)."""
+    today: date | None = None
+    target: int = 0
 
     @classmethod
     def build(cls, data: DeckHistory, points: int = POINTS) -> Report:
@@ -164,4 +176,43 @@ class Report:
             Text(""),
             self.table(),
         ]
+        if self.today is not None:
+            first = min(self.days, default=self.today)
+            since_first = (self.today - first).days // 7 + 2
+            weeks = min(weeks_that_fit(width), max(4, since_first))
+            parts += [
+                Text(""),
+                Text(f"Days: exposures per day, the last {weeks} weeks", style="bold"),
+                *calendar_rows(self.days, self.today, self.target, weeks),
+                calendar_legend(self.target),
+            ]
         return Group(*parts)
+
+
+def load_report(
+    history: History, learner: str, deck: Deck, since: datetime | None = None
+) -> Report | None:
+    """`learner`'s report on `deck` (None when there is nothing to report)."""
+    from datetime import UTC
+
+    from drill.home import local_zone
+    from drill.report.load import load_deck_history
+    from drill.standing import exposure_days
+
+    learner_id = history.learner_id(learner, create=False)
+    if learner_id is None:
+        return None
+    n_train = sum(1 for item in deck.items if item.split == "train")
+    data = load_deck_history(
+        history, learner, learner_id, deck.name,
+        n_train=n_train, fingerprint=deck.fingerprint, since=since,
+    )  # fmt: skip
+    if data.bins.empty:
+        return None
+    now, zone = datetime.now(UTC), local_zone()
+    return replace(
+        Report.build(data),
+        days=exposure_days(history, learner_id, deck.name, now, zone),
+        today=now.astimezone(zone).date(),
+        target=int(deck.setting("session.daily_target")),
+    )

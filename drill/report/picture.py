@@ -51,10 +51,13 @@ def save_picture(report: Report, path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10, 7), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
+    fig = Figure(figsize=(10, 9), layout="constrained")
+    parts: Any = fig.subfigures(2, 1, height_ratios=(7, 2))
+    charts, calendar = parts[0], parts[1]
+    top, bottom = charts.subplots(2, 1, sharex=True, height_ratios=(2, 1))
     _accuracy(report, top)
     _pressure(report, bottom)
+    _calendar(report, calendar.subplots())
     bottom.set_xscale("log")
     bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
     bottom.set_xlabel(
@@ -121,3 +124,39 @@ def _pressure(report: Report, ax: Any) -> None:
     ax.set_ylabel("seconds (log)")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
+
+
+def _calendar(report: Report, ax: Any) -> None:
+    """Exposures per day, weeks across and weekdays down, shaded by the daily target."""
+    from datetime import timedelta
+
+    import numpy as np
+
+    from drill.report.calendar import level
+
+    today = report.today
+    if today is None:
+        ax.set_axis_off()
+        return
+    weeks = 53
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    grid = np.full((7, weeks), np.nan)
+    for week in range(weeks):
+        for weekday in range(7):
+            day = start + timedelta(weeks=week, days=weekday)
+            if day <= today:
+                grid[weekday, week] = level(report.days[day], report.target)
+    from matplotlib.colors import ListedColormap
+
+    shades = ListedColormap(["#ebedf0", "#9be9a8", "#40c463", "#216e39"])  # none … target met
+    ax.imshow(grid, cmap=shades, vmin=-0.5, vmax=3.5, aspect="equal")
+    ax.set_yticks([0, 2, 4, 6], ["Mon", "Wed", "Fri", "Sun"])
+    firsts = [w for w in range(weeks) if (start + timedelta(weeks=w)).day <= 7]
+    ax.set_xticks(firsts, [f"{start + timedelta(weeks=w):%b}" for w in firsts])
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(
+        f"Exposures per day, the last year (darkest: the daily target of {report.target:,} met)",
+        fontsize=10,
+    )

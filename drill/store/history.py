@@ -372,36 +372,35 @@ class History:
             sql = self._driver_sql(UNSEALED_SQL)
             return conn.exec_driver_sql(sql, (learner_id, deck)).first() is not None
 
-    def exposure_times(
+    def exposures_per_hour(
         self, learner_id: int, deck: str | None = None, since: datetime | None = None
-    ) -> list[datetime]:
-        """When each exposure was shown (UTC), oldest first: for days, targets and runs."""
+    ) -> list[tuple[datetime, int]]:
+        """(UTC hour, exposures) for every hour with any, grouped in SQL: a day's count in
+        any time zone with a whole-hour offset follows exactly, whatever the history's size."""
+        if self.engine.dialect.name == "postgresql":
+            hour = func.to_char(func.date_trunc("hour", Attempt.shown_at), "YYYY-MM-DD HH24:00:00")
+        else:
+            hour = func.strftime("%Y-%m-%d %H:00:00", Attempt.shown_at)
         query = (
-            select(Attempt.shown_at)
+            select(hour.label("hour"), func.count())
             .join(DrillSession, Attempt.session_id == DrillSession.id)
             .where(
                 DrillSession.learner_id == learner_id,
                 Attempt.step == 0,
                 Attempt.result != Result.UNREADABLE.value,
             )
-            .order_by(Attempt.id)
+            .group_by(hour)
+            .order_by(hour)
         )
         if deck is not None:
             query = query.where(DrillSession.deck == deck)
         if since is not None:
             query = query.where(Attempt.shown_at >= since)
         with self.translated_errors(), self._read() as conn:
-            return [at for (at,) in conn.execute(query)]
-
-    def decks_drilled(self, learner_id: int) -> list[str]:
-        query = (
-            select(DrillSession.deck)
-            .where(DrillSession.learner_id == learner_id)
-            .group_by(DrillSession.deck)
-            .order_by(DrillSession.deck)
-        )
-        with self.translated_errors(), self._read() as conn:
-            return [deck for (deck,) in conn.execute(query)]
+            return [
+                (datetime.fromisoformat(str(at)).replace(tzinfo=UTC), int(n))
+                for at, n in conn.execute(query)
+            ]
 
     def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
         query = (

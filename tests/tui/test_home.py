@@ -159,3 +159,21 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
     with history.engine.connect() as conn:
         kinds = [k for (k,) in conn.exec_driver_sql("SELECT kind FROM sessions ORDER BY id")]
     assert kinds == ["drill", "review"]
+
+
+async def test_r_opens_the_report_and_escape_comes_back() -> None:
+    """r shows the highlighted deck's report in the app; Escape returns home."""
+    from drill.tui.screens.report import ReportScreen
+
+    app = app_for(seeded())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        names = list(rows(app))
+        app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert "grokked at exposure" in text_of(app, "#report-page")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

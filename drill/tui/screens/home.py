@@ -39,6 +39,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start the deck"),
+        Binding("r", "report", "Its report"),
         Binding("u", "rule", "Its rule, once earned"),
         Binding("ctrl+t", "app.toggle_theme", "Light or dark theme", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -80,7 +81,7 @@ class HomeScreen(Screen[None]):
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         self.query_one("#home-note", Static).update(
-            Text(" Enter: start the deck   u: its rule, once earned   ?: keys")
+            Text(" Enter: start the deck   r: its report   u: its rule, once earned   ?: keys")
         )
 
     def _selected(self) -> str | None:
@@ -110,3 +111,13 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(RuleScreen(message.text))
         else:
             self.query_one("#home-note", Static).update(Text(f" {message.text}", style="bold"))
+
+    def action_report(self) -> None:
+        deck = self._selected()
+        home = self.drill.home
+        if deck is None or home is None:
+            return
+        from drill.tui.screens.report import ReportScreen
+
+        page = home.report(deck, self.app.size.width - 2, self.app.size.height)
+        self.app.push_screen(ReportScreen(page))
