@@ -35,7 +35,9 @@ COMMANDS: dict[str, str] = {
 MODULE_NAMES = {"import": "import_"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or, with `only`, just that subcommand's (start-up matters: a full
+    parser imports and configures every command)."""
     parser = argparse.ArgumentParser(
         prog="drill",
         description="A terminal drill trainer that applies the grokking protocol to people.",
@@ -47,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", dest="home_db", metavar="PATH", help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, summary in COMMANDS.items():
+        if only is not None and name != only:
+            subparsers.add_parser(name, help=summary)
+            continue
         module = importlib.import_module(f"drill.commands.{MODULE_NAMES.get(name, name)}")
         sub = subparsers.add_parser(name, help=summary, description=module.__doc__)
         module.configure(sub)
@@ -55,8 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(chosen if chosen in COMMANDS else None)
+    args = parser.parse_args(words)
     if args.command is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             parser.print_help()
@@ -66,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             home += ["--learner", args.home_learner]
         if args.home_db:
             home += ["--db", args.home_db]
-        args = parser.parse_args(home)
+        args = build_parser("home").parse_args(home)
     try:
         code: int = args.run(args)
         return code

@@ -28,16 +28,33 @@ def _utcnow() -> datetime:
 
 
 class SessionLink:
-    """The engine's `HistoryPort` for one session, whose store may still be opening."""
+    """The engine's `HistoryPort` for one session, whose store may not be open yet.
 
-    def __init__(self, port: SessionHistory | Future[SessionHistory]) -> None:
+    Given an opener instead of an open port, `warm()` runs it in a background thread (the
+    app calls it once the first item is on screen, so the import of SQLAlchemy does not
+    compete with the first frame); the first write waits for it, or opens it if never warmed.
+    """
+
+    def __init__(self, port: SessionHistory | Callable[[], SessionHistory]) -> None:
+        self._port: SessionHistory | Future[SessionHistory] | Callable[[], SessionHistory]
         self._port = port
+
+    def warm(self) -> None:
+        """Start opening the store in the background, if it is not open or opening."""
+        opener = self._port
+        if isinstance(opener, Future) or not callable(opener):
+            return
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
+        self._port = executor.submit(opener)
+        executor.shutdown(wait=False)
 
     @property
     def port(self) -> SessionHistory:
         """The open session; waits for the background opening (and re-raises its error)."""
         if isinstance(self._port, Future):
             self._port = self._port.result()
+        elif callable(self._port):
+            self._port = self._port()
         return self._port
 
     @property
@@ -154,9 +171,7 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
 
         return _open_session(History.open(db), deck, learner, "drill", started_at)
 
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
-    link = SessionLink(executor.submit(open_in_background))
-    executor.shutdown(wait=False)
+    link = SessionLink(open_in_background)
     engine = _engine(
         deck, link, learner, snapshot.past, snapshot.rule_unsealed, snapshot.state, _utcnow, None
     )

@@ -11,11 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from drill.decks import Deck
 from drill.protocol.detect import ProgressState, ProgressTracker
 from drill.protocol.records import PastOutcome
-from drill.store.history import History
+
+if TYPE_CHECKING:
+    from drill.store.history import History
 
 GROK_EVENTS = ("transition_detected", "generalization_confirmed")
 SPARK_BARS = "▁▂▃▄▅▆▇█"

@@ -7,7 +7,10 @@ rule (no operation, no pattern, no example).
 
 from __future__ import annotations
 
-from drill.protocol.detect import ProgressState
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drill.protocol.detect import ProgressState
 
 REASONS = (
     "This flat stretch is where a rule forms. Keep going.",

@@ -14,14 +14,15 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
-from drill.protocol.detect import ProgressTracker, event_to_json
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, PastOutcome, Result
 from drill.protocol.scheduler import Scheduler
-from drill.protocol.stats import seal_status
+
+if TYPE_CHECKING:
+    from drill.protocol.detect import ProgressTracker
 
 SNAPSHOT_VERSION = 1
 
@@ -176,20 +177,33 @@ class Engine:
         )
         self.current: Presentation | None = None
         self._shown_at: datetime | None = None
-        self.tracker = self._resume(state or {}, past)
+        self._state = dict(state or {})
+        self._past = past
+        self._tracker: ProgressTracker | None = None
+        if self._state.get("version") == SNAPSHOT_VERSION:
+            self.deadline.current_ms = self.deadline._clamp(float(self._state["deadline_ms"]))
+            self.scheduler.restore(dict(self._state["scheduler"]))
 
-    def _resume(self, state: Mapping[str, Any], past: Sequence[PastOutcome]) -> ProgressTracker:
-        """Carry on from a saved snapshot; rebuild whatever it cannot vouch for."""
-        if state.get("version") == SNAPSHOT_VERSION:
-            self.deadline.current_ms = self.deadline._clamp(float(state["deadline_ms"]))
-            self.scheduler.restore(dict(state["scheduler"]))
-            # The tracker is trusted only if it saw exactly the history there is (a crash
-            # between an attempt and its snapshot leaves it one exposure behind).
-            if state.get("exposure") == self.counters.total_exposures:
-                try:
-                    return ProgressTracker.from_json(dict(state["tracker"]))
-                except (KeyError, TypeError, ValueError):
-                    pass
+    @property
+    def tracker(self) -> ProgressTracker:
+        """The detectors, built on first use (off the path to the first item on screen)."""
+        if self._tracker is None:
+            self._tracker = self._resume_tracker(self._state, self._past)
+        return self._tracker
+
+    def _resume_tracker(
+        self, state: Mapping[str, Any], past: Sequence[PastOutcome]
+    ) -> ProgressTracker:
+        """The saved detectors if they saw exactly the history there is, else a replay (a
+        crash between an attempt and its snapshot leaves the snapshot one exposure behind)."""
+        from drill.protocol.detect import ProgressTracker
+
+        last = past[-1].exposure if past else 0
+        if state.get("version") == SNAPSHOT_VERSION and state.get("exposure") == last:
+            try:
+                return ProgressTracker.from_json(dict(state["tracker"]))
+            except (KeyError, TypeError, ValueError):
+                pass
         tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
         return tracker
 
@@ -342,6 +356,8 @@ class Engine:
         return Outcome(feedback, answer=shown.item.answer, note=note, events=events, correct=right)
 
     def _detect(self, shown: Presentation, success: bool) -> tuple[EventRecord, ...]:
+        from drill.protocol.detect import event_to_json
+
         now = self.clock()
         records = []
         for event in self.tracker.observe(shown.exposure, shown.probe, success):
@@ -357,6 +373,8 @@ class Engine:
     def _check_seal(self, shown: Presentation) -> EventRecord | None:
         if self.rule_unsealed:
             return None
+        from drill.protocol.stats import seal_status
+
         status = seal_status(
             self.probe_outcomes, self.settings.rule_threshold, self.settings.rule_window
         )

@@ -6,14 +6,17 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
-from drill.home import Home
-from drill.practice import Practice
 from drill.tui.screens.session import SessionScreen
+
+if TYPE_CHECKING:
+    from drill.home import Home
+    from drill.practice import Practice
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -47,13 +50,15 @@ class DrillApp(App[None]):
         chosen = theme or os.environ.get("DRILL_THEME", "dark")
         self.theme = THEMES.get(chosen, THEMES["dark"])
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen, composed at once: the first item is in the very first frame."""
         if self.home is not None:
             from drill.tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
-        else:
-            self.start_block()
+            return HomeScreen()
+        assert self.start is not None
+        self.practice = self.start()
+        return SessionScreen(self.practice, self.clock)
 
     def start_block(self, block: Practice | None = None) -> None:
         """Open a new session (or run `block`) and show its first item."""

@@ -35,6 +35,8 @@ TICK_S = 0.1
 PAUSE_AFTER = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
 """Seconds before the next item; wrong or late answers stay until Enter or 2.5 s."""
 PAUSE_AFTER_MISS = 2.5
+WARM_AFTER_S = 0.15
+"""How long after the first item appears the store starts opening in the background."""
 GRACE_MIN_MS = 5000
 """After the deadline the learner may still answer (late) until max(this, deadline)."""
 
@@ -70,16 +72,18 @@ class SessionScreen(Screen[None]):
         """When the clock stopped (terminal too small, or a screen on top), if it is stopped."""
         self._advance_timer: Timer | None = None
         self.quit_warned = False
+        self.shown_once = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
         with Vertical(id="stage"):
+            first = self.engine.next_item()  # composed in, so the first frame shows it
             with Horizontal(id="item"):
                 if self._has_board():
                     from drill.tui.widgets.board import Board
 
                     yield Board(id="board")
-                yield Static("", id="prompt")
+                yield Static(Text(first.prompt if first else "", style="bold"), id="prompt")
             with Center():
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer")
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
@@ -157,6 +161,12 @@ class SessionScreen(Screen[None]):
     def _start_clock(self) -> None:
         if self.shown is not None and self.shown_mono is None:
             self.shown_mono = self.clock()
+            if not self.shown_once:
+                self.shown_once = True
+                self._update_coach()
+            # Open the store once this frame has reached the terminal: its import would hold
+            # the interpreter while Textual's writer thread flushes the first frame.
+            self.set_timer(WARM_AFTER_S, self.practice.link.warm)
 
     def _elapsed_ms(self, at: float | None = None) -> float:
         if self.shown_mono is None:
@@ -222,10 +232,14 @@ class SessionScreen(Screen[None]):
             self._advance_timer.stop()
             self._advance_timer = None
 
-    def _update_counters(self) -> None:
+    def _update_coach(self) -> None:
         line = coach_line(self.engine.tracker.state)
         coach = "\n".join(f" {part}" for part in line.splitlines()) if line else ""
         self.query_one("#coach", Static).update(Text(coach, style="italic"))
+
+    def _update_counters(self) -> None:
+        if self.shown_once:
+            self._update_coach()  # the first item's coach line waits for the first frame
         c = self.engine.counters
         text = Text(
             f" exposures {c.session_exposures}/{self.engine.settings.length} this session"
@@ -289,7 +303,12 @@ class SessionScreen(Screen[None]):
 
         with self.app_guard():
             self.practice.close(reason)
-            self.app.switch_screen(SummaryScreen(self.practice, reason))
+            self.shown = None  # nothing more is timed on this screen
+            summary = SummaryScreen(self.practice, reason)
+            if len(self.app.screen_stack) == 1:  # the app's first screen cannot be swapped out
+                self.app.push_screen(summary)
+            else:
+                self.app.switch_screen(summary)
 
     @contextmanager
     def app_guard(self) -> Iterator[None]:
