@@ -307,22 +307,33 @@ def deck_dirs() -> list[Path]:
 def find_deck(name_or_path: str) -> Path:
     """A deck name (from the deck folders) or a path to a .toml file. Raises DeckError."""
     candidate = Path(name_or_path).expanduser()
-    if name_or_path.endswith(".toml") or "/" in name_or_path or candidate.is_file():
+    if name_or_path.endswith(".toml") or "/" in name_or_path or _is_file(candidate):
         return candidate
     for folder in deck_dirs():
         path = folder / f"{name_or_path}.toml"
-        if path.is_file():
+        if _is_file(path):
             return path
     known = ", ".join(sorted(deck_names())) or "none"
     raise DeckError(f"unknown deck {name_or_path!r} (decks: {known}; or give a .toml path)")
 
 
+def _is_file(path: Path) -> bool:
+    """A file we may look at; an unreadable folder on the way counts as no file."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def deck_names() -> list[str]:
     names: dict[str, None] = {}
     for folder in deck_dirs():
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.toml")):
-                names.setdefault(path.stem, None)
+        try:
+            found = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        except OSError:
+            continue  # an unreadable deck folder hides its decks, it does not end drill
+        for path in found:
+            names.setdefault(path.stem, None)
     return list(names)
 
 

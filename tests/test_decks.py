@@ -182,3 +182,27 @@ def test_user_decks_shadow_shipped_ones(drill_home: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "modarith.toml").write_text(GOOD, encoding="utf-8")
     assert load_deck("modarith").params["modulus"] == 11
+
+
+def test_an_unreadable_deck_folder_hides_its_decks(
+    drill_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deck folder drill may not read is passed over, not a traceback."""
+    folder = drill_home / "decks"
+    folder.mkdir(parents=True)
+    real_is_file, real_glob = Path.is_file, Path.glob
+
+    def is_file(self: Path) -> bool:
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_file(self)
+
+    def glob(self: Path, pattern: str):  # type: ignore[no-untyped-def]
+        if self == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_glob(self, pattern)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    monkeypatch.setattr(Path, "glob", glob)
+    assert load_deck("modarith").name == "modarith"
+    assert "modarith" in deck_names()
