@@ -70,3 +70,20 @@ def test_target_and_run_across_midnight_in_two_zones(db_path: Path) -> None:
     new_york = standing(history, "ann", deck, now, timezone(timedelta(hours=-5)))
     # In New York it is still 21:00 on the 23rd: 4 today (open), all 20 on the 22nd.
     assert (new_york.today, new_york.run_days) == (4, 1)
+
+
+def test_weak_spots_name_the_kinds_missed_most() -> None:
+    """Chord qualities (or chess motifs) missed most among training items, never held-out."""
+    from drill.standing import weak_spots
+
+    deck = load_deck("chords")
+    train = [i for i in deck.items if i.split == "train"]
+    heldout = [i for i in deck.items if i.split == "heldout"]
+    m7b5 = [i.id for i in train if i.data["quality"] == "m7b5"][:3]
+    thirteen = [i.id for i in train if i.data["quality"] == "13"][:2]
+    missed = [*m7b5, *thirteen, heldout[0].id, heldout[1].id]
+    assert weak_spots(deck, missed) == [("m7b5", 3), ("13", 2)]
+    assert weak_spots(load_deck("modarith"), ["modarith-add-13-0-1"]) == []
+    chess = load_deck("chess")
+    forks = [i.id for i in chess.items if i.split == "train" and i.data["motif"] == "fork"][:2]
+    assert weak_spots(chess, forks) == [("fork", 2)]
