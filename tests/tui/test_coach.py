@@ -64,7 +64,7 @@ async def test_no_coach_and_no_question_for_a_new_learner(db_path: Path) -> None
 
 async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     """When probes first prove the rule, the app shows it; the next item waits for Enter."""
-    from drill.tui.screens.session import RuleScreen
+    from drill.tui.screens.rule import RuleScreen
     from tests.tui.test_session import current, type_answer
 
     history = History.open(str(db_path))
@@ -88,3 +88,17 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     learner_id = history.learner_id("eve", create=False)
     assert learner_id is not None
     assert history.rule_unsealed(learner_id, "modarith")
+
+
+def test_rule_text_reflows_prose_and_keeps_tables() -> None:
+    """Prose paragraphs join into one line to wrap; indented tables keep their lines."""
+    from drill.tui.screens.rule import reflow
+
+    text = (
+        "A rule in\ntwo lines.\n\nThe patterns:\n  major 1 3 5\n  minor 1 b3 5"
+        "\n\n- a list\n- of two"
+    )
+    prose, table, listed = reflow(text)
+    assert prose.plain == "A rule in two lines."
+    assert table.plain == "The patterns:\n  major 1 3 5\n  minor 1 b3 5"
+    assert listed.plain == "- a list\n- of two"

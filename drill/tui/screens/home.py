@@ -106,9 +106,9 @@ class HomeScreen(Screen[None]):
             return
         message = home.rule_or_reason(deck)
         if message.opened:
-            from drill.tui.screens.session import RuleScreen
+            from drill.tui.screens.rule import RuleScreen
 
-            self.app.push_screen(RuleScreen(message.text))
+            self.app.push_screen(RuleScreen(message.text, heading=f"The rule of {deck}:"))
         else:
             self.query_one("#home-note", Static).update(Text(f" {message.text}", style="bold"))
 

@@ -216,6 +216,8 @@ class SessionScreen(Screen[None]):
         self._update_counters()
         if outcome.rule_unsealed:
             # The reward comes first; the next item waits for Enter after it.
+            from drill.tui.screens.rule import RuleScreen
+
             self.app.push_screen(RuleScreen(self.practice.deck.rule_text))
             return
         if self.away:
@@ -345,21 +347,3 @@ def feedback_text(outcome: Outcome) -> Text:
     if outcome.note and outcome.feedback is not Feedback.TAKEN:
         text.append(f" ({outcome.note})", style="italic")
     return text
-
-
-class RuleScreen(Screen[None]):
-    """The reward: held-out accuracy proved the rule is known, so here it is."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter", "app.pop_screen", "Back to the drill")
-    ]
-
-    def __init__(self, rule: str) -> None:
-        super().__init__()
-        self.rule = rule
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="rule-box"):
-            yield Static(Text("You found it. The rule:", style="bold"), id="rule-head")
-            yield Static(self.rule.strip(), id="rule-text")
-        yield Footer()
