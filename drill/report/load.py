@@ -51,6 +51,9 @@ class Bins:
     rt_sum: FloatArray  # sum of response_ms of first steps that have one
     rt_n: IntArray
     deadline_sum: FloatArray  # sum of deadline_ms of first steps
+    first_at: list[datetime] = field(default_factory=list)
+    """When each bin's first exposure was shown (UTC): the calendar's days, from the same
+    scan (exact while a bin is one exposure, i.e. up to BINS_TARGET exposures)."""
 
     @property
     def empty(self) -> bool:
@@ -115,31 +118,36 @@ _TRAIN = not_(_A.probe)
 def load_bins(
     history: History, learner_id: int, deck: str, since: datetime | None, top: int
 ) -> Bins:
-    """Bin the learner's attempts on a deck, exposures 1 … `top` (one scan of them in SQL).
+    """Bin the learner's attempts on a deck, exposures 1 … `top`, in one scan in SQL.
 
-    First steps give the counts, times and deadlines per (bin, probe); a second query,
-    over later steps only, finds multi-step items that failed after their first step."""
+    First steps give the counts, times and deadlines per (bin, probe); later steps count
+    only where they failed (a multi-step item that went wrong after its first move)."""
     where = _attempt_filter(learner_id, deck, since)
     width = max(1, -(-top // BINS_TARGET))
     key = ((_A.exposure - 1) // width) if width > 1 else (_A.exposure - 1)
     ok = and_(_A.correct, not_(_A.timed_out))
-    first_steps = (
+    first = _A.step == 0
+
+    def when_first(value: Any) -> Any:
+        return case((first, value), else_=None)
+
+    scan = (
         select(
-            key, _A.probe, func.count(), func.sum(case((ok, 1), else_=0)),
-            func.coalesce(func.sum(_A.response_ms), 0), func.count(_A.response_ms),
-            func.sum(_A.deadline_ms),
+            key, _A.probe, func.count(when_first(1)), func.sum(case((and_(first, ok), 1), else_=0)),
+            func.coalesce(func.sum(when_first(_A.response_ms)), 0),
+            func.count(when_first(_A.response_ms)),
+            func.coalesce(func.sum(when_first(_A.deadline_ms)), 0),
+            func.sum(case((and_(not_(first), not_(ok)), 1), else_=0)),
+            func.min(_A.shown_at),
         )
-        .where(where, _FINAL, _A.step == 0)
+        .where(where, _FINAL)
         .group_by(key, _A.probe)
     )  # fmt: skip
-    later_failures = (
-        select(key, _A.probe, func.count())
-        .where(where, _FINAL, _A.step > 0, not_(ok))
-        .group_by(key, _A.probe)
-    )
     with history.translated_errors(), history.engine.connect() as conn:
-        rows = _matrix(conn.execute(first_steps).all(), 7).astype(np.float64)
-        late = _matrix(conn.execute(later_failures).all(), 3).astype(np.int64)
+        raw = [row for row in conn.execute(scan).all() if row[2]]  # bins with a first step
+    rows = _matrix([row[:7] for row in raw], 7).astype(np.float64)
+    late = np.array([(row[0], row[1], row[7]) for row in raw if row[7]], dtype=np.int64)
+    late = late.reshape(-1, 3)
     index = rows[:, 0].astype(np.int64)
     present = np.unique(index)
     slot = np.searchsorted(present, index)
@@ -154,6 +162,12 @@ def load_bins(
     if len(late):
         np.add.at(failed_later, (np.searchsorted(present, late[:, 0]), late[:, 1] > 0), late[:, 2])
     everything = np.ones(len(rows), dtype=bool)
+    first_at: list[datetime | None] = [None] * len(present)
+    for at_slot, row in zip(slot.tolist(), raw, strict=True):
+        at = _aware(row[8]) if isinstance(row[8], datetime) else _parse_utc(row[8])
+        seen = first_at[at_slot]
+        if seen is None or at < seen:
+            first_at[at_slot] = at
     return Bins(
         width=width,
         first=present * width + 1,
@@ -165,6 +179,7 @@ def load_bins(
         rt_sum=per_bin(rows[:, 4], everything, np.float64),
         rt_n=per_bin(rows[:, 5], everything),
         deadline_sum=per_bin(rows[:, 6], everything, np.float64),
+        first_at=[at for at in first_at if at is not None],
     )
 
 
@@ -305,3 +320,7 @@ def load_summaries(
             )
         )
     return summaries
+
+
+def _parse_utc(text: object) -> datetime:
+    return datetime.fromisoformat(str(text)).replace(tzinfo=UTC)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -29,7 +29,7 @@ from drill.report.curves import (
     network_curve,
     plateaus,
 )
-from drill.report.load import DeckHistory
+from drill.report.load import Bins, DeckHistory
 from drill.report.terminal import (
     BAND,
     DEADLINE,
@@ -197,7 +197,6 @@ def load_report(
 
     from drill.home import local_zone
     from drill.report.load import load_deck_history
-    from drill.standing import exposure_days
 
     learner_id = history.learner_id(learner, create=False)
     if learner_id is None:
@@ -212,7 +211,16 @@ def load_report(
     now, zone = datetime.now(UTC), local_zone()
     return replace(
         Report.build(data),
-        days=exposure_days(history, learner_id, deck.name, now, zone),
+        days=days_of(data.bins, zone),
         today=now.astimezone(zone).date(),
         target=int(deck.setting("session.daily_target")),
     )
+
+
+def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:
+    """Exposures per local day, from the bins the report already loaded (one scan)."""
+    days: Counter[date] = Counter()
+    counts = (bins.train_n + bins.probe_n).tolist()
+    for at, n in zip(bins.first_at, counts, strict=True):
+        days[at.astimezone(zone).date()] += int(n)
+    return days

@@ -380,7 +380,9 @@ class History:
         if self.engine.dialect.name == "postgresql":
             hour = func.to_char(func.date_trunc("hour", Attempt.shown_at), "YYYY-MM-DD HH24:00:00")
         else:
-            hour = func.strftime("%Y-%m-%d %H:00:00", Attempt.shown_at)
+            # SQLite keeps these as ISO text: the first 13 characters are the date and hour,
+            # which groups a million rows far faster than parsing each with strftime.
+            hour = func.substr(Attempt.shown_at, 1, 13)
         query = (
             select(hour.label("hour"), func.count())
             .join(DrillSession, Attempt.session_id == DrillSession.id)
@@ -398,7 +400,7 @@ class History:
             query = query.where(Attempt.shown_at >= since)
         with self.translated_errors(), self._read() as conn:
             return [
-                (datetime.fromisoformat(str(at)).replace(tzinfo=UTC), int(n))
+                (datetime.fromisoformat(f"{str(at)[:13]}:00:00").replace(tzinfo=UTC), int(n))
                 for at, n in conn.execute(query)
             ]
 
