@@ -9,7 +9,6 @@ item is already on screen; the first write waits for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,8 @@ from drill.protocol.engine import Engine, Settings
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from drill.store.history import History, SessionHistory
 
 
@@ -36,26 +37,34 @@ class SessionLink:
     """
 
     def __init__(self, port: SessionHistory | Callable[[], SessionHistory]) -> None:
-        self._port: SessionHistory | Future[SessionHistory] | Callable[[], SessionHistory]
-        self._port = port
+        self._open: SessionHistory | None = None
+        self._opener: Callable[[], SessionHistory] | None = None
+        self._opening: Future[SessionHistory] | None = None
+        if callable(port):
+            self._opener = port
+        else:
+            self._open = port
 
     def warm(self) -> None:
         """Start opening the store in the background, if it is not open or opening."""
-        opener = self._port
-        if isinstance(opener, Future) or not callable(opener):
+        if self._opener is None or self._opening is not None:
             return
+        from concurrent.futures import ThreadPoolExecutor  # off the start-up path
+
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
-        self._port = executor.submit(opener)
+        self._opening = executor.submit(self._opener)
         executor.shutdown(wait=False)
 
     @property
     def port(self) -> SessionHistory:
         """The open session; waits for the background opening (and re-raises its error)."""
-        if isinstance(self._port, Future):
-            self._port = self._port.result()
-        elif callable(self._port):
-            self._port = self._port()
-        return self._port
+        if self._open is None:
+            if self._opening is not None:
+                self._open = self._opening.result()
+            else:
+                assert self._opener is not None
+                self._open = self._opener()
+        return self._open
 
     @property
     def history(self) -> History:

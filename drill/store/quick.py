@@ -8,7 +8,6 @@ None, and the caller takes the ordinary path, which explains problems properly.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -72,7 +71,12 @@ def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
         past = outcomes_from_rows(conn.execute(OUTCOMES_SQL, (learner_id, deck)).fetchall())
         unsealed = conn.execute(UNSEALED_SQL, (learner_id, deck)).fetchone() is not None
         saved = conn.execute(STATE_SQL, (learner_id, deck)).fetchone()
-        state = json.loads(saved[0]) if saved is not None else None
+        if saved is not None:
+            import json  # only a returning learner has a state to read
+
+            state = json.loads(saved[0])
+        else:
+            state = None
         return Snapshot(learner_id, past, unsealed, state if isinstance(state, dict) else None)
     except (sqlite3.Error, TypeError, ValueError):
         return None
