@@ -32,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from drill.commands.common import deck_from_args
     from drill.errors import UserError
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         TextColumn("held-out (last 30 probes) {task.fields[heldout]}"),
     )
     try:
-        with Progress(*columns, transient=True, disable=args.json) as bar:
+        quiet = args.json or not sys.stdout.isatty()
+        with Progress(*columns, transient=True, disable=quiet) as bar:
             task = bar.add_task("simulate", total=args.items, heldout="–")
 
             def shown(result: SimulationResult) -> None:
