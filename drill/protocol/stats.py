@@ -312,7 +312,7 @@ class SealStatus:
 
 def seal_status(
     probe_outcomes: Sequence[bool],
-    threshold: float = 0.8,
+    threshold: float = 0.75,
     window: int = 30,
     confidence: float = 0.95,
 ) -> SealStatus:
