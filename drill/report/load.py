@@ -25,7 +25,7 @@ from sqlalchemy import Select, and_, case, func, not_, or_, select
 
 from drill.protocol.records import EventRecord
 from drill.store.history import History
-from drill.store.models import Attempt, DrillSession
+from drill.store.models import BLOCK, Attempt, DrillSession, ExposureBlock
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -121,9 +121,41 @@ def load_bins(
     """Bin the learner's attempts on a deck, exposures 1 … `top`, in one scan in SQL.
 
     First steps give the counts, times and deadlines per (bin, probe); later steps count
-    only where they failed (a multi-step item that went wrong after its first move)."""
-    where = _attempt_filter(learner_id, deck, since)
+    only where they failed (a multi-step item that went wrong after its first move). A
+    history longer than BINS_TARGET is read from its exposure blocks (a row per BLOCK
+    exposures, kept as attempts are written) instead of from every attempt."""
     width = max(1, -(-top // BINS_TARGET))
+    if width > 1 and since is None:
+        width = -(-width // BLOCK) * BLOCK  # whole blocks per bin
+        raw = _scan_blocks(history, learner_id, deck, width // BLOCK)
+    else:
+        raw = _scan_attempts(history, learner_id, deck, since, width)
+    return _bins(raw, width, top)
+
+
+def _scan_blocks(history: History, learner_id: int, deck: str, per_bin: int) -> list[Any]:
+    """Rows shaped like `_scan_attempts`', summed from the exposure blocks."""
+    _B = ExposureBlock.__table__.c  # noqa: N806 (a table's columns, like _A and _S)
+    key = _B.block // per_bin if per_bin > 1 else _B.block
+    scan = (
+        select(
+            key, _B.probe, func.sum(_B.n), func.sum(_B.ok), func.sum(_B.rt_sum),
+            func.sum(_B.rt_n), func.sum(_B.deadline_sum), func.sum(_B.later_fail),
+            func.min(_B.first_at),
+        )
+        .where(_B.learner_id == learner_id, _B.deck == deck)
+        .group_by(key, _B.probe)
+    )  # fmt: skip
+    with history.translated_errors(), history.engine.connect() as conn:
+        return [row for row in conn.execute(scan).all() if row[2]]
+
+
+def _scan_attempts(
+    history: History, learner_id: int, deck: str, since: datetime | None, width: int
+) -> list[Any]:
+    """Per (bin, probe): first steps, right ones, response and deadline sums, later failures,
+    and the first time shown."""
+    where = _attempt_filter(learner_id, deck, since)
     key = ((_A.exposure - 1) // width) if width > 1 else (_A.exposure - 1)
     ok = and_(_A.correct, not_(_A.timed_out))
     first = _A.step == 0
@@ -144,7 +176,11 @@ def load_bins(
         .group_by(key, _A.probe)
     )  # fmt: skip
     with history.translated_errors(), history.engine.connect() as conn:
-        raw = [row for row in conn.execute(scan).all() if row[2]]  # bins with a first step
+        return [row for row in conn.execute(scan).all() if row[2]]  # bins with a first step
+
+
+def _bins(raw: list[Any], width: int, top: int) -> Bins:
+    """Scanned rows, summed per bin, as arrays."""
     rows = _matrix([row[:7] for row in raw], 7).astype(np.float64)
     late = np.array([(row[0], row[1], row[7]) for row in raw if row[7]], dtype=np.int64)
     late = late.reshape(-1, 3)

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, delete, func, insert, select, update
 
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
@@ -22,13 +22,15 @@ from drill.store.database import translated_errors as _translated
 from drill.store.models import (
     Attempt,
     DeckState,
+    BLOCK,
     DrillSession,
     Event,
+    ExposureBlock,
     Learner,
     ReferenceRun,
 )
 from drill.store.quick import outcomes_from_rows
-from drill.store.schema import OUTCOMES_SQL, UNSEALED_SQL
+from drill.store.schema import BLOCKS_BACKFILL_SQL, OUTCOMES_SQL, UNSEALED_SQL
 
 T = TypeVar("T")
 
@@ -250,6 +252,7 @@ class History:
 
         def write(conn: Connection) -> None:
             conn.execute(insert(Attempt).values(values))
+            self._count_block(conn, learner_id, deck, attempt)
             if rows:
                 conn.execute(insert(Event), rows)
             if state is not None:
@@ -265,6 +268,55 @@ class History:
         with self.translated_errors(), self._read() as conn:
             learner_id, deck = conn.execute(learner).one()
         self.record(session_id, learner_id, deck, attempt)
+
+    def _count_block(
+        self, conn: Connection, learner_id: int, deck: str, attempt: AttemptRecord
+    ) -> None:
+        """Add one attempt to its exposure block's running totals (see ExposureBlock)."""
+        if attempt.result is Result.UNREADABLE:
+            return
+        first, ok = attempt.step == 0, attempt.success
+        timed = first and attempt.response_ms is not None
+        values = {
+            "learner_id": learner_id,
+            "deck": deck,
+            "block": (attempt.exposure - 1) // BLOCK,
+            "probe": attempt.probe,
+            "n": int(first),
+            "ok": int(first and ok),
+            "rt_sum": (attempt.response_ms or 0) if timed else 0,
+            "rt_n": int(timed),
+            "deadline_sum": attempt.deadline_ms if first else 0,
+            "later_fail": int(not first and not ok),
+            "first_at": attempt.shown_at,
+        }
+        statement: Any
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            statement = postgresql.insert(ExposureBlock).values(values)
+        else:
+            from sqlalchemy.dialects import sqlite
+
+            statement = sqlite.insert(ExposureBlock).values(values)
+        new, old = statement.excluded, ExposureBlock.__table__.c
+        totals = ("n", "ok", "rt_sum", "rt_n", "deadline_sum", "later_fail")
+        changes: dict[str, Any] = {name: old[name] + new[name] for name in totals}
+        changes["first_at"] = case((new.first_at < old.first_at, new.first_at), else_=old.first_at)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["learner_id", "deck", "block", "probe"], set_=changes
+            )
+        )
+
+    def rebuild_blocks(self) -> None:
+        """Recompute every exposure block from the attempts (after writing them in bulk)."""
+
+        def rebuild(conn: Connection) -> None:
+            conn.execute(delete(ExposureBlock))
+            conn.exec_driver_sql(BLOCKS_BACKFILL_SQL)
+
+        self._write(rebuild)
 
     @staticmethod
     def _event_values(

@@ -170,3 +170,32 @@ class DeckState(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("learner_id", "deck"),)
+
+
+BLOCK = 50
+"""Exposures per row of `exposure_blocks`."""
+
+
+class ExposureBlock(Base):
+    """Running totals of a learner's exposures on a deck, per block of BLOCK exposures.
+
+    Kept in the same transaction as each attempt, so the report on a long history reads a
+    few thousand rows instead of every attempt."""
+
+    __tablename__ = "exposure_blocks"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    deck: Mapped[str] = mapped_column(String(200), primary_key=True)
+    block: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """(exposure - 1) // BLOCK."""
+    probe: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    """First steps answered (right, wrong or late)."""
+    ok: Mapped[int] = mapped_column(Integer, default=0)
+    """... of which right and in time."""
+    rt_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rt_n: Mapped[int] = mapped_column(Integer, default=0)
+    deadline_sum: Mapped[int] = mapped_column(Integer, default=0)
+    later_fail: Mapped[int] = mapped_column(Integer, default=0)
+    """Later steps of multi-step items that went wrong."""
+    first_at: Mapped[datetime]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 """Every Alembic revision this drill knows, oldest first; the last is the head.
 A test checks this against migrations/versions."""
 HEAD = SCHEMA_REVISIONS[-1]
@@ -21,3 +21,21 @@ UNSEALED_SQL = (
     "SELECT 1 FROM events WHERE learner_id = ? AND deck = ? AND kind = 'rule_unsealed' LIMIT 1"
 )
 STATE_SQL = "SELECT state FROM deck_states WHERE learner_id = ? AND deck = ?"
+
+BLOCKS_BACKFILL_SQL = """
+INSERT INTO exposure_blocks
+    (learner_id, deck, block, probe, n, ok, rt_sum, rt_n, deadline_sum, later_fail, first_at)
+SELECT s.learner_id, s.deck, (a.exposure - 1) / 50, a.probe,
+       SUM(CASE WHEN a.step = 0 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN a.step = 0 AND a.correct AND NOT a.timed_out THEN 1 ELSE 0 END),
+       COALESCE(SUM(CASE WHEN a.step = 0 THEN a.response_ms END), 0),
+       SUM(CASE WHEN a.step = 0 AND a.response_ms IS NOT NULL THEN 1 ELSE 0 END),
+       COALESCE(SUM(CASE WHEN a.step = 0 THEN a.deadline_ms END), 0),
+       SUM(CASE WHEN a.step > 0 AND NOT (a.correct AND NOT a.timed_out) THEN 1 ELSE 0 END),
+       MIN(a.shown_at)
+FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
+WHERE a.result != 'unreadable'
+GROUP BY s.learner_id, s.deck, (a.exposure - 1) / 50, a.probe
+"""
+"""The exposure blocks computed from the attempts: what revision 0003 ran once, and what
+`History.rebuild_blocks` runs after a bulk load. Keep the block size equal to models.BLOCK."""

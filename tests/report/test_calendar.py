@@ -52,3 +52,38 @@ def test_report_json_has_the_days(db_path: Path, capsys: pytest.CaptureFixture[s
     report = json.loads(capsys.readouterr().out)
     assert sum(report["days"].values()) == 250
     assert report["daily_target"] == 300
+
+
+def test_long_histories_read_the_same_bins_from_blocks(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past BINS_TARGET exposures the report reads exposure blocks; the bins are identical
+    to those counted from every attempt at the same width."""
+    import numpy as np
+
+    from drill.decks import load_deck
+    from drill.report import load
+    from drill.simulation import simulate
+    from drill.store.history import History
+
+    history = History.open(str(db_path))
+    simulate(load_deck("modarith"), history, kind="network", items=620, seed=4, learner="ann")
+    learner_id = history.learner_id("ann", create=False)
+    assert learner_id is not None
+    monkeypatch.setattr(load, "BINS_TARGET", 100)
+    from_blocks = load.load_bins(history, learner_id, "modarith", None, 620)
+    assert from_blocks.width == 50
+    counted = load._bins(load._scan_attempts(history, learner_id, "modarith", None, 50), 50, 620)
+    for field in (
+        "first",
+        "last",
+        "train_n",
+        "train_ok",
+        "probe_n",
+        "probe_ok",
+        "rt_sum",
+        "rt_n",
+        "deadline_sum",
+    ):
+        assert np.array_equal(getattr(from_blocks, field), getattr(counted, field)), field
+    assert from_blocks.first_at == counted.first_at

@@ -45,6 +45,7 @@ def test_empty_database_upgrades_to_the_models(db_path: Path) -> None:
         "events",
         "reference_runs",
         "deck_states",
+        "exposure_blocks",
     }
 
 
@@ -100,7 +101,32 @@ def fill_at_0001(engine: object) -> dict[str, int]:
     return {"learners": 1, "sessions": 1, "attempts": 50, "events": 1}
 
 
-FILLERS = {"0001": fill_at_0001}
+def fill_at_0002(engine: object) -> dict[str, int]:
+    """Everything 0001 has, plus a deck state and a reference run (tables of 0002)."""
+    from sqlalchemy import Engine, text
+
+    assert isinstance(engine, Engine)
+    counts = fill_at_0001(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO deck_states (learner_id, deck, state, updated_at) "
+                "VALUES (1, 'modarith', '{\"version\": 1}', '2026-11-02 09:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reference_runs (learner_id, deck, deck_fingerprint, created_at, "
+                "exposures, n_train, n_heldout, steps, steps_to_memorize, steps_to_grok, "
+                "seconds, final_train_accuracy, final_heldout_accuracy, weight_norm, config, "
+                "curve) VALUES (1, 'modarith', 'f', '2026-11-02 09:00:00', 50, 40, 34, 300, "
+                "30, NULL, 1.5, 1.0, 0.1, 12.0, '{}', '[]')"
+            )
+        )
+    return {**counts, "deck_states": 1, "reference_runs": 1}
+
+
+FILLERS = {"0001": fill_at_0001, "0002": fill_at_0002}
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
 
@@ -123,6 +149,9 @@ def test_every_earlier_revision_upgrades_with_its_data(tmp_path: Path) -> None:
         assert version == HEAD
         assert after == before
         assert {t: len(rows) for t, rows in after.items()} == counts
+        with engine.connect() as conn:  # 0003 counted the old attempts into blocks
+            answered = conn.execute(text("SELECT SUM(n), SUM(ok) FROM exposure_blocks")).one()
+        assert tuple(answered) == (50, 50)
 
 
 def test_drill_opens_an_old_database_and_keeps_its_history(tmp_path: Path) -> None:
