@@ -20,9 +20,9 @@ from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Resu
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
 from drill.store.database import translated_errors as _translated
 from drill.store.models import (
+    BLOCK,
     Attempt,
     DeckState,
-    BLOCK,
     DrillSession,
     Event,
     ExposureBlock,
