@@ -8,12 +8,16 @@ and the `Domain` interface defined here.
 from __future__ import annotations
 
 import enum
-import hashlib
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
+
+try:  # hashlib.blake2b *is* _blake2.blake2b; importing all of hashlib loads OpenSSL (start-up)
+    from _blake2 import blake2b
+except ImportError:  # an interpreter without the built-in module
+    from hashlib import blake2b
 
 Split = Literal["train", "heldout"]
 SPLITS: tuple[Split, ...] = ("train", "heldout")
@@ -229,7 +233,7 @@ class Domain(ABC):
 def stable_hash(*parts: object) -> int:
     """A 64-bit hash that is the same on every machine and run (unlike `hash()`)."""
     text = "\x1f".join(str(p) for p in parts)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def assign_splits(keys: Sequence[str], seed: int, heldout_fraction: float) -> dict[str, Split]:
