@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 BARE_APP = """
 from textual.app import App
@@ -59,10 +60,12 @@ def bare_textual(python: str = sys.executable) -> float:
 
 
 def drill_start(db: str, python: str = sys.executable) -> float:
-    """`drill start modarith` until the first prompt's operator is on screen."""
+    """`drill start modarith`, as a person types it (the installed console script), until
+    the first prompt's operator is on screen."""
+    script = Path(python).with_name("drill")
+    command = [str(script)] if script.exists() else [python, "-m", "drill"]
     return time_to_marker(
-        [python, "-m", "drill", "start", "modarith", "--db", db, "--learner", "bench"],
-        "∘".encode(),
+        [*command, "start", "modarith", "--db", db, "--learner", "bench"], "∘".encode()
     )
 
 

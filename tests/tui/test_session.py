@@ -229,3 +229,15 @@ async def test_no_color_is_honoured(db_path: Path, monkeypatch: object) -> None:
         clock.now += 1
         await type_answer(pilot, current(app).item.answer)
         assert "✓ right" in text_of(app, "#feedback")
+
+
+async def test_the_footer_lists_the_keys_once_the_item_is_up(db_path: Path) -> None:
+    """The footer comes just after the first frame, and it lists the session's keys."""
+    from textual.widgets import Footer
+
+    app, _, _ = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.4)
+        (footer,) = app.screen.query(Footer)
+        shown = " ".join(str(child.render()) for child in footer.children)
+        assert "End session" in shown

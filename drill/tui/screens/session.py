@@ -87,13 +87,13 @@ class SessionScreen(Screen[None]):
             with Center():
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer")
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
-            yield Static("", id="legend")
+            if self.practice.deck.params.get("presentation") == "glyphs":
+                yield Static(self._legend(), id="legend")
             yield TimeBar(id="timebar")
             yield Static("", id="feedback")
-        yield Static("", id="too-small")
         yield Static("", id="counters")
         yield Static("", id="coach")
-        yield Footer()
+        # The footer (the keys) is mounted just after the first frame is out: item first.
 
     def _has_board(self) -> bool:
         """Decks whose items are positions (chess) draw a board beside the prompt."""
@@ -106,22 +106,17 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_class(self._has_board(), "with-board")
-        self._show_legend()
         self.set_interval(TICK_S, self._tick)
         self._check_size(self.app.size.width, self.app.size.height)
         self._next_item()
 
-    def _show_legend(self) -> None:
-        params = self.practice.deck.params
-        if params.get("presentation") != "glyphs":
-            self.query_one("#legend").display = False
-            return
+    def _legend(self) -> str:
+        """Glyph decks: which key types which glyph, in glyph order (it tells no arithmetic)."""
         from drill.domains.modarith import glyph_legend
 
+        params = self.practice.deck.params
         pairs = glyph_legend(int(params["modulus"]), self.practice.deck.seed)
-        self.query_one("#legend", Static).update(
-            "  ".join(f"{glyph}={key}" for glyph, key in pairs)
-        )
+        return "  ".join(f"{glyph}={key}" for glyph, key in pairs)
 
     # -- items --------------------------------------------------------------------------
 
@@ -166,7 +161,13 @@ class SessionScreen(Screen[None]):
                 self._update_coach()
             # Open the store once this frame has reached the terminal: its import would hold
             # the interpreter while Textual's writer thread flushes the first frame.
-            self.set_timer(WARM_AFTER_S, self.practice.link.warm)
+            self.set_timer(WARM_AFTER_S, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        self.practice.link.warm()
+        if not self.query(Footer):
+            self.mount(Footer())
+            self.call_after_refresh(self.refresh_bindings)  # a late footer lists the keys too
 
     def _elapsed_ms(self, at: float | None = None) -> float:
         if self.shown_mono is None:
@@ -266,8 +267,11 @@ class SessionScreen(Screen[None]):
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
-        notice = self.query_one("#too-small", Static)
         if small:
+            found = self.query("#too-small")
+            notice = found.first(Static) if found else Static("", id="too-small")
+            if not found:
+                self.mount(notice, before=self.query_one("#counters"))
             notice.update(
                 f"The terminal is {width}×{height}; drill needs at least "
                 f"{MIN_SIZE[0]}×{MIN_SIZE[1]}. Enlarge it to go on: the item and its "
