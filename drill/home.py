@@ -11,8 +11,7 @@ from rich.console import RenderableType
 
 from drill.decks import Deck, DeckError, deck_names, load_deck
 from drill.practice import Practice, start_practice
-from drill.protocol.stats import seal_status
-from drill.standing import Standing, standing
+from drill.standing import Standing, seal_of, standing
 from drill.store.history import History
 
 
@@ -87,13 +86,7 @@ class Home:
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""
         deck = self.deck(name)
-        if self.standing_of(name).rule_open:
+        seal = seal_of(self.history, self.history.learner_id(self.learner, create=False), deck)
+        if seal.revealed:
             return RuleAnswer(True, deck.rule_text.strip())
-        learner_id = self.history.learner_id(self.learner, create=False)
-        past = self.history.outcomes(learner_id, name) if learner_id is not None else []
-        status = seal_status(
-            [p.success for p in past if p.probe],
-            float(deck.setting("rule.threshold")),
-            int(deck.setting("rule.window")),
-        )
-        return RuleAnswer(False, f"{name}: the rule is sealed: {status.message}")
+        return RuleAnswer(False, f"{name}: the rule is sealed: {seal.status.message}")

@@ -14,13 +14,16 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from drill.decks import Deck
-from drill.protocol.detect import ProgressState, ProgressTracker
+from drill.protocol.detect import ProgressState
+from drill.protocol.engine import resume_tracker
 from drill.protocol.records import PastOutcome
 
 if TYPE_CHECKING:
+    from drill.protocol.stats import SealStatus
     from drill.store.history import History
 
 GROK_EVENTS = ("transition_detected", "generalization_confirmed")
+RULE_OPENED = ("rule_unsealed", "early_reveal")
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 WINDOW_DAYS = 400
 """How far back days are counted for the run of days met (longer runs show as 400+)."""
@@ -56,16 +59,12 @@ class Standing:
         return phase
 
 
-def local_day_counts(times: Iterable[datetime], tz: tzinfo) -> Counter[date]:
-    """Exposures per calendar day in the learner's time zone."""
-    return Counter(t.astimezone(tz).date() for t in times)
-
-
-def days_from_hours(hours: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[date]:
-    """Per-hour counts (UTC) summed into the learner's local days."""
+def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[date]:
+    """Counts at aware instants (per UTC hour, per report bin, ...) summed into the
+    learner's local calendar days."""
     days: Counter[date] = Counter()
-    for hour, n in hours:
-        days[hour.astimezone(tz).date()] += n
+    for at, n in counts:
+        days[at.astimezone(tz).date()] += n
     return days
 
 
@@ -74,7 +73,7 @@ def exposure_days(
 ) -> Counter[date]:
     """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the hour."""
     since = now - timedelta(days=WINDOW_DAYS)
-    return days_from_hours(history.exposures_per_hour(learner_id, deck, since), tz)
+    return local_days(history.exposures_per_hour(learner_id, deck, since), tz)
 
 
 def run_of_days(per_day: Counter[date], target: int, today: date) -> int:
@@ -103,16 +102,29 @@ def heldout_blocks(past: Sequence[PastOutcome], blocks: int = 12, size: int = 10
     return [sum(c) / len(c) for c in chunks[-blocks:] if c]
 
 
-def progress_state(past: Sequence[PastOutcome], saved: dict[str, object] | None) -> ProgressState:
-    """The detectors' state: the saved snapshot's if it saw all of `past`, else replayed."""
-    last = past[-1].exposure if past else 0
-    if saved and saved.get("exposure") == last and isinstance(saved.get("tracker"), dict):
-        try:
-            return ProgressTracker.from_json(saved["tracker"]).state  # type: ignore[arg-type]
-        except (KeyError, TypeError, ValueError):
-            pass
-    tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
-    return tracker.state
+@dataclass(frozen=True)
+class Seal:
+    """Where a learner stands with a deck's rule."""
+
+    revealed: bool
+    """On record as open: earned (rule_unsealed) or revealed early (early_reveal)."""
+    status: SealStatus
+    """The seal as the deck's settings judge the learner's recent probes."""
+    exposures: int
+
+
+def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
+    """The learner's seal on `deck` (a learner with no history has a closed one)."""
+    from drill.protocol.stats import seal_status
+
+    past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
+    status = seal_status(
+        [p.success for p in past if p.probe],
+        float(deck.setting("rule.threshold")),
+        int(deck.setting("rule.window")),
+    )
+    revealed = learner_id is not None and history.rule_revealed(learner_id, deck.name)
+    return Seal(revealed, status, past[-1].exposure if past else 0)
 
 
 def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzinfo) -> Standing:
@@ -125,10 +137,10 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     past = history.outcomes(learner_id, deck.name)
     if not past:
         return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
-    state = progress_state(past, history.load_deck_state(learner_id, deck.name))
+    state = resume_tracker(history.load_deck_state(learner_id, deck.name) or {}, past).state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
-    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, "rule_unsealed"))
+    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, *RULE_OPENED))
     grok = next((e for e in events if e.kind in GROK_EVENTS), None)
     return Standing(
         deck=deck.name,
@@ -139,8 +151,7 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
         target=target,
         run_days=run_of_days(per_day, target, today),
         grokked_on=grok.at.astimezone(tz).date() if grok else None,
-        rule_open=any(e.kind == "rule_unsealed" for e in events)
-        or bool(history.events(learner_id, deck.name, kinds=("early_reveal",))),
+        rule_open=any(e.kind in RULE_OPENED for e in events),
         heldout=heldout_blocks(past),
     )
 

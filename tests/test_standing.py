@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from drill.decks import load_deck
 from drill.practice import start_practice
-from drill.standing import local_day_counts, run_of_days, sparkline, standing
+from drill.standing import local_days, run_of_days, sparkline, standing
 from drill.store.history import History
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -19,10 +19,10 @@ NEW_YORK = ZoneInfo("America/New_York")
 def test_days_are_local_days() -> None:
     """The same instants fall on different days in Tokyo and New York."""
     late_utc = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # 05:30 on the 24th in Tokyo
-    times = [late_utc, late_utc + timedelta(hours=5)]  # 01:30 UTC on the 24th
-    assert local_day_counts(times, TOKYO) == Counter({date(2026, 11, 24): 2})
-    assert local_day_counts(times, NEW_YORK) == Counter({date(2026, 11, 23): 2})
-    assert local_day_counts(times, UTC) == Counter({date(2026, 11, 23): 1, date(2026, 11, 24): 1})
+    times = [(late_utc, 1), (late_utc + timedelta(hours=5), 1)]  # 01:30 UTC on the 24th
+    assert local_days(times, TOKYO) == Counter({date(2026, 11, 24): 2})
+    assert local_days(times, NEW_YORK) == Counter({date(2026, 11, 23): 2})
+    assert local_days(times, UTC) == Counter({date(2026, 11, 23): 1, date(2026, 11, 24): 1})
 
 
 def test_run_of_days_counts_back_from_today_or_yesterday() -> None:

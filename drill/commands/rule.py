@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     from drill.commands.common import deck_from_args, learner_name
     from drill.protocol.records import EventRecord
-    from drill.protocol.stats import seal_status
+    from drill.standing import seal_of
     from drill.store.history import History
 
     deck = deck_from_args(args)
@@ -35,16 +35,9 @@ def run(args: argparse.Namespace) -> int:
     history = History.open(args.db)
     try:
         learner_id = history.learner_id(learner, create=args.force)
-        past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
-        unsealed = learner_id is not None and (
-            history.rule_unsealed(learner_id, deck.name)
-            or bool(history.events(learner_id, deck.name, kinds=("early_reveal",)))
-        )
-        probes = [p.success for p in past if p.probe]
-        status = seal_status(
-            probes, float(deck.setting("rule.threshold")), int(deck.setting("rule.window"))
-        )
-        if unsealed or status.open:
+        seal = seal_of(history, learner_id, deck)
+        status = seal.status
+        if seal.revealed or status.open:
             print(deck.rule_text.strip())
             return 0
         if not args.force:
@@ -55,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         history.record_event(
             EventRecord(
                 kind="early_reveal",
-                exposure=past[-1].exposure if past else 0,
+                exposure=seal.exposures,
                 at=datetime.now(UTC),
                 data={"accuracy": status.accuracy, "lower_bound": status.lower_bound},
             ),

@@ -31,6 +31,22 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def resume_tracker(state: Mapping[str, Any], past: Sequence[PastOutcome]) -> ProgressTracker:
+    """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
+    is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
+    snapshot one exposure behind)."""
+    from drill.protocol.detect import ProgressTracker
+
+    last = past[-1].exposure if past else 0
+    if state.get("version") == SNAPSHOT_VERSION and state.get("exposure") == last:
+        try:
+            return ProgressTracker.from_json(dict(state["tracker"]))
+        except (KeyError, TypeError, ValueError):
+            pass
+    tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
+    return tracker
+
+
 @dataclass(frozen=True)
 class Settings:
     """The deck settings the engine needs (see drill.decks.SETTINGS for the meaning)."""
@@ -188,24 +204,8 @@ class Engine:
     def tracker(self) -> ProgressTracker:
         """The detectors, built on first use (off the path to the first item on screen)."""
         if self._tracker is None:
-            self._tracker = self._resume_tracker(self._state, self._past)
+            self._tracker = resume_tracker(self._state, self._past)
         return self._tracker
-
-    def _resume_tracker(
-        self, state: Mapping[str, Any], past: Sequence[PastOutcome]
-    ) -> ProgressTracker:
-        """The saved detectors if they saw exactly the history there is, else a replay (a
-        crash between an attempt and its snapshot leaves the snapshot one exposure behind)."""
-        from drill.protocol.detect import ProgressTracker
-
-        last = past[-1].exposure if past else 0
-        if state.get("version") == SNAPSHOT_VERSION and state.get("exposure") == last:
-            try:
-                return ProgressTracker.from_json(dict(state["tracker"]))
-            except (KeyError, TypeError, ValueError):
-                pass
-        tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
-        return tracker
 
     def snapshot(self) -> dict[str, Any]:
         """Everything a later session needs to continue, as JSON-ready data."""

@@ -219,8 +219,7 @@ def load_report(
 
 def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:
     """Exposures per local day, from the bins the report already loaded (one scan)."""
-    days: Counter[date] = Counter()
+    from drill.standing import local_days
+
     counts = (bins.train_n + bins.probe_n).tolist()
-    for at, n in zip(bins.first_at, counts, strict=True):
-        days[at.astimezone(zone).date()] += int(n)
-    return days
+    return local_days(zip(bins.first_at, counts, strict=True), zone)

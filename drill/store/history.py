@@ -418,6 +418,10 @@ class History:
             rows = conn.exec_driver_sql(self._driver_sql(OUTCOMES_SQL), (learner_id, deck)).all()
         return outcomes_from_rows([tuple(row) for row in rows])
 
+    def rule_revealed(self, learner_id: int, deck: str) -> bool:
+        """Is the rule open on record: earned, or revealed early with `drill rule --force`?"""
+        return bool(self.events(learner_id, deck, kinds=("rule_unsealed", "early_reveal")))
+
     def rule_unsealed(self, learner_id: int, deck: str) -> bool:
         """Has held-out accuracy (or a forced reveal) opened this deck's rule?"""
         with self.translated_errors(), self._read() as conn:
