@@ -151,15 +151,19 @@ def start_practice(
     kind: str = "drill",
     clock: Callable[[], datetime] = _utcnow,
     seed: int | None = None,
+    state: Mapping[str, Any] | None = None,
+    review: Sequence[str] = (),
 ) -> Practice:
-    """Open a session for `learner` on `deck`, picking up their past outcomes."""
+    """Open a session for `learner` on `deck`, picking up their past outcomes and, unless
+    `state` is given, their saved engine state; `review` makes it a review block."""
     started_at = clock()
     port = _open_session(history, deck, learner, kind, started_at)
     past = history.outcomes(port.learner_id, deck.name)
     unsealed = history.rule_unsealed(port.learner_id, deck.name)
-    state = history.load_deck_state(port.learner_id, deck.name)
+    if state is None:
+        state = history.load_deck_state(port.learner_id, deck.name)
     link = SessionLink(port)
-    engine = _engine(deck, link, learner, past, unsealed, state, clock, seed)
+    engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review)
     return Practice(deck, learner, engine, link, started_at)
 
 
@@ -189,22 +193,12 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
 
 def start_review(done: Practice, *, clock: Callable[[], datetime] = _utcnow) -> Practice:
     """A review block after `done`: its missed training items, once each, same deadline."""
-    history = done.link.history
-    deck, learner = done.deck, done.learner
-    started_at = clock()
-    port = _open_session(history, deck, learner, "review", started_at)
-    past = history.outcomes(port.learner_id, deck.name)
-    unsealed = history.rule_unsealed(port.learner_id, deck.name)
-    link = SessionLink(port)
-    engine = _engine(
-        deck,
-        link,
-        learner,
-        past,
-        unsealed,
-        done.engine.snapshot(),
-        clock,
-        None,
+    return start_practice(
+        done.deck,
+        done.link.history,
+        done.learner,
+        kind="review",
+        clock=clock,
+        state=done.engine.snapshot(),
         review=done.engine.counters.missed,
     )
-    return Practice(deck, learner, engine, link, started_at)

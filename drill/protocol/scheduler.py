@@ -37,6 +37,8 @@ class Scheduler:
             raise ValueError("a deck needs at least one item")
         self.train_ids = list(train_ids)
         self.heldout_ids = list(heldout_ids)
+        self._train_index = {item: i for i, item in enumerate(self.train_ids)}
+        self._heldout_index = {item: i for i, item in enumerate(self.heldout_ids)}
         self.probe_rate = probe_rate if self.heldout_ids else 0.0
         if not self.train_ids:
             self.probe_rate = 1.0
@@ -69,7 +71,7 @@ class Scheduler:
 
     def missed(self, item_id: str) -> None:
         """Bring a missed training item back soon, at most once per pass."""
-        if item_id in self.retried or item_id not in self.train_ids:
+        if item_id in self.retried or item_id not in self._train_index:
             return
         if len(self.queue) < RETRY_GAP[0]:
             remaining = self.queue
@@ -87,8 +89,7 @@ class Scheduler:
     def to_json(self) -> dict[str, Any]:
         """Where the scheduler is: queues as indices into the splits (small enough to save
         after every exposure, even for a deck of thousands of items)."""
-        train = {item: i for i, item in enumerate(self.train_ids)}
-        heldout = {item: i for i, item in enumerate(self.heldout_ids)}
+        train, heldout = self._train_index, self._heldout_index
         return {
             "n_train": len(self.train_ids),
             "n_heldout": len(self.heldout_ids),
