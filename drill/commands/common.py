@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from drill.decks import Deck, load_deck
+
+if TYPE_CHECKING:
+    from drill.store.history import History
+    from drill.tui.app import DrillApp
 
 
 def add_deck_argument(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
@@ -58,3 +64,24 @@ def learner_name(args: argparse.Namespace) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return os.environ.get("USER") or "learner"
+
+
+def require_terminal(what: str, hint: str = "") -> None:
+    """The app draws on a terminal: refuse a pipe with one line instead."""
+    import sys
+
+    from drill.errors import UserError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(f"{what} needs an interactive terminal (stdin and stdout){hint}")
+
+
+def run_app(app: DrillApp, history: Callable[[], History]) -> int:
+    """Run the app; close the store after a clean exit (after a store error the app has
+    already said why, and closing would only raise it again)."""
+    try:
+        app.run()
+    finally:
+        if app.return_code in (0, None):
+            history().close()
+    return app.return_code or 0

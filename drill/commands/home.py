@@ -15,22 +15,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
+    from drill.commands.common import learner_name, require_terminal, run_app
 
-    from drill.commands.common import learner_name
-    from drill.errors import UserError
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("the home screen needs an interactive terminal; try `drill --help`")
+    require_terminal("the home screen", "; try `drill --help`")
     from drill.home import Home
     from drill.store.history import History
     from drill.tui.app import make_app
 
     history = History.open(args.db)
-    app = make_app(home=Home(history, learner_name(args)))
-    try:
-        app.run()
-    finally:
-        if app.return_code in (0, None):
-            history.close()
-    return app.return_code or 0
+    return run_app(make_app(home=Home(history, learner_name(args))), lambda: history)

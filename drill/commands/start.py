@@ -13,6 +13,8 @@ from drill.commands.common import (
     add_history_options,
     deck_from_args,
     learner_name,
+    require_terminal,
+    run_app,
 )
 
 
@@ -22,12 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from drill.errors import UserError
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("drill start needs an interactive terminal (stdin and stdout)")
+    require_terminal("drill start")
     deck = deck_from_args(args)
     learner = learner_name(args)
 
@@ -44,10 +41,4 @@ def run(args: argparse.Namespace) -> int:
             return block
         return start_practice(deck, opened.link.history, learner)
 
-    app = make_app(next_block)
-    try:
-        app.run()
-    finally:
-        if app.return_code in (0, None):
-            opened.link.history.close()
-    return app.return_code or 0
+    return run_app(make_app(next_block), lambda: opened.link.history)
