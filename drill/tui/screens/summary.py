@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from drill.errors import UserError
 from drill.practice import Practice
 from drill.protocol.coach import end_of_session_advice
 from drill.standing import Standing, weak_spots
@@ -47,7 +48,7 @@ class SummaryScreen(Screen[None]):
             return standing(
                 history, self.practice.learner, self.practice.deck, datetime.now(UTC), local_zone()
             )
-        except Exception:  # the figures are a courtesy; never lose the summary over them
+        except UserError:  # a store that fails here must not cost the summary its figures
             return None
 
     def compose(self) -> ComposeResult:
@@ -73,7 +74,7 @@ class SummaryScreen(Screen[None]):
                 self.practice.link.history, self.practice.learner, self.practice.deck,
                 width=min(60, width), height=min(6, rows),
             )  # fmt: skip
-        except Exception:  # a courtesy, like the standing: never lose the summary over it
+        except UserError:  # a courtesy, like the standing: never lose the summary over it
             return Text("")
 
     def _heading(self) -> Text:
