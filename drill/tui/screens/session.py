@@ -78,12 +78,15 @@ class SessionScreen(Screen[None]):
         yield Static(self._title(), id="title")
         with Vertical(id="stage"):
             first = self.engine.next_item()  # composed in, so the first frame shows it
-            with Horizontal(id="item"):
-                if self._has_board():
-                    from drill.tui.widgets.board import Board
+            prompt = Static(Text(first.prompt if first else "", style="bold"), id="prompt")
+            if self._has_board():
+                from drill.tui.widgets.board import Board
 
+                with Horizontal(id="item"):
                     yield Board(id="board")
-                yield Static(Text(first.prompt if first else "", style="bold"), id="prompt")
+                    yield prompt
+            else:
+                yield prompt
             with Center():
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer")
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
