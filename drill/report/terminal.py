@@ -80,6 +80,12 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _rounded(value: float) -> str:
+    """An axis end for a legend: whole epochs from 10 up, two significant digits below (a
+    first session spans hundredths of an epoch, which must not round to 0)."""
+    return _number(round(value) if value >= 10 else float(f"{value:.2g}"))
+
+
 def _tick_row(axis: LogAxis, width: int) -> Text:
     """Under the axis line: each tick's value centred on its column."""
     cells = [" "] * width
@@ -313,6 +319,6 @@ def small_curve(
     key.append("━ held-out", HELDOUT)
     if network is not None:
         key.append("  ━ network", NETWORK)
-    key.append(f"  epochs {_number(round(10**axis.lo, 2))}–{_number(round(10**axis.hi))}", AXIS)
+    key.append(f"  epochs {_rounded(10**axis.lo)}–{_rounded(10**axis.hi)}", AXIS)
     key.truncate(width, overflow="ellipsis")
     return Group(*rows, key)

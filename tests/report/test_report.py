@@ -286,6 +286,27 @@ def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     assert console.export_text().strip() == ""
 
 
+def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None:
+    """After three answers the legend's epoch range is a few hundredths, not "0.01–0"."""
+    from rich.console import Console
+
+    from drill.decks import load_deck
+    from drill.report.small import session_curve
+
+    db = str(tmp_path / "first.db")
+    assert main(["simulate", "modarith", "--kind", "lookup", "--items", "3", "--db", db]) == 0
+    history = History.open(db)
+    try:
+        curve = session_curve(history, "lookup", load_deck("modarith", []))
+    finally:
+        history.close()
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(curve)
+    legend = console.export_text().rstrip("\n").splitlines()[-1]
+    low, high = (float(end) for end in legend.split("epochs ")[1].split("–"))
+    assert 0 < low < high < 1
+
+
 def test_early_reveal_is_marked(
     simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
