@@ -60,7 +60,7 @@ class Standing:
 
 
 def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[date]:
-    """Counts at aware instants (per UTC hour, per report bin, ...) summed into the
+    """Counts at aware instants (per UTC minute, per report bin, ...) summed into the
     learner's local calendar days."""
     days: Counter[date] = Counter()
     for at, n in counts:
@@ -71,9 +71,9 @@ def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[da
 def exposure_days(
     history: History, learner_id: int, deck: str | None, now: datetime, tz: tzinfo
 ) -> Counter[date]:
-    """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the hour."""
+    """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the minute."""
     since = now - timedelta(days=WINDOW_DAYS)
-    return local_days(history.exposures_per_hour(learner_id, deck, since), tz)
+    return local_days(history.exposures_per_minute(learner_id, deck, since), tz)
 
 
 def run_of_days(per_day: Counter[date], target: int, today: date) -> int:

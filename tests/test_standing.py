@@ -72,6 +72,22 @@ def test_target_and_run_across_midnight_in_two_zones(db_path: Path) -> None:
     assert (new_york.today, new_york.run_days) == (4, 1)
 
 
+def test_half_and_three_quarter_hour_zones_split_days_at_their_midnight(db_path: Path) -> None:
+    """India (+5:30) and Nepal (+5:45): the minutes either side of local midnight, which
+    share a UTC hour, count on their own days."""
+    history = History.open(str(db_path))
+    deck = load_deck("modarith", ["daily_target=5"])
+    # 18:20 UTC is 23:50 in India and 00:05 in Nepal; 18:35 UTC is 00:05 in India.
+    drill_at(history, "ann", datetime(2026, 11, 23, 18, 20, tzinfo=UTC), 5)
+    drill_at(history, "ann", datetime(2026, 11, 23, 18, 35, tzinfo=UTC), 3)
+    now = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+    india = standing(history, "ann", deck, now, ZoneInfo("Asia/Kolkata"))
+    assert (india.today, india.run_days) == (3, 1)  # the 23rd met; 3 so far on the 24th
+    nepal = standing(history, "ann", deck, now, ZoneInfo("Asia/Kathmandu"))
+    assert (nepal.today, nepal.run_days) == (8, 1)  # all 8 after Nepal's midnight
+    history.close()
+
+
 def test_weak_spots_name_the_kinds_missed_most() -> None:
     """Chord qualities (or chess motifs) missed most among training items, never held-out."""
     from drill.standing import weak_spots

@@ -428,27 +428,30 @@ class History:
             sql = self._driver_sql(UNSEALED_SQL)
             return conn.exec_driver_sql(sql, (learner_id, deck)).first() is not None
 
-    def exposures_per_hour(
+    def exposures_per_minute(
         self, learner_id: int, deck: str | None = None, since: datetime | None = None
     ) -> list[tuple[datetime, int]]:
-        """(UTC hour, exposures) for every hour with any, grouped in SQL: a day's count in
-        any time zone with a whole-hour offset follows exactly, whatever the history's size."""
+        """(UTC minute, exposures) for every minute with any, grouped in SQL: a day's count
+        in any time zone follows exactly (offsets are whole minutes: India's +5:30, Nepal's
+        +5:45), and the rows are bounded by the minutes actually practised."""
         if self.engine.dialect.name == "postgresql":
-            hour = func.to_char(func.date_trunc("hour", Attempt.shown_at), "YYYY-MM-DD HH24:00:00")
+            minute = func.to_char(
+                func.date_trunc("minute", Attempt.shown_at), "YYYY-MM-DD HH24:MI:00"
+            )
         else:
-            # SQLite keeps these as ISO text: the first 13 characters are the date and hour,
-            # which groups a million rows far faster than parsing each with strftime.
-            hour = func.substr(Attempt.shown_at, 1, 13)
+            # SQLite keeps these as ISO text: the first 16 characters are the date, hour and
+            # minute, which groups a million rows far faster than parsing each with strftime.
+            minute = func.substr(Attempt.shown_at, 1, 16)
         query = (
-            select(hour.label("hour"), func.count())
+            select(minute.label("minute"), func.count())
             .join(DrillSession, Attempt.session_id == DrillSession.id)
             .where(
                 DrillSession.learner_id == learner_id,
                 Attempt.step == 0,
                 Attempt.result != Result.UNREADABLE.value,
             )
-            .group_by(hour)
-            .order_by(hour)
+            .group_by(minute)
+            .order_by(minute)
         )
         if deck is not None:
             query = query.where(DrillSession.deck == deck)
@@ -456,7 +459,7 @@ class History:
             query = query.where(Attempt.shown_at >= since)
         with self.translated_errors(), self._read() as conn:
             return [
-                (datetime.fromisoformat(f"{str(at)[:13]}:00:00").replace(tzinfo=UTC), int(n))
+                (datetime.fromisoformat(f"{str(at)[:16]}:00").replace(tzinfo=UTC), int(n))
                 for at, n in conn.execute(query)
             ]
 
