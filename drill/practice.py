@@ -21,6 +21,7 @@ from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from drill.store.claim import Claim
     from drill.store.history import History, SessionHistory
 
 
@@ -91,13 +92,20 @@ class Practice:
     engine: Engine
     link: SessionLink
     started_at: datetime
+    claim: Claim | None = None
+    """This learner's hold on the deck while the session is live (see drill.store.claim)."""
     closed: bool = False
 
     def close(self, reason: str) -> None:
-        """End the session row (`finished` or `quit`); safe to call twice."""
+        """End the session row (`finished` or `quit`) and give up the claim; safe to call
+        twice."""
         if not self.closed:
             self.closed = True
-            self.link.end(reason)
+            try:
+                self.link.end(reason)
+            finally:
+                if self.claim is not None:
+                    self.claim.release()
 
 
 def _open_session(
@@ -153,30 +161,49 @@ def start_practice(
     seed: int | None = None,
     state: Mapping[str, Any] | None = None,
     review: Sequence[str] = (),
+    claimed: Claim | None = None,
 ) -> Practice:
     """Open a session for `learner` on `deck`, picking up their past outcomes and, unless
-    `state` is given, their saved engine state; `review` makes it a review block."""
-    started_at = clock()
-    port = _open_session(history, deck, learner, kind, started_at)
-    past = history.outcomes(port.learner_id, deck.name)
-    unsealed = history.rule_unsealed(port.learner_id, deck.name)
-    if state is None:
-        state = history.load_deck_state(port.learner_id, deck.name)
+    `state` is given, their saved engine state; `review` makes it a review block.
+
+    Raises DeckBusyError if the learner is drilling the deck in another drill right now (its
+    open session must not be taken for a crashed one); `claimed` is a claim already held.
+    """
+    from drill.store.claim import claim
+
+    held = claimed or claim(history.location.path, learner, deck.name)
+    try:
+        started_at = clock()
+        port = _open_session(history, deck, learner, kind, started_at)
+        past = history.outcomes(port.learner_id, deck.name)
+        unsealed = history.rule_unsealed(port.learner_id, deck.name)
+        if state is None:
+            state = history.load_deck_state(port.learner_id, deck.name)
+    except BaseException:
+        held.release()
+        raise
     link = SessionLink(port)
     engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review)
-    return Practice(deck, learner, engine, link, started_at)
+    return Practice(deck, learner, engine, link, started_at, held)
 
 
 def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     """Like `start_practice`, but the store opens in the background when that is safe."""
+    from drill.store.claim import claim
     from drill.store.quick import read_snapshot, sqlite_path
 
     path = sqlite_path(db)
+    held = claim(path, learner, deck.name)  # before the past is read: no one else adds to it
     snapshot = read_snapshot(path, learner, deck.name) if path is not None else None
     if snapshot is None:
         from drill.store.history import History
 
-        return start_practice(deck, History.open(db), learner)
+        try:
+            history = History.open(db)
+        except BaseException:
+            held.release()
+            raise
+        return start_practice(deck, history, learner, claimed=held)
     started_at = _utcnow()
 
     def open_in_background() -> SessionHistory:
@@ -188,7 +215,7 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     engine = _engine(
         deck, link, learner, snapshot.past, snapshot.rule_unsealed, snapshot.state, _utcnow, None
     )
-    return Practice(deck, learner, engine, link, started_at)
+    return Practice(deck, learner, engine, link, started_at, held)
 
 
 def start_review(done: Practice, *, clock: Callable[[], datetime] = _utcnow) -> Practice:

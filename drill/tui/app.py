@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from drill.errors import UserError
 from drill.tui.screens.session import SessionScreen
 
 if TYPE_CHECKING:
@@ -63,7 +64,11 @@ class DrillApp(App[None]):
     def start_block(self, block: Practice | None = None) -> None:
         """Open a new session (or run `block`) and show its first item."""
         assert self.start is not None or block is not None
-        self.practice = block if block is not None else self.start()  # type: ignore[misc]
+        try:
+            self.practice = block if block is not None else self.start()  # type: ignore[misc]
+        except UserError as err:  # the deck is busy in another drill, say: stay where we are
+            self.notify(str(err), title="Cannot start", severity="error", timeout=8)
+            return
         screen = SessionScreen(self.practice, self.clock)
         if len(self.screen_stack) > 1 and not self._on_home():
             self.switch_screen(screen)

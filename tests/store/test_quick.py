@@ -34,7 +34,9 @@ def test_quick_start_resumes_like_a_normal_start(db_path: Path) -> None:
     deck = load_deck("modarith")
     history = History.open(str(db_path))
     simulate(deck, history, kind="lookup", items=300, seed=0, learner="ann")
-    slow = start_practice(deck, history, "ann").engine.snapshot()
+    slow_practice = start_practice(deck, history, "ann")
+    slow = slow_practice.engine.snapshot()
+    slow_practice.close("quit")  # one live session per learner and deck
     fast_practice = quick_start(deck, str(db_path), "ann")
     fast = fast_practice.engine.snapshot()
     assert fast == slow
