@@ -169,9 +169,7 @@ def start_practice(
     Raises DeckBusyError if the learner is drilling the deck in another drill right now (its
     open session must not be taken for a crashed one); `claimed` is a claim already held.
     """
-    from drill.store.claim import claim
-
-    held = claimed or claim(history.location.path, learner, deck.name)
+    held = claimed if claimed is not None and claimed.held else history.claim(learner, deck.name)
     try:
         started_at = clock()
         port = _open_session(history, deck, learner, kind, started_at)

@@ -8,13 +8,16 @@ taken before the first item and released when the session closes. The kernel dro
 when the process ends in any way (a crash, a kill, a closed terminal), so a session found
 open whose claim is free really was cut off, and is closed as `interrupted` as before.
 
-Not covered, and said so in docs/history.md: databases on a server (PostgreSQL), the same
-file reached from two machines over a network file system, and Windows (no `fcntl`).
+On PostgreSQL the claim is a session-level advisory lock instead (`History.claim`), which
+the server drops when the connection goes. Not covered, and said so in docs/history.md:
+one SQLite file reached from two machines over a network file system, and SQLite on
+Windows (no `fcntl`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from drill.domains.base import stable_hash
@@ -29,17 +32,24 @@ class Claim:
     """A held claim; `release()` gives it up (safe to call twice). A process that ends
     without releasing it loses it all the same."""
 
-    def __init__(self, fd: int | None) -> None:
-        self._fd = fd
+    def __init__(self, release: Callable[[], None] | None) -> None:
+        self._release = release
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._release is not None
 
     def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing the only descriptor drops the flock
-            self._fd = None
+        if self._release is not None:
+            release, self._release = self._release, None
+            release()
+
+
+def busy(learner: str, deck: str) -> DeckBusyError:
+    return DeckBusyError(
+        f"{learner} is already drilling {deck} in another drill; end that session "
+        "first, or drill as someone else with --learner NAME"
+    )
 
 
 def claim_file(db_file: Path, learner: str, deck: str) -> Path:
@@ -50,7 +60,8 @@ def claim_file(db_file: Path, learner: str, deck: str) -> Path:
 
 def claim(db_file: Path | None, learner: str, deck: str) -> Claim:
     """Claim (learner, deck) in the SQLite file `db_file`; raises DeckBusyError if another
-    process holds it. With no file (a server database), no `fcntl` (Windows), or a folder
+    process holds it. With no file (a server database: see `History.claim`), no `fcntl`
+    (Windows), or a folder
     that cannot be written (the database then fails with its own message), an unheld
     claim is returned and sessions behave as they did before claims existed."""
     try:
@@ -69,11 +80,8 @@ def claim(db_file: Path | None, learner: str, deck: str) -> Claim:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(fd)
-        raise DeckBusyError(
-            f"{learner} is already drilling {deck} in another drill; end that session "
-            "first, or drill as someone else with --learner NAME"
-        ) from None
+        raise busy(learner, deck) from None
     except OSError:  # a file system without locks: carry on unclaimed
         os.close(fd)
         return Claim(None)
-    return Claim(fd)
+    return Claim(lambda: os.close(fd))  # closing the only descriptor drops the flock

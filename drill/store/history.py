@@ -14,9 +14,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, delete, func, insert, select, text, update
 
+from drill.domains.base import stable_hash
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
+from drill.store.claim import Claim, busy, claim
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
 from drill.store.database import translated_errors as _translated
 from drill.store.models import (
@@ -54,6 +56,7 @@ EXPORT_FIELDS = (
 """The columns of `drill export`, in order: the design's contract, then drill's extras."""
 
 
+ADVISORY_SPACE = 0x6472696C  # "dril": the first key of drill's PostgreSQL advisory locks
 NUL_MARK = "\uffff"
 """Starts a response stored escaped: PostgreSQL's text cannot hold NUL, and nothing typed
 may be lost. Only a response holding NUL (or starting with this non-character) is escaped;
@@ -94,6 +97,36 @@ class History:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def claim(self, learner: str, deck: str) -> Claim:
+        """Hold (learner, deck) while a session is live (see drill.store.claim): a file lock
+        beside a SQLite file; on PostgreSQL a session-level advisory lock on a connection
+        kept for it, which the server drops if the connection dies. Raises DeckBusyError."""
+        if self.engine.dialect.name != "postgresql":
+            return claim(self.location.path, learner, deck)
+        # Two 32-bit keys: drill's own namespace, then (learner, deck).
+        keys = {"space": ADVISORY_SPACE, "key": stable_hash(learner, deck) % 2**31}
+        with self.translated_errors():
+            conn = self.engine.connect()
+            try:
+                got = conn.execute(text("SELECT pg_try_advisory_lock(:space, :key)"), keys)
+                held = bool(got.scalar())
+                conn.commit()  # the lock outlives the transaction; no idle transaction
+            except BaseException:
+                conn.close()
+                raise
+        if not held:
+            conn.close()
+            raise busy(learner, deck)
+
+        def release() -> None:
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:space, :key)"), keys)
+                conn.commit()
+            finally:
+                conn.close()  # the server drops the lock with the connection in any case
+
+        return Claim(release)
 
     # -- plumbing -------------------------------------------------------------------
 

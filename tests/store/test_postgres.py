@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -188,6 +189,66 @@ def test_a_class_writes_at_once_and_export_filters(store_url: str) -> None:
     check = cli("db", "check", url=store_url)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "attempts" in check.stdout
+
+
+def test_one_live_session_per_learner_and_deck(store_url: str) -> None:
+    """A second drill of ann on modarith is refused while the first is live, on a SQLite
+    file (a file lock) and on a server (an advisory lock); bob, and ann afterwards, are not."""
+    from drill.decks import load_deck
+    from drill.practice import start_practice
+    from drill.store.claim import DeckBusyError
+
+    deck = load_deck("modarith", [])
+    here, there = History.open(store_url), History.open(store_url)  # two terminals
+    first = start_practice(deck, here, "ann")
+    with pytest.raises(DeckBusyError, match="ann is already drilling modarith"):
+        start_practice(deck, there, "ann")
+    start_practice(deck, there, "bob").close("quit")
+    first.close("quit")
+    start_practice(deck, there, "ann").close("quit")
+    with here.engine.connect() as conn:
+        reasons = conn.execute(select(DrillSession.end_reason).order_by(DrillSession.id)).all()
+    assert [r for (r,) in reasons] == ["quit", "quit", "quit"]  # none taken for a crash
+    here.close()
+    there.close()
+
+
+def test_a_dead_drill_does_not_hold_its_deck(store_url: str) -> None:
+    """Kill the process holding the claim: the OS (SQLite) or the server (PostgreSQL) lets
+    it go, so the deck can be drilled again at once."""
+    from drill.store.claim import DeckBusyError
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from drill.store.history import History;"
+            f"c = History.open({store_url!r}).claim('ann', 'modarith');"
+            "print(c.held, flush=True); time.sleep(120)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    history = History.open(store_url)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "True"
+        with pytest.raises(DeckBusyError):
+            history.claim("ann", "modarith")
+    finally:
+        holder.kill()
+        holder.wait()
+    for _ in range(100):  # the server notices the closed connection within moments
+        try:
+            again = history.claim("ann", "modarith")
+            break
+        except DeckBusyError:
+            time.sleep(0.05)
+    else:
+        pytest.fail("the dead process's claim was never released")
+    assert again.held
+    again.release()
+    history.close()
 
 
 # -- migrations ---------------------------------------------------------------------------------
