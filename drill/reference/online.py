@@ -7,6 +7,13 @@ takes one full-batch AdamW step on every item it has seen so far. Held-out probe
 only ever `predict`ed, never observed, so its held-out accuracy is honest generalization,
 as it is for a person.
 
+An item with several steps (a chess mate in 2) is answered step by step, each from what is
+on screen: `predict(item, screen)` when the caller passes the step's data; when it passes
+only the item, as the simulation's `NetworkLearner` does, the learner follows the line
+itself (`Encoder.follow_up`): after an answer that continues the item is observed, the
+next `predict` of the same item answers the next position. It is trained on the item's
+answer only (its first move), which is what feedback reveals.
+
 Measured on `a + b mod 13` with 80 % of the items in training (docs/reference.md): held-out
 accuracy rises from 0 after about 1,000 exposures; the control deck stays at chance.
 """
@@ -17,11 +24,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from drill.domains.base import Item
 from drill.reference.blas import blas_threads
-from drill.reference.encoders import Row, get_encoder
-from drill.reference.network import Batch, Network, NetworkConfig
+from drill.reference.encoders import Row, Screen, get_encoder
+from drill.reference.network import PAD, Batch, Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
 
 if TYPE_CHECKING:
@@ -53,7 +61,13 @@ class OnlineLearner:
         self.encoder = get_encoder(domain_name, universe)
         enc = self.encoder
         rng = np.random.default_rng(seed)
-        self.network = Network(enc.n_a, enc.n_b, enc.n_out, network or NetworkConfig(), rng)
+        self.network = Network(
+            enc.n_tokens,
+            enc.n_out,
+            network or NetworkConfig(),
+            rng,
+            tokens_per_row=enc.tokens_per_row,
+        )
         self.optimizer = AdamW(self.network.parameters(), optimizer)
         self.exposures = 0
         """How many times `observe` was called."""
@@ -61,6 +75,10 @@ class OnlineLearner:
         self._rows: list[Row] = []
         self._owner: list[int] = []
         self._batch: Batch | None = None
+        self._last: tuple[str, Screen | None, str] | None = None
+        """The last answer: item id, the screen it answered, the answer."""
+        self._next: tuple[str, Screen] | None = None
+        """The item id and screen of the step an observed answer continued to."""
 
     @classmethod
     def for_deck(cls, deck: Deck, *, seed: int = 0) -> OnlineLearner:
@@ -71,22 +89,36 @@ class OnlineLearner:
         """How many distinct items are in memory."""
         return len(self._seen)
 
-    def predict(self, item: Item) -> str:
-        """Its answer, spelled as `item.answer` would be (every row of the item predicted)."""
-        rows = np.array(self.encoder.rows(item), dtype=np.intp).reshape(-1, 3)
-        outputs = self.network.predict(rows[:, 0], rows[:, 1])
-        return self.encoder.decode(item, [int(o) for o in outputs])
+    def predict(self, item: Item, screen: Screen | None = None) -> str:
+        """Its answer to what is on screen (the item, or `screen`: a later step's data),
+        spelled as `item.answer` would be; every row of the item predicted."""
+        if screen is None and self._next is not None and self._next[0] == item.id:
+            screen = self._next[1]  # the step its last observed answer continued to
+        self._next = None
+        tokens = self.encoder.tokens(item, screen)
+        with blas_threads(self.blas_threads):
+            scores = self.network.logits(_padded(tokens))
+        answer = self.encoder.decode(item, scores, screen)
+        self._last = (item.id, screen, answer)
+        return answer
 
     def observe(self, item: Item) -> None:
         """Remember the item's rows with their answers, and take one full-batch step on memory."""
+        if self._last is not None and self._last[0] == item.id:
+            _, screen, answer = self._last
+            after = self.encoder.follow_up(item, screen, answer)
+            self._next = None if after is None else (item.id, after)
+        self._last = None
         if item.id not in self._seen:
             rows = self.encoder.rows(item)
             self._owner.extend([len(self._seen)] * len(rows))
             self._rows.extend(rows)
             self._seen.add(item.id)
-            table = np.array(self._rows, dtype=np.intp)
             self._batch = self.network.prepare(
-                table[:, :2], table[:, 2], np.array(self._owner, dtype=np.intp), len(self._seen)
+                _padded([tokens for tokens, _ in self._rows]),
+                np.array([target for _, target in self._rows], dtype=np.intp),
+                np.array(self._owner, dtype=np.intp),
+                len(self._seen),
             )
         assert self._batch is not None
         with blas_threads(self.blas_threads):
@@ -99,7 +131,17 @@ class OnlineLearner:
         if not items:
             return 0.0
         encoded = self.encoder.encode(items)
-        batch = self.network.prepare(encoded.inputs, encoded.targets, encoded.items, encoded.n)
+        batch = self.network.prepare(
+            encoded.inputs, encoded.targets, encoded.items, encoded.n, encoded.choices
+        )
         with blas_threads(self.blas_threads):
-            predicted = self.network.predict(batch.a, batch.b)
-        return batch.accuracy(predicted == batch.y)
+            return self.network.evaluate(batch).accuracy
+
+
+def _padded(rows: Sequence[tuple[int, ...]]) -> NDArray[np.intp]:
+    """Rows of tokens as one (n, k) array, PAD after each row's last token."""
+    width = max((len(r) for r in rows), default=1)
+    table = np.full((len(rows), width), PAD, dtype=np.intp)
+    for i, tokens in enumerate(rows):
+        table[i, : len(tokens)] = tokens
+    return table

@@ -22,7 +22,7 @@ import numpy as np
 from drill.domains.base import Item
 from drill.reference.blas import blas_threads
 from drill.reference.encoders import Encoded, IntArray, get_encoder
-from drill.reference.network import Network, NetworkConfig
+from drill.reference.network import Choices, Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
 
 if TYPE_CHECKING:
@@ -121,7 +121,13 @@ def _train(
     rng: np.random.Generator,
     callback: Callback | None,
 ) -> RunResult:
-    net = Network(train_set.n_a, train_set.n_b, train_set.n_out, config.network, rng)
+    net = Network(
+        train_set.n_tokens,
+        train_set.n_out,
+        config.network,
+        rng,
+        tokens_per_row=train_set.tokens_per_row,
+    )
     opt = AdamW(net.parameters(), config.optimizer)
     train_batch = net.prepare(*_arrays(train_set))
     heldout_batch = net.prepare(*_arrays(heldout_set))
@@ -188,9 +194,11 @@ def _train(
     )
 
 
-def _arrays(encoded: Encoded) -> tuple[IntArray, IntArray, IntArray | None, int]:
-    """What `Network.prepare` takes: rows, targets, and each row's item."""
-    return encoded.inputs, encoded.targets, encoded.items, encoded.n
+def _arrays(
+    encoded: Encoded,
+) -> tuple[IntArray, IntArray, IntArray | None, int, Choices | None]:
+    """What `Network.prepare` takes: rows, targets, each row's item, the allowed answers."""
+    return encoded.inputs, encoded.targets, encoded.items, encoded.n, encoded.choices
 
 
 def split_fresh(

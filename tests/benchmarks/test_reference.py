@@ -67,7 +67,7 @@ def p97_batch() -> tuple[Network, AdamW, Batch]:
     rng = np.random.default_rng(0)
     train_items, _ = split_fresh(deck.items, 0.3, rng)
     encoded = get_encoder("modarith", deck.items).encode(train_items)
-    net = Network(97, 97, 97, NetworkConfig(), rng)
+    net = Network(2 * 97, 97, NetworkConfig(), rng)
     opt = AdamW(net.parameters(), OptimizerConfig())
     batch = net.prepare(encoded.inputs, encoded.targets)
     return net, opt, batch
@@ -113,8 +113,8 @@ def torch_contender(threads: int, gather: str) -> Callable[[], float]:
     functional = torch.nn.functional
     net, _, batch = p97_batch()
     params = [torch.tensor(p, requires_grad=True) for p in net.parameters()]
-    u, v, w = params
-    a, b, y = (torch.from_numpy(x.astype(np.int64)) for x in (batch.a, batch.b, batch.y))
+    e, w = params  # the two-token case: a and 97 + b index one table, as in NumPy
+    a, b, y = (torch.from_numpy(x.astype(np.int64)) for x in (*batch.columns, batch.y))
     c = OptimizerConfig()
     opt = torch.optim.AdamW(
         params, lr=c.lr, betas=(c.beta1, c.beta2), eps=c.eps, weight_decay=c.weight_decay
@@ -122,9 +122,9 @@ def torch_contender(threads: int, gather: str) -> Callable[[], float]:
 
     def step() -> None:
         if gather == "embedding":
-            h = functional.embedding(a, u) + functional.embedding(b, v)
+            h = functional.embedding(a, e) + functional.embedding(b, e)
         else:
-            h = u[a] + v[b]
+            h = e[a] + e[b]
         loss = functional.cross_entropy((h * h) @ w, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()

@@ -34,12 +34,13 @@ def test_every_item_encodes_to_rows_that_spell_its_answer(deck: Deck) -> None:
     counts = np.bincount(encoded.items, minlength=len(deck.items))
     assert counts.tolist() == [len(it.data["notes"]) for it in deck.items]
     assert encoded.inputs[:, 0].max() < encoder.n_a
-    assert encoded.inputs[:, 1].max() < encoder.n_b
+    assert encoder.n_a <= encoded.inputs[:, 1].min()
+    assert encoded.inputs[:, 1].max() < encoder.n_a + encoder.n_b
     assert encoded.targets.max() < encoder.n_out
     for i, item in enumerate(deck.items):
         targets = encoded.targets[encoded.items == i].tolist()
-        assert encoder.decode(item, targets) == item.answer
-        assert [t for _, _, t in encoder.rows(item)] == targets
+        assert encoder.spell(item, targets) == item.answer
+        assert [t for _, t in encoder.rows(item)] == targets
 
 
 def test_heldout_keys_and_pairs_use_tokens_seen_in_training(deck: Deck) -> None:
@@ -56,19 +57,18 @@ def test_heldout_keys_and_pairs_use_tokens_seen_in_training(deck: Deck) -> None:
 def perfect_learner(items: tuple[Item, ...]) -> OnlineLearner:
     """A learner whose weights are set by hand to memorize every row: one ReLU unit per row.
 
-    Unit k has U[a_k] = V[b_k] = 1 and −1 elsewhere, so h_k is 2 on its own row and ≤ 0 on
+    Unit k has E[a_k] = E[b_k] = 1 and −1 elsewhere, so h_k is 2 on its own row and ≤ 0 on
     any other; W[k] points at the row's target.
     """
     encoded = get_encoder("chords", items).encode(items)
     k = len(encoded.targets)
     learner = OnlineLearner("chords", items, network=NetworkConfig(hidden=k, activation="relu"))
     net = learner.network
-    net.U[:] = -1
-    net.V[:] = -1
+    net.E[:-1] = -1  # not the padding row, which stays zero
     net.W[:] = 0
     units = np.arange(k)
-    net.U[encoded.inputs[:, 0], units] = 1
-    net.V[encoded.inputs[:, 1], units] = 1
+    net.E[encoded.inputs[:, 0], units] = 1
+    net.E[encoded.inputs[:, 1], units] = 1
     net.W[units, encoded.targets] = 1
     return learner
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from drill.decks import load_deck
-from drill.reference.encoders import ENCODERS, get_encoder
+from drill.reference.encoders import ENCODERS, PairEncoder, get_encoder
 
 
 @pytest.mark.parametrize(
@@ -23,21 +23,25 @@ def test_encoding_is_in_range_and_decodes_to_the_answer(deck: str, params: list[
     d = load_deck(deck, params)
     encoder = get_encoder(d.domain_name, d.items)
     encoded = encoder.encode(d.items)
+    assert isinstance(encoder, PairEncoder)
     assert encoded.inputs.shape == (len(d.items), 2)
     assert encoded.targets.shape == (len(d.items),)
-    for column, size in ((encoded.inputs[:, 0], encoded.n_a), (encoded.inputs[:, 1], encoded.n_b)):
+    assert encoded.n_tokens == encoder.n_a + encoder.n_b
+    a, b = encoded.inputs[:, 0], encoded.inputs[:, 1] - encoder.n_a  # b follows a's tokens
+    for column, size in ((a, encoder.n_a), (b, encoder.n_b)):
         assert set(column.tolist()) <= set(range(size))
     assert set(encoded.targets.tolist()) <= set(range(encoded.n_out))
     assert encoded.items is None  # one row per item
     for item, target in zip(d.items, encoded.targets, strict=True):
-        assert encoder.decode(item, [int(target)]) == item.answer
+        assert encoder.spell(item, [int(target)]) == item.answer
 
 
 def test_modarith_tokens_are_the_residues() -> None:
     """For modarith, (a, b) → result are the item's own numbers."""
     d = load_deck("modarith")
     encoded = get_encoder("modarith", d.items).encode(d.items[:5])
-    expected = [(it.data["a"], it.data["b"], it.data["result"]) for it in d.items[:5]]
+    p = d.items[0].data["modulus"]
+    expected = [(it.data["a"], p + it.data["b"], it.data["result"]) for it in d.items[:5]]
     got = np.column_stack([encoded.inputs, encoded.targets]).tolist()
     assert got == [list(e) for e in expected]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drill.reference.network import Network, NetworkConfig
+from drill.reference.network import PAD, Network, NetworkConfig
 from drill.reference.optim import AdamW, OptimizerConfig
 
 
@@ -13,25 +13,37 @@ def float64_network(activation: str, seed: int = 0) -> Network:
     """A tiny network with float64 copies of its weights, so finite differences are exact."""
     rng = np.random.default_rng(seed)
     config = NetworkConfig(hidden=6, activation=activation)  # type: ignore[arg-type]
-    net = Network(5, 4, 3, config, rng)
-    net.U, net.V, net.W = (p.astype(np.float64) for p in net.parameters())  # type: ignore[assignment]
+    net = Network(9, 3, config, rng)
+    net.E, net.W = (p.astype(np.float64) for p in net.parameters())  # type: ignore[assignment]
     return net
 
 
-def tiny_batch(net: Network, seed: int = 1, n: int = 12):  # type: ignore[no-untyped-def]
+def tiny_batch(net: Network, seed: int = 1, n: int = 12, k: int = 2):  # type: ignore[no-untyped-def]
+    """n rows of k tokens each: for k = 2, a in 0..4 and b in 5..8 (a two-token net's
+    layout); for more, random tokens and a random number of PAD at the end of each row."""
     rng = np.random.default_rng(seed)
-    inputs = np.stack([rng.integers(0, net.n_a, n), rng.integers(0, net.n_b, n)], axis=1)
+    if k == 2:
+        inputs = np.stack([rng.integers(0, 5, n), rng.integers(5, 9, n)], axis=1)
+    else:
+        inputs = rng.integers(0, net.n_tokens, (n, k))
+        lengths = rng.integers(1, k + 1, n)
+        inputs[np.arange(k)[None, :] >= lengths[:, None]] = PAD
     return net.prepare(inputs, rng.integers(0, net.n_out, n))
 
 
+@pytest.mark.parametrize("k", [2, 7])
 @pytest.mark.parametrize("activation", ["quadratic", "relu"])
-def test_every_gradient_matches_finite_differences(activation: str) -> None:
-    """d loss / d U, V and W equal central differences of the loss, entry by entry."""
+def test_every_gradient_matches_finite_differences(activation: str, k: int) -> None:
+    """d loss / d E and W equal central differences of the loss, entry by entry: for two
+    tokens a row and for up to seven, padded. E's last row is the padding, held at zero: it
+    gets no gradient (moving it would change the loss, but nothing may move it)."""
     net = float64_network(activation)
-    batch = tiny_batch(net)
+    batch = tiny_batch(net, k=k)
     _, _, grads = net.loss_and_grads(batch)
+    assert not grads[0][-1].any()
     eps = 1e-6
-    for name, param, grad in zip(Network.names, net.parameters(), grads, strict=True):
+    real = [net.E[:-1], net.W]  # views: perturbing them perturbs the network
+    for name, param, grad in zip(Network.names, real, [grads[0][:-1], grads[1]], strict=True):
         numeric = np.zeros_like(param)
         for idx in np.ndindex(param.shape):
             saved = param[idx]
@@ -47,19 +59,47 @@ def test_every_gradient_matches_finite_differences(activation: str) -> None:
 def test_gradients_cover_rows_used_twice_and_unused_rows() -> None:
     """A token seen in several examples sums their gradients; an unseen token gets zero."""
     net = float64_network("quadratic")
-    inputs = np.array([[0, 1], [0, 2], [3, 1]])
+    inputs = np.array([[0, 6], [0, 7], [3, 6]])
     batch = net.prepare(inputs, np.array([0, 1, 2]))
-    _, _, (dU, dV, _) = net.loss_and_grads(batch)
-    assert not dU[[1, 2, 4]].any()
-    assert not dV[[0, 3]].any()
-    assert dU[0].any()
-    assert dV[1].any()
+    _, _, (dE, _) = net.loss_and_grads(batch)
+    assert not dE[[1, 2, 4, 5, 8, 9]].any()
+    assert dE[0].any()
+    assert dE[6].any()
+
+
+def test_padding_stays_zero_and_changes_nothing() -> None:
+    """PAD adds E's last row, which is zero, gets no gradient, and stays zero under AdamW:
+    a padded row scores exactly as the same row without padding."""
+    net = Network(6, 4, NetworkConfig(hidden=8), np.random.default_rng(2))
+    assert not net.E[-1].any()
+    padded = net.prepare(np.array([[0, 3, PAD, PAD], [1, 2, 4, 5]]), np.array([1, 2]))
+    opt = AdamW(net.parameters(), OptimizerConfig())
+    for _ in range(3):
+        _, _, grads = net.loss_and_grads(padded)
+        assert not grads[0][-1].any()
+        opt.step(grads)
+    assert not net.E[-1].any()
+    np.testing.assert_array_equal(
+        net.logits(np.array([[0, 3, PAD, PAD]])), net.logits(np.array([[0, 3]]))
+    )
+
+
+def test_two_tokens_draw_what_the_two_tables_did() -> None:
+    """E for n_a + n_b tokens is the old U (n_a rows) over V (n_b rows), drawn in that order
+    from the same generator, so two-token runs are the runs they were."""
+    net = Network(5 + 4, 3, NetworkConfig(hidden=6), np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    u = (rng.standard_normal((5, 6)) / np.sqrt(2)).astype(np.float32)
+    v = (rng.standard_normal((4, 6)) / np.sqrt(2)).astype(np.float32)
+    w = (rng.standard_normal((6, 3)) / np.sqrt(6) / np.sqrt(3.0)).astype(np.float32)
+    np.testing.assert_array_equal(net.E[:-1], np.vstack([u, v]))
+    np.testing.assert_array_equal(net.W, w)
 
 
 def test_loss_and_accuracy_agree_with_evaluate() -> None:
     """The training pass reports the same loss and accuracy as a separate evaluation."""
     rng = np.random.default_rng(3)
-    net = Network(7, 7, 7, NetworkConfig(hidden=16), rng)
+    net = Network(14, 7, NetworkConfig(hidden=16), rng)
     batch = tiny_batch(net, n=40)
     loss, acc, _ = net.loss_and_grads(batch)
     assert (loss, acc) == pytest.approx(net.evaluate(batch)[:2], rel=1e-5)
@@ -67,14 +107,14 @@ def test_loss_and_accuracy_agree_with_evaluate() -> None:
 
 def test_the_network_is_float32_and_seeded() -> None:
     """Weights, gradients and logits are float32; the same generator seed gives the same net."""
-    a = Network(5, 5, 5, NetworkConfig(hidden=8), np.random.default_rng(9))
-    b = Network(5, 5, 5, NetworkConfig(hidden=8), np.random.default_rng(9))
+    a = Network(10, 5, NetworkConfig(hidden=8), np.random.default_rng(9))
+    b = Network(10, 5, NetworkConfig(hidden=8), np.random.default_rng(9))
     for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
         assert pa.dtype == np.float32
         np.testing.assert_array_equal(pa, pb)
     _, _, grads = a.loss_and_grads(tiny_batch(a))
     assert all(g.dtype == np.float32 for g in grads)
-    assert a.logits(np.array([0]), np.array([1])).dtype == np.float32
+    assert a.logits(np.array([[0, 6]])).dtype == np.float32
 
 
 def test_weight_decay_alone_shrinks_weights_by_lr_times_decay() -> None:
