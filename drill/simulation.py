@@ -20,6 +20,9 @@ from drill.store.history import History
 FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
 MISS_PAUSE_S = 2.5
 BREAK_BETWEEN_SESSIONS = timedelta(minutes=20)
+GIVE_UP_AFTER = 5
+"""Unreadable responses in a row after which a simulated learner lets the item time out,
+as a person would, rather than answering unreadably for ever."""
 
 
 @dataclass
@@ -64,7 +67,7 @@ def simulate(
 ) -> SimulationResult:
     """Run `items` exposures of a simulated learner of `kind` and record them as `learner`."""
     clock = SimulatedClock(start or datetime.now(UTC))
-    simulated = make_learner(kind, deck.domain_name, deck.items, seed)
+    simulated = make_learner(kind, deck.domain_name, deck.domain, deck.items, seed)
     result = SimulationResult(learner, kind)
     while result.exposures < items:
         practice = start_practice(
@@ -72,12 +75,17 @@ def simulate(
         )
         engine = practice.engine
         length = min(engine.settings.length, items - result.exposures)
+        unreadable = 0
         while engine.counters.session_exposures < length:
             shown = engine.next_item()
             assert shown is not None
             response, response_ms = simulated.respond(shown)
             clock.advance(response_ms / 1000)
             outcome = engine.answer(response, response_ms)
+            unreadable = unreadable + 1 if outcome.feedback is Feedback.UNREADABLE else 0
+            if unreadable == GIVE_UP_AFTER:  # no answer it can write: let the item time out
+                unreadable = 0
+                outcome = engine.expire()
             simulated.told(shown, outcome)
             if outcome.feedback is Feedback.CONTINUE:
                 continue

@@ -221,6 +221,12 @@ class Domain(ABC):
     ) -> tuple[Item, ...]:
         """Every item of the deck's universe, each with its split, in a stable order."""
 
+    def answer_at(self, item: Item, progress: str = "") -> str:
+        """The right answer at a step (`progress` as in `judge`), as a learner is told it
+        after a miss: the item's answer at its first step. Multi-step domains (a mate in
+        two) override it for later steps."""
+        return item.answer
+
     @abstractmethod
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
         """Judge what a person typed: correct, wrong, or unreadable.

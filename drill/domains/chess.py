@@ -138,14 +138,15 @@ class Chess(Domain):
             )
         return tuple(items)
 
+    def answer_at(self, item: Item, progress: str = "") -> str:
+        """The solution's move at this step, in SAN (a mate in two's second move)."""
+        if not progress:
+            return item.answer
+        board, solution, played = _position(item, progress)
+        return board.san(solution[played])
+
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
-        solution = [chess.Move.from_uci(m) for m in item.data["solution"]]
-        played = int(progress or 0)
-        if not 0 <= played < len(solution) or played % 2:
-            raise ValueError(f"progress {progress!r} does not fit item {item.id}")
-        board = chess.Board(str(item.data["fen"]))
-        for step in solution[:played]:
-            board.push(step)
+        board, solution, played = _position(item, progress)
         move, why = parse_move(board, response)
         if move is None:
             return Judgement(Verdict.UNREADABLE, why)
@@ -157,6 +158,18 @@ class Chess(Domain):
         if played + 1 == len(solution):
             return Judgement(Verdict.CORRECT)
         return Judgement(Verdict.CORRECT, follow_up=_follow_up(board, solution, played + 1))
+
+
+def _position(item: Item, progress: str) -> tuple[chess.Board, list[chess.Move], int]:
+    """The board at the step `progress` names, the solution, and how many plies are played."""
+    solution = [chess.Move.from_uci(m) for m in item.data["solution"]]
+    played = int(progress or 0)
+    if not 0 <= played < len(solution) or played % 2:
+        raise ValueError(f"progress {progress!r} does not fit item {item.id}")
+    board = chess.Board(str(item.data["fen"]))
+    for step in solution[:played]:
+        board.push(step)
+    return board, solution, played
 
 
 def _follow_up(board: chess.Board, solution: list[chess.Move], ply: int) -> FollowUp:

@@ -353,7 +353,8 @@ class Engine:
         note = judgement.note if judgement else ""
         feedback = Feedback.LATE if timed_out else Feedback.WRONG
         right = judgement is not None and judgement.correct
-        return Outcome(feedback, answer=shown.item.answer, note=note, events=events, correct=right)
+        answer = self.domain.answer_at(shown.item, shown.progress)  # this step's, if later
+        return Outcome(feedback, answer=answer, note=note, events=events, correct=right)
 
     def _detect(self, shown: Presentation, success: bool) -> tuple[EventRecord, ...]:
         from drill.protocol.detect import event_to_json

@@ -18,7 +18,7 @@ import random
 from collections.abc import Sequence
 from typing import Protocol
 
-from drill.domains.base import Item
+from drill.domains.base import Domain, Item, Verdict
 from drill.protocol.engine import Feedback, Outcome, Presentation
 
 KINDS = ("lookup", "network")
@@ -28,6 +28,8 @@ KNOWN_MEDIAN_MS = 900.0
 GUESS_MEDIAN_MS = 2600.0
 SPREAD = 0.3
 """Log-normal spread of response times: σ of the log."""
+GUESS_TRIES = 1000
+"""Draws before a lookup learner types a guess that may not read (none read, say)."""
 
 
 class SimulatedLearner(Protocol):
@@ -44,24 +46,50 @@ def response_time(rng: random.Random, confident: bool) -> float:
 
 
 class LookupLearner:
-    """Remembers every training answer it is shown; guesses uniformly on anything else."""
+    """Remembers every training answer it is shown, step by step; guesses uniformly on
+    anything else, among the deck's answers that read as an answer there.
 
-    def __init__(self, items: Sequence[Item], seed: int) -> None:
+    Like a person, it knows how to write an answer (a legal move, say) without knowing the
+    rule: a guess that would be unreadable is never typed. Where every answer reads
+    (arithmetic, chords) a guess is a uniform choice among the deck's answers.
+    """
+
+    def __init__(self, domain: Domain, items: Sequence[Item], seed: int) -> None:
+        self.domain = domain
         self.rng = random.Random(seed)
         self.answers = sorted({item.answer for item in items})
-        self.memory: dict[str, str] = {}
+        self.memory: dict[tuple[str, int], str] = {}
+        """(item id, step) → the answer it was told or found right there."""
+        self._typed = ""
 
     def respond(self, shown: Presentation) -> tuple[str, float]:
-        known = self.memory.get(shown.item.id)
+        known = self.memory.get((shown.item.id, shown.step))
         if known is not None:
+            self._typed = known
             return known, response_time(self.rng, True)
-        return self.rng.choice(self.answers), response_time(self.rng, False)
+        self._typed = self._guess(shown)
+        return self._typed, response_time(self.rng, False)
+
+    def _guess(self, shown: Presentation) -> str:
+        guess = self.rng.choice(self.answers)
+        for _ in range(GUESS_TRIES):
+            if self._readable(shown, guess):
+                break
+            guess = self.rng.choice(self.answers)
+        return guess
+
+    def _readable(self, shown: Presentation, response: str) -> bool:
+        verdict = self.domain.judge(shown.item, response, shown.progress).verdict
+        return verdict is not Verdict.UNREADABLE
 
     def told(self, shown: Presentation, outcome: Outcome) -> None:
+        key = (shown.item.id, shown.step)
         if outcome.answer is not None:
-            self.memory[shown.item.id] = outcome.answer
-        elif outcome.feedback is Feedback.CORRECT:
-            self.memory[shown.item.id] = shown.item.answer  # it knew, and was told so
+            self.memory[key] = outcome.answer
+        elif outcome.feedback in (Feedback.CORRECT, Feedback.CONTINUE):
+            self.memory[key] = self._typed  # it was right, and was told so
+        elif outcome.feedback is Feedback.UNREADABLE:
+            self.memory.pop(key, None)
 
 
 class NetworkLearner:
@@ -74,21 +102,26 @@ class NetworkLearner:
         self.network = OnlineLearner(domain_name, items, seed=seed)
 
     def respond(self, shown: Presentation) -> tuple[str, float]:
-        # A network is as quick on a guess as on a certainty: always the fast median.
-        return self.network.predict(shown.item), response_time(self.rng, True)
+        # A network is as quick on a guess as on a certainty: always the fast median. A
+        # later step of an item (a mate in two's second move) is read off the screen.
+        screen = shown.data if shown.step else None
+        return self.network.predict(shown.item, screen), response_time(self.rng, True)
 
     def told(self, shown: Presentation, outcome: Outcome) -> None:
         # Feedback on a training item reveals its answer (shown when wrong, confirmed
-        # when right); a probe reveals nothing, so the network never trains on one.
-        if shown.probe or outcome.feedback is Feedback.UNREADABLE:
+        # when right); a probe reveals nothing, so the network never trains on one. It
+        # trains once per exposure, when the item ends.
+        if shown.probe or not outcome.ends_item:
             return
         self.network.observe(shown.item)
 
 
-def make_learner(kind: str, domain_name: str, items: Sequence[Item], seed: int) -> SimulatedLearner:
+def make_learner(
+    kind: str, domain_name: str, domain: Domain, items: Sequence[Item], seed: int
+) -> SimulatedLearner:
     """A simulated learner of the named kind. Raises KeyError for an unknown kind."""
     if kind == "lookup":
-        return LookupLearner(items, seed)
+        return LookupLearner(domain, items, seed)
     if kind == "network":
         return NetworkLearner(domain_name, items, seed)
     raise KeyError(kind)

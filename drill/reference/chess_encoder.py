@@ -18,13 +18,13 @@ legal moves, and it is the same restriction wherever accuracy is measured (`choi
 Any mate is accepted, as `Chess.judge` accepts it.
 
 A mate in 2 is trained on its first move (its answer, which is what feedback reveals);
-the network answers each later step from the position on screen (`follow_up`).
+the network answers each later step from the position on screen (`screen`: the step's
+data, as the app draws it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import chess
 import numpy as np
@@ -137,20 +137,6 @@ class ChessEncoder(Encoder):
             ]
             self._allowed[item.id] = known
         return known
-
-    def follow_up(self, item: Item, screen: Screen | None, answer: str) -> Screen | None:
-        """The next position if `answer` continues the line (Chess.judge decides), else None."""
-        from drill.domains.chess import Chess
-
-        played = 0 if screen is None else len(screen.get("played", []))
-        try:
-            judgement = Chess().judge(item, answer, str(played))
-        except ValueError:
-            return None
-        if judgement.follow_up is None:
-            return None
-        data: dict[str, Any] = {**item.data, **judgement.follow_up.data}
-        return data
 
 
 def _view(square: int, flip: bool) -> int:

@@ -105,11 +105,6 @@ class Encoder(ABC):
         """The answers allowed for `rows(item)`, or None when any output is (the default)."""
         return None
 
-    def follow_up(self, item: Item, screen: Screen | None, answer: str) -> Screen | None:
-        """What is on screen next if `answer` to this step continues the item (a mate in 2),
-        else None (the default: items have one step)."""
-        return None
-
     def encode(self, items: Sequence[Item]) -> Encoded:
         """All rows of all items, in order, padded with PAD to the longest row; `items` names
         each row's item when some have several rows."""

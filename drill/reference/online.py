@@ -8,11 +8,9 @@ only ever `predict`ed, never observed, so its held-out accuracy is honest genera
 as it is for a person.
 
 An item with several steps (a chess mate in 2) is answered step by step, each from what is
-on screen: `predict(item, screen)` when the caller passes the step's data; when it passes
-only the item, as the simulation's `NetworkLearner` does, the learner follows the line
-itself (`Encoder.follow_up`): after an answer that continues the item is observed, the
-next `predict` of the same item answers the next position. It is trained on the item's
-answer only (its first move), which is what feedback reveals.
+on screen: `predict(item, screen)` with the step's data (the simulation's `NetworkLearner`
+passes `Presentation.data`). It is trained on the item's answer only (its first move),
+once per exposure.
 
 Measured on `a + b mod 13` with 80 % of the items in training (docs/reference.md): held-out
 accuracy rises from 0 after about 1,000 exposures; the control deck stays at chance.
@@ -75,10 +73,6 @@ class OnlineLearner:
         self._rows: list[Row] = []
         self._owner: list[int] = []
         self._batch: Batch | None = None
-        self._last: tuple[str, Screen | None, str] | None = None
-        """The last answer: item id, the screen it answered, the answer."""
-        self._next: tuple[str, Screen] | None = None
-        """The item id and screen of the step an observed answer continued to."""
 
     @classmethod
     def for_deck(cls, deck: Deck, *, seed: int = 0) -> OnlineLearner:
@@ -92,23 +86,13 @@ class OnlineLearner:
     def predict(self, item: Item, screen: Screen | None = None) -> str:
         """Its answer to what is on screen (the item, or `screen`: a later step's data),
         spelled as `item.answer` would be; every row of the item predicted."""
-        if screen is None and self._next is not None and self._next[0] == item.id:
-            screen = self._next[1]  # the step its last observed answer continued to
-        self._next = None
         tokens = self.encoder.tokens(item, screen)
         with blas_threads(self.blas_threads):
             scores = self.network.logits(_padded(tokens))
-        answer = self.encoder.decode(item, scores, screen)
-        self._last = (item.id, screen, answer)
-        return answer
+        return self.encoder.decode(item, scores, screen)
 
     def observe(self, item: Item) -> None:
         """Remember the item's rows with their answers, and take one full-batch step on memory."""
-        if self._last is not None and self._last[0] == item.id:
-            _, screen, answer = self._last
-            after = self.encoder.follow_up(item, screen, answer)
-            self._next = None if after is None else (item.id, after)
-        self._last = None
         if item.id not in self._seen:
             rows = self.encoder.rows(item)
             self._owner.extend([len(self._seen)] * len(rows))

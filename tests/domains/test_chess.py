@@ -190,6 +190,28 @@ def test_any_mate_is_correct_on_the_last_move(deck_params: dict[str, object]) ->
             assert verdict is Verdict.CORRECT
 
 
+def test_the_answer_at_each_step_is_that_steps_move(deck_params: dict[str, object]) -> None:
+    """After a miss the learner is told the move for the step they were on: the key at the
+    first, the mate at the second (the item's answer is only the first)."""
+    domain = Chess()
+    item = one(deck_params, "mate-in-2")
+    assert domain.answer_at(item) == item.answer == "Qxe6+"
+    assert domain.answer_at(item, "2") == "Qxf7#"
+    assert domain.judge(item, domain.answer_at(item, "2"), "2").verdict is Verdict.CORRECT
+
+
+def test_shipped_mates_in_two_tell_a_second_move_that_mates() -> None:
+    """For every shipped mate in two, the answer told at the second step is judged right."""
+    from drill.decks import load_deck
+
+    deck = load_deck("chess", [])
+    mates = [it for it in deck.items if it.data["motif"] == "mate-in-2"]
+    assert mates
+    for item in mates:
+        second = deck.domain.answer_at(item, "2")
+        assert deck.domain.judge(item, second, "2").verdict is Verdict.CORRECT, item.id
+
+
 def test_wrong_first_move_of_mate_in_2(deck_params: dict[str, object]) -> None:
     """A legal first move other than the key is wrong, with no follow-up."""
     judgement = Chess().judge(one(deck_params, "mate-in-2"), "Kh1")

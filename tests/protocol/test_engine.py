@@ -304,3 +304,39 @@ def test_a_stale_snapshot_still_resumes_the_deadline() -> None:
     resumed = make_engine(history, probe_rate=0.0)
     assert resumed.deadline.deadline_ms == engine.deadline.deadline_ms
     assert resumed.tracker.to_json() == engine.tracker.to_json()
+
+
+def test_a_miss_at_a_later_step_is_told_that_steps_answer() -> None:
+    """Wrong at a mate in two's second move: the learner is told the mate, not the key."""
+    import chess
+
+    deck = load_deck("chess", ["motifs=mate-in-2", "probe_rate=0"])
+    engine = Engine(
+        items=deck.items,
+        domain=deck.domain,
+        settings=Settings.from_mapping(deck.settings),
+        history=MemoryHistory(),
+        past=[],
+        seed=0,
+        clock=CLOCK,
+    )
+    shown = engine.next_item()
+    assert shown is not None
+    assert engine.answer(shown.item.answer, 900).feedback is Feedback.CONTINUE
+    second = engine.next_item()
+    assert second is not None
+    assert second.step == 1
+    mate = deck.domain.answer_at(second.item, second.progress)
+    board = chess.Board(str(second.data["fen"]))
+
+    def mates(move: chess.Move) -> bool:
+        board.push(move)
+        try:
+            return board.is_checkmate()
+        finally:
+            board.pop()
+
+    other = next(board.san(m) for m in board.legal_moves if not mates(m))  # any mate is right
+    outcome = engine.answer(other, 900)
+    assert outcome.feedback is Feedback.WRONG
+    assert outcome.answer == mate != shown.item.answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,18 @@ def test_forced_reveal_is_recorded(db_path: Path, capsys: pytest.CaptureFixture[
     # Once revealed it is not hidden again; nobody else's seal is touched.
     assert main(["rule", "modarith", "--learner", "lookup", "--db", db]) == 0
     assert main(["rule", "modarith", "--learner", "someone", "--db", db]) == 1
+
+
+def test_lookup_plays_chess_through_mates_in_two() -> None:
+    """A lookup learner on chess guesses legal moves, answers each step of a mate in two
+    from memory of that step, and never answers unreadably for long (it used to loop)."""
+    history = History.open("sqlite://")
+    deck = load_deck("chess", ["motifs=mate-in-2", "session.length=60"])
+    result = simulate(deck, history, kind="lookup", items=240, seed=0, learner="lk")
+    rows = list(history.export("lk"))
+    history.close()
+    assert result.exposures == 240
+    results = Counter(r["result"] for r in rows)
+    assert results["unreadable"] <= 24  # a guess is a move that reads there
+    second_steps = [r for r in rows if r["step"] == 1]
+    assert any(r["correct"] for r in second_steps)  # it finishes mates it has learned

@@ -12,7 +12,7 @@ from drill.cli import main
 from drill.decks import Deck, load_deck
 from drill.domains.base import Item, Verdict
 from drill.domains.chords import Chords
-from drill.reference.encoders import ChordEncoder, get_encoder
+from drill.reference.encoders import ChordEncoder, Screen, get_encoder
 from drill.reference.network import NetworkConfig
 from drill.reference.online import OnlineLearner
 from drill.reference.train import TrainConfig, train_on_items
@@ -139,9 +139,9 @@ def test_simulated_network_never_observes_a_heldout_chord(
         observed.append(item.split)
         observe(self, item)
 
-    def spy_predict(self: OnlineLearner, item: Item) -> str:
+    def spy_predict(self: OnlineLearner, item: Item, screen: Screen | None = None) -> str:
         predicted.append(item.split)
-        return predict(self, item)
+        return predict(self, item, screen)
 
     monkeypatch.setattr(OnlineLearner, "observe", spy_observe)
     monkeypatch.setattr(OnlineLearner, "predict", spy_predict)
