@@ -196,7 +196,9 @@ def _bins(raw: list[Any], width: int, top: int) -> Bins:
 
     failed_later = np.zeros((len(present), 2), dtype=np.int64)
     if len(late):
-        np.add.at(failed_later, (np.searchsorted(present, late[:, 0]), late[:, 1] > 0), late[:, 2])
+        # Column 1 for probes: an integer index (a boolean array here would be a mask).
+        column = (late[:, 1] > 0).astype(np.intp)
+        np.add.at(failed_later, (np.searchsorted(present, late[:, 0]), column), late[:, 2])
     everything = np.ones(len(rows), dtype=bool)
     first_at: list[datetime | None] = [None] * len(present)
     for at_slot, row in zip(slot.tolist(), raw, strict=True):

@@ -346,3 +346,31 @@ def test_matplotlib_is_imported_only_for_a_picture(simulated_db: Path, tmp_path:
             check=True,
         )
         assert done.stdout.strip() == imported, (extra, done.stderr)
+
+
+def test_a_chess_history_with_failed_second_moves_reports_true_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mates in two missed at the second move count as misses, in every bin (this crashed,
+    or with two such bins silently miscounted, before)."""
+    db = tmp_path / "chess.db"
+    argv = ["simulate", "chess", "--kind", "lookup", "--items", "300", "--db", str(db)]
+    assert main([*argv, "-p", "motifs=mate-in-2", "-p", "session.length=100"]) == 0
+    capsys.readouterr()
+    history = History.open(str(db))
+    try:
+        rows = list(history.export("lookup"))
+    finally:
+        history.close()
+    final: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        if row["result"] != "unreadable":
+            final[row["exposure"]] = row  # an exposure's outcome is its last step's
+    assert any(r["step"] == 1 and not r["correct"] for r in final.values())
+    code, out, _ = report(capsys, "chess", "--learner", "lookup", "--db", str(db), "--json")
+    assert code == 0
+    point = json.loads(out)["curve"][-1]
+    trained = [r for r in final.values() if not r["probe"]]
+    train = [r for r in trained if point["train"]["from"] <= r["exposure"] <= point["exposure"]]
+    hits = [r for r in train if r["correct"] and not r["timed_out"]]
+    assert point["train"]["correct"] == len(hits)
