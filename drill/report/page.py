@@ -120,7 +120,7 @@ class Report:
                 (
                     "network held-out",
                     f"{percent(float(net.heldout_accuracy[-1]))} after {int(net.steps[-1]):,} "
-                    f"steps on {net.n_train} items seen by exposure {net.at_exposure:,}; "
+                    f"steps on {net.n_train:,} items seen by exposure {net.at_exposure:,}; "
                     f"grokked {grok}",
                 )
             )
@@ -160,7 +160,7 @@ class Report:
                 self.curves, self.network, self.plateaus, self.marks, axis, chart_width, tall
             ),
             Text(
-                " " * (LABEL_WIDTH + 1) + f"epochs (log): you = training exposures / {n_train} "
+                " " * (LABEL_WIDTH + 1) + f"epochs (log): you = training exposures / {n_train:,} "
                 "items; network = steps",
                 style="grey50",
                 overflow="ellipsis",

@@ -49,39 +49,44 @@ def save_picture(report: Report, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 9), layout="constrained")
+    FigureCanvasAgg(fig)  # a renderer to measure labels with, before saving
     parts: Any = fig.subfigures(2, 1, height_ratios=(7, 2))
     charts, calendar = parts[0], parts[1]
     top, bottom = charts.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-    _accuracy(report, top)
+    plateau_labels = _accuracy(report, top)
     _pressure(report, bottom)
     _calendar(report, calendar.subplots())
     bottom.set_xscale("log")
     bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
     bottom.set_xlabel(
-        f"epochs, log scale (learner: training exposures / {report.data.n_train} training items;"
+        f"epochs, log scale (learner: training exposures / {report.data.n_train:,} training items;"
         " network: full-batch steps)"
     )
     fig.suptitle(f"drill report: {report.title()}")
+    _unclutter(plateau_labels, top)
     try:
         fig.savefig(path, format=fmt, dpi=120)
     except OSError as err:
         raise UserError(f"--output {path}: {err.strerror or err}") from None
 
 
-def _accuracy(report: Report, ax: Any) -> None:
+def _accuracy(report: Report, ax: Any) -> list[Any]:
+    """The accuracy chart; returns the plateau labels, for `_unclutter` once laid out."""
     c = report.curves
     epochs = c.epochs
+    labels = []
     for stretch in report.plateaus:
         x0, x1 = c.epochs_at([stretch.start, stretch.end])
         ax.axvspan(x0, x1, color=COLOURS["plateau"], alpha=0.25, lw=0)
         end = "now" if stretch.open else f"{stretch.end:,}"
-        ax.text(
+        labels.append(ax.text(
             np.sqrt(x0 * x1) if x0 > 0 else x1, 1.03, f"plateau {stretch.start:,}–{end}",
             ha="center", va="bottom", fontsize=8, color="#555a80",
-        )  # fmt: skip
+        ))  # fmt: skip
     ax.fill_between(
         epochs, c.heldout_low, c.heldout_high, color=COLOURS["heldout"], alpha=0.2, lw=0,
         label="held-out 95 % Wilson band",
@@ -93,7 +98,7 @@ def _accuracy(report: Report, ax: Any) -> None:
         keep = net.steps > 0
         ax.plot(
             net.steps[keep], net.heldout_accuracy[keep], color=COLOURS["network"],
-            label=f"network held-out ({net.n_train} items)",
+            label=f"network held-out ({net.n_train:,} items)",
         )  # fmt: skip
         ax.plot(
             net.steps[keep], net.train_accuracy[keep], color=COLOURS["network"], ls=":", lw=1,
@@ -112,6 +117,27 @@ def _accuracy(report: Report, ax: Any) -> None:
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
+    return labels
+
+
+def _unclutter(labels: list[Any], ax: Any, step: float = 0.045, rows: int = 3) -> None:
+    """Lift each label a line at a time (up to `rows` lines) while it overlaps one already
+    placed: plateaus close together on the log axis would otherwise print over each other.
+    A label with no free line keeps the top one."""
+    if len(labels) < 2:
+        return
+    figure = ax.figure.figure  # the root Figure of a subfigure
+    figure.draw_without_rendering()  # lay out first: extents are in final pixels
+    renderer = figure.canvas.get_renderer()
+    placed: list[Any] = []
+    for label in labels:
+        x, y = label.get_position()
+        for row in range(rows):
+            label.set_position((x, y + row * step))
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(label.get_window_extent(renderer))
 
 
 def _pressure(report: Report, ax: Any) -> None:
@@ -120,10 +146,19 @@ def _pressure(report: Report, ax: Any) -> None:
     ax.plot(c.epochs, c.response_ms / 1000, color=COLOURS["response"], label="response time")
     ax.set_yscale("log")  # the deadline falls tenfold; 1 s and 1.5 s must stay apart
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
-    ax.yaxis.set_minor_formatter(lambda v, _pos: f"{v:g}" if round(v, 6) in (0.5, 2, 5) else "")
+    ax.yaxis.set_minor_formatter(_twos_and_fives)
     ax.set_ylabel("seconds (log)")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
+
+
+def _twos_and_fives(value: float, _pos: object = None) -> str:
+    """Minor labels between the decades, at 2 and 5 of each (0.2, 0.5, 2, 5, 20, 50 s):
+    a chess deadline of 30 s gets a label near it, as a 1.5 s one does."""
+    if value <= 0:
+        return ""
+    mantissa = value / 10 ** np.floor(np.log10(value))
+    return f"{value:g}" if round(float(mantissa), 6) in (2, 5) else ""
 
 
 def _calendar(report: Report, ax: Any) -> None:

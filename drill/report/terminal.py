@@ -143,29 +143,51 @@ def _mark_rows(marks: list[tuple[int, str, Style]], width: int) -> list[Text]:
     return out
 
 
-def _plateau_row(stretches: list[tuple[int, int, str]], width: int) -> Text:
-    """A bracket under the axis for each plateau: ├─ plateau 348–738 ─┤."""
-    cells: list[tuple[str, Style]] = [(" ", Style())] * width
-    for col0, col1, label in stretches:
+def _plateau_rows(stretches: list[tuple[int, int, str]], width: int) -> list[Text]:
+    """A bracket under the axis for each plateau, ├─ plateau 348–738 ─┤, with its label
+    inside, else beside it; a label that would overlap another goes on a second row, and
+    is left out (the bracket stays) only when neither row has room."""
+    grey = Style(color="grey70")
+    brackets: list[tuple[str, Style]] = [(" ", Style())] * width
+    extra: list[tuple[str, Style]] = [(" ", Style())] * width
+    for col0, col1, _ in stretches:
         col0, col1 = max(0, col0), min(width - 1, max(col0, col1))
         for c in range(col0, col1 + 1):
-            cells[c] = ("─", PLATEAU + Style(color="grey70"))
-        cells[col0] = ("├", Style(color="grey70"))
-        cells[col1] = ("┤", Style(color="grey70"))
+            brackets[c] = ("─", PLATEAU + grey)
+        brackets[col0], brackets[col1] = ("├", grey), ("┤", grey)
+    taken = [False] * width  # cells of the bracket row already holding a label
+    for col0, col1, label in stretches:
+        col0, col1 = max(0, col0), min(width - 1, max(col0, col1))
         inner = col1 - col0 - 1
-        if len(label) <= inner:  # inside the bracket, else beside it where there is room
+        if len(label) <= inner:
             start = col0 + 1 + (inner - len(label)) // 2
-        elif col1 + 1 + len(label) <= width:
-            start = col1 + 1
+            where = [range(start, start + len(label))]
         else:
-            start = max(0, col0 - len(label))
-        for i, ch in enumerate(label):
-            if (0 <= start + i < width and cells[start + i][0] == " ") or col0 < start + i < col1:
-                cells[start + i] = (ch, Style(color="grey85"))
-    line = Text(" " * (LABEL_WIDTH + 1))
-    for ch, style in cells:
-        line.append(ch, style)
-    return line
+            after, before = col1 + 1, col0 - len(label)
+            where = [
+                range(s, s + len(label)) for s in (after, before) if 0 <= s <= width - len(label)
+            ]
+        placed = False
+        for span in where:  # the bracket row: only over blank cells or its own bracket
+            if all(not taken[c] and (brackets[c][0] == " " or col0 < c < col1) for c in span):
+                for c, ch in zip(span, label, strict=True):
+                    brackets[c], taken[c] = (ch, Style(color="grey85")), True
+                placed = True
+                break
+        if not placed:  # the second row, under its bracket or as near as fits
+            start = min(max(0, col0), width - len(label))
+            span = range(start, start + len(label))
+            if start >= 0 and all(extra[c][0] == " " for c in span):
+                for c, ch in zip(span, label, strict=True):
+                    extra[c] = (ch, Style(color="grey85"))
+    rows = []
+    for cells in (brackets, extra):
+        if any(ch != " " for ch, _ in cells):
+            line = Text(" " * (LABEL_WIDTH + 1))
+            for ch, style in cells:
+                line.append(ch, style)
+            rows.append(line)
+    return rows
 
 
 def accuracy_chart(
@@ -215,7 +237,7 @@ def accuracy_chart(
     rows += _framed(canvas, {0: "100%", height // 2: "50%", height - 1: "0%"})
     rows += [_axis_line(axis, width), _tick_row(axis, width)]
     if plateau_cols:
-        rows.append(_plateau_row(plateau_cols, width))
+        rows += _plateau_rows(plateau_cols, width)
     return rows
 
 
