@@ -10,10 +10,10 @@ turns the network's scores for an item's rows back into the answer as the learne
 type it, which is how `OnlineLearner.predict` answers.
 
 - modarith and control: one row per item, `(a, b) → a ∘ b mod p` (`SingleRowEncoder`).
-- chords: one row per note of the answer, `(note named in the prompt, (what is asked,
-  position)) → the spelled note at that position` (`ChordEncoder`, below).
+- chords: one row per place of the answer, `(note named in the prompt, (what is asked,
+  place)) → the spelled note at that place`, END after the last (`ChordEncoder`, below).
 - chess: two rows per position, the board's (square, piece) tokens → the from-square and
-  the to-square of the move (drill/reference/chess.py).
+  the to-square of the move (drill/reference/chess_encoder.py).
 
 Encoders live in a registry keyed by domain name. A domain that wants a reference network
 adds one:
@@ -262,9 +262,10 @@ class Vocabulary:
 
 @register_encoder("chords")
 class ChordEncoder(PairEncoder):
-    """One row per note: (the note the prompt names, (what is asked, position)) → that note.
+    """One row per place: (the note the prompt names, (what is asked, place)) → that note.
 
-    - `Dbm7`: a = Db (the root), b = ("symbol", "m7", i) → the i-th note, Db Fb Ab Cb;
+    - `Dbm7`: a = Db (the root), b = ("symbol", "m7", i) → the i-th note, Db Fb Ab Cb,
+      then END at places 4 and 5;
     - `C7, second inversion`: a = C, b = ("inversion", "7", 2, i) → G Bb C E;
     - `ii7 in Ab major`: a = Ab (the tonic), b = ("numeral", "major", "ii7", i) → Bb Db F Ab.
 
@@ -274,13 +275,20 @@ class ChordEncoder(PairEncoder):
     root it has met with other qualities and a quality met on other roots. The second token
     never says which notes, only what was asked and which place in the answer: the degree
     formulas, the inversions' rotation and the keys' scales are for the network to find.
-    It is told how many notes the answer has (one row per note).
+    Every item has as many rows as the longest answer; the places past an answer's last
+    note have the target END, so how many notes to give (a triad's three, a seventh's four)
+    is for the network to learn, as it is for a person, not something it is told.
     """
 
+    END = "—"
+    """The target of a place after the answer's last note."""
+
     def setup(self, universe: Sequence[Item]) -> None:
+        self.places = max(len(it.data["notes"]) for it in universe)
         self.notes_in = Vocabulary({self.named(it) for it in universe}, "note")
         self.asks = Vocabulary({ask for it in universe for ask in self.asked(it)}, "question")
-        self.notes_out = Vocabulary({n for it in universe for n in it.data["notes"]}, "note")
+        notes = {n for it in universe for n in it.data["notes"]}
+        self.notes_out = Vocabulary({*notes, self.END}, "note")
         self.n_a, self.n_b, self.n_out = len(self.notes_in), len(self.asks), len(self.notes_out)
 
     @staticmethod
@@ -289,9 +297,8 @@ class ChordEncoder(PairEncoder):
         data = item.data
         return str(data["tonic"] if data["kind"] == "numeral" else data["root"])
 
-    @staticmethod
-    def asked(item: Item) -> list[tuple[str | int, ...]]:
-        """The second token of each row: what the prompt asks, and the position."""
+    def asked(self, item: Item) -> list[tuple[str | int, ...]]:
+        """The second token of each row: what the prompt asks, and the place."""
         data = item.data
         kind = data["kind"]
         if kind == "numeral":
@@ -300,16 +307,19 @@ class ChordEncoder(PairEncoder):
             what = (kind, data["quality"], int(data["inversion"]))
         else:
             what = (kind, data["quality"])
-        return [(*what, i) for i in range(len(data["notes"]))]
+        return [(*what, i) for i in range(self.places)]
 
     def rows(self, item: Item) -> list[Row]:
         a = self.notes_in[self.named(item)]
-        targets = (self.notes_out[n] for n in item.data["notes"])
+        notes = list(item.data["notes"])
+        spelled = notes + [self.END] * (self.places - len(notes))
+        targets = (self.notes_out[n] for n in spelled)
         asks = (self.asks[ask] for ask in self.asked(item))
         return [self.pair_row(a, b, t) for b, t in zip(asks, targets, strict=True)]
 
     def spell(self, item: Item, targets: Sequence[int]) -> str:
-        return " ".join(str(self.notes_out.things[int(i)]) for i in targets)
+        notes = (str(self.notes_out.things[int(i)]) for i in targets)
+        return " ".join(note for note in notes if note != self.END)
 
 
 from drill.reference import chess_encoder  # noqa: E402, F401  (registers "chess")

@@ -2,7 +2,7 @@
 
 `drill simulate --kind network` drives an `OnlineLearner` down the same path a person
 walks: `predict(item)` is its answer, typed as the item's answer would be; after feedback,
-`observe(item)` adds the item (all its rows: a chord has one per note) to its memory and
+`observe(item)` adds the item (all its rows: a chord has one per place) to its memory and
 takes one full-batch AdamW step on every item it has seen so far. Held-out probes are
 only ever `predict`ed, never observed, so its held-out accuracy is honest generalization,
 as it is for a person.

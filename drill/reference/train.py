@@ -6,7 +6,7 @@ accuracy first reached 99 % (memorized) and the step at which held-out accuracy 
 (grokked, Power et al. 2022). Steps count optimizer updates: "step s" is measured after s
 updates, so step 0 is the network at initialization.
 
-Accuracies are per item: an item with several rows (a chord, one row per note) counts as
+Accuracies are per item: an item with several rows (a chord, one row per place) counts as
 right only when every row is. The share of rows right is recorded beside it.
 """
 

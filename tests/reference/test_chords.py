@@ -26,13 +26,20 @@ def deck() -> Deck:
 
 
 def test_every_item_encodes_to_rows_that_spell_its_answer(deck: Deck) -> None:
-    """Each item has one row per note, tokens in range, and its targets decode to its answer."""
+    """Every item has as many rows as the longest answer (the count of notes is not told:
+    the places past the last note have the END target), tokens are in range, and its
+    targets decode to its answer."""
     encoder = get_encoder("chords", deck.items)
+    assert isinstance(encoder, ChordEncoder)
     encoded = encoder.encode(deck.items)
     assert encoded.n == len(deck.items)
     assert encoded.items is not None
     counts = np.bincount(encoded.items, minlength=len(deck.items))
-    assert counts.tolist() == [len(it.data["notes"]) for it in deck.items]
+    longest = max(len(it.data["notes"]) for it in deck.items)
+    assert set(counts.tolist()) == {longest}
+    end = encoder.notes_out[encoder.END]
+    ends = np.bincount(encoded.items, weights=encoded.targets == end, minlength=len(deck.items))
+    assert ends.tolist() == [longest - len(it.data["notes"]) for it in deck.items]
     assert encoded.inputs[:, 0].max() < encoder.n_a
     assert encoder.n_a <= encoded.inputs[:, 1].min()
     assert encoded.inputs[:, 1].max() < encoder.n_a + encoder.n_b
@@ -102,8 +109,8 @@ def test_a_run_reports_items_and_rows(deck: Deck) -> None:
     """A run's counts and accuracies are per item, with the per-row figures beside them."""
     train_ids = [it.id for it in deck.items if it.split == "train"]
     result = train_on_items(deck, train_ids, TrainConfig(steps=30))
-    n_notes = sum(len(it.data["notes"]) for it in deck.items if it.split == "train")
-    assert (result.n_train, result.n_train_rows) == (len(train_ids), n_notes)
+    places = max(len(it.data["notes"]) for it in deck.items)  # rows per chord, END-padded
+    assert (result.n_train, result.n_train_rows) == (len(train_ids), places * len(train_ids))
     assert result.n_heldout == len(deck.items) - len(train_ids)
     assert result.final_train_row_accuracy is not None
     for p in result.curve:
