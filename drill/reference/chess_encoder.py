@@ -30,6 +30,7 @@ import chess
 import numpy as np
 
 from drill.domains.base import Item
+from drill.domains.chess_puzzles import mating_moves
 from drill.reference.encoders import (
     Candidates,
     Encoder,
@@ -37,7 +38,7 @@ from drill.reference.encoders import (
     Screen,
     register_encoder,
 )
-from drill.reference.network import Array
+from drill.reference.network import Array, log_softmax
 
 PIECE_TOKENS = 64 * 12
 """(square, piece type, mine or theirs)."""
@@ -115,7 +116,7 @@ class ChessEncoder(Encoder):
     def decode(self, item: Item, scores: Array, screen: Screen | None = None) -> str:
         """The legal move whose from-row and to-row log-probabilities sum highest."""
         board, _ = self.board(item, screen)
-        log_probs = _log_softmax(scores)
+        log_probs = log_softmax(scores.copy())  # two rows: leave the caller's scores be
         best, best_score = None, -np.inf
         for move in board.legal_moves:
             origin, to = self.targets(board, move)
@@ -131,8 +132,9 @@ class ChessEncoder(Encoder):
         if known is None:
             board, _ = self.board(item)
             solution = chess.Move.from_uci(str(item.data["solution"][0]))
+            mates = set(mating_moves(board))
             known = [
-                (self.targets(board, move), move == solution or _mates(board, move))
+                (self.targets(board, move), move == solution or move in mates)
                 for move in board.legal_moves
             ]
             self._allowed[item.id] = known
@@ -142,19 +144,3 @@ class ChessEncoder(Encoder):
 def _view(square: int, flip: bool) -> int:
     """A square as the side to move sees it (Black's board mirrored rank for rank)."""
     return chess.square_mirror(square) if flip else square
-
-
-def _mates(board: chess.Board, move: chess.Move) -> bool:
-    if not board.gives_check(move):
-        return False
-    board.push(move)
-    try:
-        return board.is_checkmate()
-    finally:
-        board.pop()
-
-
-def _log_softmax(scores: Array) -> Array:
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    result: Array = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    return result

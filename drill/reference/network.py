@@ -173,6 +173,13 @@ class Batch:
         return self._scatter
 
 
+def log_softmax(scores: Array) -> Array:
+    """Each row's log-probabilities, computed in place: `scores` is overwritten."""
+    scores -= scores.max(axis=1, keepdims=True)
+    scores -= np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return scores
+
+
 class Evaluation(NamedTuple):
     """A network's scores on a batch."""
 
@@ -295,14 +302,12 @@ class Network:
             return Evaluation(0.0, 0.0, 0.0)
         logits = self.forward(batch).logits
         correct = np.argmax(logits, axis=1) == batch.y
-        logits -= logits.max(axis=1, keepdims=True)
-        log_norm = np.log(np.exp(logits).sum(axis=1))
-        loss = float(np.mean(log_norm - logits[np.arange(batch.n), batch.y]))
+        log_probs = log_softmax(logits)
+        loss = float(-np.mean(log_probs[np.arange(batch.n), batch.y]))
         if batch.choices is None:
             accuracy = batch.accuracy(correct)
         else:
-            logits -= log_norm[:, None]
-            accuracy = batch.restricted_accuracy(logits)
+            accuracy = batch.restricted_accuracy(log_probs)
         return Evaluation(loss, accuracy, float(np.mean(correct)))
 
     def weight_norm(self) -> float:

@@ -310,6 +310,8 @@ def test_a_miss_at_a_later_step_is_told_that_steps_answer() -> None:
     """Wrong at a mate in two's second move: the learner is told the mate, not the key."""
     import chess
 
+    from drill.domains.chess_puzzles import mating_moves
+
     deck = load_deck("chess", ["motifs=mate-in-2", "probe_rate=0"])
     engine = Engine(
         items=deck.items,
@@ -328,15 +330,8 @@ def test_a_miss_at_a_later_step_is_told_that_steps_answer() -> None:
     assert second.step == 1
     mate = deck.domain.answer_at(second.item, second.progress)
     board = chess.Board(str(second.data["fen"]))
-
-    def mates(move: chess.Move) -> bool:
-        board.push(move)
-        try:
-            return board.is_checkmate()
-        finally:
-            board.pop()
-
-    other = next(board.san(m) for m in board.legal_moves if not mates(m))  # any mate is right
+    mates = mating_moves(board)
+    other = next(board.san(m) for m in board.legal_moves if m not in mates)  # any mate is right
     outcome = engine.answer(other, 900)
     assert outcome.feedback is Feedback.WRONG
     assert outcome.answer == mate != shown.item.answer

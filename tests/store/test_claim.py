@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from drill.decks import load_deck
 from drill.home import Home
-from drill.practice import quick_start, start_practice
+from drill.practice import Practice, quick_start, start_practice
 from drill.store.claim import DeckBusyError, claim, claim_file
 from drill.store.history import History
 from drill.store.models import DrillSession
@@ -35,11 +35,10 @@ def sessions(db: Path) -> list[tuple[int, str | None]]:
         history.close()
 
 
-def answer_one(practice: object) -> None:
-    engine = practice.engine  # type: ignore[attr-defined]
-    shown = engine.next_item()
+def answer_one(practice: Practice) -> None:
+    shown = practice.engine.next_item()
     assert shown is not None
-    engine.answer(shown.item.answer, 900)
+    practice.engine.answer(shown.item.answer, 900)
 
 
 def test_a_second_claim_is_refused_until_the_first_is_released(db_path: Path) -> None:
