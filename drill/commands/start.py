@@ -1,7 +1,8 @@
 """Drill a deck in the terminal app.
 
 Items come one at a time under a deadline. Type the answer and press Enter; Escape ends
-the session. Every answer is saved before the next item appears.
+the session. Every answer is saved before the next item appears. A learner drills a deck
+in one place at a time: while it is open in another drill, this one says so and stops.
 """
 
 from __future__ import annotations
