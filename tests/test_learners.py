@@ -10,6 +10,7 @@ import pytest
 from drill.cli import main
 
 
+@pytest.mark.slow
 def test_two_learners_stay_apart(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Exports filter by learner, each has their own seal, and `drill learners` counts both."""
     db = str(db_path)

@@ -113,6 +113,7 @@ def test_shipped_material_puzzles_have_their_shape() -> None:
         assert puzzle.extra["material_gain"] >= 2
 
 
+@pytest.mark.stockfish
 @NO_STOCKFISH
 def test_shipped_material_puzzles_rechecked_by_engine() -> None:
     """A fresh Stockfish, on a sample, still finds the solution best by a wide margin."""
@@ -188,6 +189,7 @@ def test_generation_is_reproducible_on_any_worker_count(
     assert generate(2, 1, workers=2, use_engine=False).puzzles == mates_without_engine
 
 
+@pytest.mark.stockfish
 @NO_STOCKFISH
 def test_generated_material_puzzles_are_sound() -> None:
     """With the engine, material puzzles come out legal, shaped and with their margin."""
@@ -213,6 +215,7 @@ def stockfish_name() -> str:
         engine.quit()
 
 
+@pytest.mark.stockfish
 @NO_STOCKFISH
 def test_shipped_set_is_reproduced_from_its_seed() -> None:
     """`generate(n, seed=1)` gives the shipped set's first n puzzles, on two workers."""

@@ -21,6 +21,7 @@ def run(deck: str, kind: str, items: int, seed: int = 0) -> tuple[SimulationResu
     return result, history
 
 
+@pytest.mark.slow
 def test_network_groks_the_default_deck() -> None:
     """The network learner reaches held-out ≥ 0.9 well within 4,000 items, with a transition."""
     result, _ = run("modarith", "network", 2500)
@@ -32,6 +33,7 @@ def test_network_groks_the_default_deck() -> None:
     assert result.rule_unsealed_at > transitions[0]
 
 
+@pytest.mark.slow
 def test_lookup_stays_at_chance_and_plateaus() -> None:
     """The lookup learner memorizes training items but held-out stays near 1/13."""
     result, history = run("modarith", "lookup", 2500)
@@ -44,6 +46,7 @@ def test_lookup_stays_at_chance_and_plateaus() -> None:
     assert sum(r["correct"] and not r["timed_out"] for r in train) / len(train) > 0.8
 
 
+@pytest.mark.slow
 def test_network_on_the_control_deck_stays_at_chance() -> None:
     """With no rule to find, even the network's held-out accuracy stays near chance."""
     result, _ = run("control", "network", 2500)
@@ -78,6 +81,7 @@ def test_simulated_history_reads_as_sessions() -> None:
         assert start / end < 1.3  # no cold start: at most one step from where it was
 
 
+@pytest.mark.slow
 def test_done_when_simulate_then_rule(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`drill rule` refuses the lookup learner and opens for the network, from real history."""
     db = str(db_path)

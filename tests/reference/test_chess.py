@@ -32,6 +32,7 @@ def encoder(deck: Deck) -> ChessEncoder:
     return enc
 
 
+@pytest.mark.slow
 def test_every_shipped_item_round_trips_to_its_answer(deck: Deck, encoder: ChessEncoder) -> None:
     """Two rows an item, tokens and targets in range, and the targets spell `item.answer`."""
     encoded = encoder.encode(deck.items)
@@ -121,6 +122,7 @@ def test_a_mate_in_two_is_answered_step_by_step(deck: Deck) -> None:
     assert domain.judge(item, second, follow.progress).verdict is not Verdict.UNREADABLE
 
 
+@pytest.mark.slow
 def test_a_fresh_run_restricts_accuracy_to_legal_moves(deck: Deck) -> None:
     """A short run reports item accuracies and row accuracies; chance is ~3.6 % of items."""
     config = TrainConfig(steps=20, eval_every=10, network=NetworkConfig(hidden=16))

@@ -7,6 +7,7 @@ database that cannot be used is never replaced by a new empty one.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sqlite3
@@ -25,6 +26,7 @@ from drill.store.history import History
 from tests.store.test_history import attempt, new_session
 
 IS_ROOT = os.geteuid() == 0
+HAS_PSYCOPG = importlib.util.find_spec("psycopg") is not None
 
 
 def drill(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -354,13 +356,24 @@ def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not HAS_PSYCOPG, reason="psycopg is not installed (pip install -e '.[postgres]')"
+)
 def test_server_problems_say_what_to_do() -> None:
-    """No server listening, or no driver installed: what is wrong and what to check."""
+    """No server listening: what is wrong and what to check."""
     with pytest.raises(StoreError, match="cannot connect to the database server") as raised:
         History.open(f"postgresql+psycopg://ann:{SECRET}@127.0.0.1:1/drill")
     assert "check the URL" in str(raised.value)
-    import importlib.util
 
-    if importlib.util.find_spec("pg8000") is None:  # a driver drill does not install
+
+def test_a_missing_driver_says_how_to_install_it() -> None:
+    """A driver that is not installed: the message says which extra to install."""
+    missing = ["pg8000"] if importlib.util.find_spec("pg8000") is None else []
+    if not HAS_PSYCOPG:  # drill's own driver, in the postgres extra
+        missing.append("psycopg")
+    if not missing:
+        pytest.skip("pg8000 and psycopg are both installed: no driver is missing")
+    for driver in missing:
         with pytest.raises(StoreError, match=r"pip install 'drill\[postgres\]'"):
-            History.open(f"postgresql+pg8000://ann:{SECRET}@127.0.0.1:1/drill")
+            History.open(f"postgresql+{driver}://ann:{SECRET}@127.0.0.1:1/drill")
