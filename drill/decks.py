@@ -93,6 +93,11 @@ class Deck:
         return str(self.settings["title"]) or self.name
 
     @property
+    def description(self) -> str:
+        """One line on what is drilled (the deck's `description`), for the home screen."""
+        return " ".join(str(self.settings["description"]).split())
+
+    @property
     def seed(self) -> int:
         return int(self.settings["seed"])
 

@@ -3,16 +3,20 @@ starting a deck, and the rule once it is earned."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-
-from rich.console import RenderableType
+from typing import TYPE_CHECKING, cast
 
 from drill.decks import Deck, DeckError, deck_names, load_deck
-from drill.practice import Practice, start_practice
-from drill.standing import Standing, seal_of, standing
-from drill.store.history import History
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from drill.practice import Practice
+    from drill.standing import Standing
+    from drill.store.history import History
 
 
 def local_zone() -> tzinfo:
@@ -29,47 +33,122 @@ class RuleAnswer:
 
 
 class Home:
-    """One learner's view of every deck in one history."""
+    """One learner's view of every deck in one history.
+
+    `history` is an open store, or a function that opens one: the home screen then reads
+    standings from the SQLite file directly (`drill.store.glance`) and opens the store in
+    its worker, off the first frame. Everything here may run in a worker thread.
+    """
 
     def __init__(
         self,
-        history: History,
+        history: History | Callable[[], History],
         learner: str,
         *,
+        db: str | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         zone: tzinfo | None = None,
     ) -> None:
-        self.history = history
+        self._history: History | None = None
+        self._opener: Callable[[], History] | None = None
+        if callable(history):
+            self._opener = history
+        else:
+            self._history = history
+        self.db = db
         self.learner = learner
         self.now = now
         self.zone = zone or local_zone()
         self._decks: dict[str, Deck] = {}
+        self._lock = threading.RLock()
+
+    @property
+    def history(self) -> History:
+        """The store, opened (and created or upgraded) on first use."""
+        with self._lock:
+            if self._history is None:
+                assert self._opener is not None
+                self._history = self._opener()
+            return self._history
+
+    @property
+    def store_open(self) -> bool:
+        return self._history is not None
+
+    def close(self) -> None:
+        """Close the store, if it was opened."""
+        if self._history is not None:
+            self._history.close()
+
+    def preparing(self) -> str | None:
+        """What opening the store must do first, said for the screen; None if nothing."""
+        if self._history is not None:
+            return None
+        from drill.store.glance import schema_of
+        from drill.store.schema import HEAD
+
+        revision = schema_of(self.db)
+        if revision == "":
+            return "Creating your history database (the first time only)…"
+        if revision is not None and revision != HEAD:
+            return "Upgrading your history database to this drill's schema (once)…"
+        return None
+
+    def names(self) -> list[str]:
+        """Every deck's name, without loading any (for the first frame)."""
+        return deck_names()
 
     def decks(self) -> list[Deck]:
-        """Every deck that loads, shipped and the learner's own (bad ones are skipped)."""
-        for name in deck_names():
-            if name not in self._decks:
-                try:
-                    deck = load_deck(name)
-                    deck.items  # noqa: B018  (load now, so a broken deck is skipped here)
-                except DeckError:
-                    continue
-                self._decks[name] = deck
-        return list(self._decks.values())
+        """Every deck that loads, shipped and the learner's own (bad ones are skipped).
+
+        Items are not generated here (a chess deck's take seconds): a deck whose items
+        cannot be made says so when it is started."""
+        with self._lock:
+            for name in deck_names():
+                if name not in self._decks:
+                    try:
+                        self._decks[name] = load_deck(name)
+                    except DeckError:
+                        continue
+            return list(self._decks.values())
 
     def deck(self, name: str) -> Deck:
-        if name not in self._decks:
-            self._decks[name] = load_deck(name)
-        return self._decks[name]
+        with self._lock:
+            if name not in self._decks:
+                self._decks[name] = load_deck(name)
+            return self._decks[name]
 
     def standings(self) -> list[Standing]:
+        """Where the learner stands on every deck: from the SQLite file with stdlib sqlite3
+        while the store is not open yet, else from the store."""
+        from drill.standing import standing
+
         now = self.now()
-        return [standing(self.history, self.learner, d, now, self.zone) for d in self.decks()]
+        reader = self._reader()
+        try:
+            return [standing(reader, self.learner, d, now, self.zone) for d in self.decks()]
+        finally:
+            if reader is not self._history:
+                reader.close()
+
+    def _reader(self) -> History:
+        if self._history is not None:
+            return self._history
+        from drill.store.glance import open_glance
+
+        glance = open_glance(self.db, lambda: self.history)
+        # A Glance answers the reads a standing makes, with History's types, and passes
+        # any other to the store.
+        return cast("History", glance) if glance is not None else self.history
 
     def standing_of(self, name: str) -> Standing:
+        from drill.standing import standing
+
         return standing(self.history, self.learner, self.deck(name), self.now(), self.zone)
 
     def start(self, name: str) -> Practice:
+        from drill.practice import start_practice
+
         return start_practice(self.deck(name), self.history, self.learner)
 
     def report(self, name: str, width: int, height: int) -> RenderableType:
@@ -85,6 +164,8 @@ class Home:
 
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""
+        from drill.standing import seal_of
+
         deck = self.deck(name)
         seal = seal_of(self.history, self.history.learner_id(self.learner, create=False), deck)
         if seal.revealed:

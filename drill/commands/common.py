@@ -6,13 +6,16 @@ import argparse
 import getpass
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from drill.decks import Deck, load_deck
 
 if TYPE_CHECKING:
-    from drill.store.history import History
     from drill.tui.app import DrillApp
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
 
 
 def add_deck_argument(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
@@ -76,7 +79,7 @@ def require_terminal(what: str, hint: str = "") -> None:
         raise UserError(f"{what} needs an interactive terminal (stdin and stdout){hint}")
 
 
-def run_app(app: DrillApp, history: Callable[[], History]) -> int:
+def run_app(app: DrillApp, history: Callable[[], Closable]) -> int:
     """Run the app; close the store after a clean exit (after a store error the app has
     already said why, and closing would only raise it again)."""
     try:

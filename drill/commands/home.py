@@ -6,8 +6,12 @@ This is what `drill` with no command opens in a terminal.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import add_history_options
+
+if TYPE_CHECKING:
+    from drill.store.history import History
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +23,12 @@ def run(args: argparse.Namespace) -> int:
 
     require_terminal("the home screen", "; try `drill --help`")
     from drill.home import Home
-    from drill.store.history import History
     from drill.tui.app import make_app
 
-    history = History.open(args.db)
-    return run_app(make_app(home=Home(history, learner_name(args))), lambda: history)
+    def open_history() -> History:
+        from drill.store.history import History  # in the home screen's worker, off its path
+
+        return History.open(args.db)
+
+    home = Home(open_history, learner_name(args), db=args.db)
+    return run_app(make_app(home=home), lambda: home)

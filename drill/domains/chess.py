@@ -11,9 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
-
-import chess
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from drill.domains.base import (
     Domain,
@@ -26,12 +24,15 @@ from drill.domains.base import (
     assign_splits,
     stable_hash,
 )
-from drill.domains.chess_moves import EXAMPLE, describe_move, parse_move
-from drill.domains.chess_puzzles import Puzzle, load_puzzles, position_key
 from drill.resources import shipped_decks_dir, user_decks_dir
 
+if TYPE_CHECKING:  # python-chess is imported where boards are made: its import builds
+    import chess  # attack tables (about 50 ms), which loading the deck does not need
+
+    from drill.domains.chess_puzzles import Puzzle
+
 SHIPPED_PUZZLES = "chess-puzzles.jsonl.gz"
-SIDES = {chess.WHITE: "White", chess.BLACK: "Black"}
+SIDES = {True: "White", False: "Black"}  # chess.WHITE, chess.BLACK
 
 
 def resolve_puzzle_path(name: str) -> Path:
@@ -47,6 +48,8 @@ def resolve_puzzle_path(name: str) -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime_ns: int) -> tuple[Puzzle, ...]:
+    from drill.domains.chess_puzzles import load_puzzles
+
     return tuple(load_puzzles(path))
 
 
@@ -56,6 +59,8 @@ def puzzle_id(puzzle: Puzzle) -> str:
 
 
 def prompt_for(puzzle: Puzzle) -> str:
+    from drill.domains.chess_moves import describe_move
+
     board = puzzle.board()
     text = f"{SIDES[board.turn]} to move."
     if puzzle.last_move:
@@ -98,10 +103,14 @@ class Chess(Domain):
     )
 
     def hint(self, params: Mapping[str, ParamValue]) -> str:
+        from drill.domains.chess_moves import EXAMPLE
+
         return EXAMPLE + ", then Enter"
 
     def puzzles(self, params: Mapping[str, ParamValue]) -> list[Puzzle]:
         """The deck's puzzles after the filters, one per position, in file order."""
+        from drill.domains.chess_puzzles import position_key
+
         path = resolve_puzzle_path(str(params["puzzles"]))
         try:
             loaded = _load(path, path.stat().st_mtime_ns)
@@ -126,6 +135,10 @@ class Chess(Domain):
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
     ) -> tuple[Item, ...]:
+        import chess
+
+        from drill.domains.chess_puzzles import position_key
+
         puzzles = self.puzzles(params)
         keys = [position_key(p.board()) for p in puzzles]
         splits = assign_splits(keys, seed, heldout_fraction)
@@ -146,6 +159,8 @@ class Chess(Domain):
         return board.san(solution[played])
 
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
+        from drill.domains.chess_moves import parse_move
+
         board, solution, played = _position(item, progress)
         move, why = parse_move(board, response)
         if move is None:
@@ -162,6 +177,8 @@ class Chess(Domain):
 
 def _position(item: Item, progress: str) -> tuple[chess.Board, list[chess.Move], int]:
     """The board at the step `progress` names, the solution, and how many plies are played."""
+    import chess
+
     solution = [chess.Move.from_uci(m) for m in item.data["solution"]]
     played = int(progress or 0)
     if not 0 <= played < len(solution) or played % 2:

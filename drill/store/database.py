@@ -227,6 +227,13 @@ def connect(location: DatabaseLocation) -> Engine:
     if location.path is not None:
         _prepare_file(location.path)
         return _sqlite_engine(location)
+    if location.url.get_backend_name() == "sqlite":
+        # In memory: one database that every thread sees (the home and summary screens
+        # read it in a worker), not one per thread.
+        from sqlalchemy.pool import StaticPool
+
+        args = {"check_same_thread": False}
+        return create_engine(location.url, poolclass=StaticPool, connect_args=args)
     try:
         return create_engine(location.url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError) as err:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from drill.decks import deck_names as load_deck_names
 from drill.decks import load_deck
 from drill.home import Home
 from drill.simulation import simulate
+from drill.standing import Standing
 from drill.store.history import History
 from drill.tui.app import DrillApp, make_app
 from drill.tui.screens.home import HomeScreen
@@ -35,6 +39,12 @@ def seeded() -> History:
     return history
 
 
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the screens' workers finish their reads, then let the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def rows(app: DrillApp) -> dict[str, list[str]]:
     table = app.screen.query_one(DataTable)
     return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
@@ -48,7 +58,7 @@ async def test_home_lists_every_deck_with_its_state() -> None:
     """new, memorizing, plateau and grokked, with today's count, totals and the rule."""
     app = app_for(seeded())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = rows(app)
         assert "grokked 24 Nov at" in table["modarith"][1]
@@ -68,19 +78,19 @@ async def test_enter_drills_and_q_comes_home() -> None:
     history = History.open("sqlite://")
     app = app_for(history, "bob")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         names = list(rows(app))
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=names.index("modarith"))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         await type_answer(pilot, current(app).item.answer)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert rows(app)["modarith"][3] == "1"
 
@@ -90,11 +100,11 @@ async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> N
     history = History.open(str(db_path))
     app = app_for(history, "cy")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         names = list(rows(app))
         app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         for _ in range(6):
             shown = current(app)
             await type_answer(pilot, shown.item.answer)
@@ -104,11 +114,11 @@ async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> N
         deadline, queue = engine.deadline.deadline_ms, list(engine.scheduler.queue)
         showing = current(app).item.id
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.practice is not None
         resumed = app.practice.engine
         assert resumed.deadline.deadline_ms == deadline
@@ -128,7 +138,7 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
     app = make_app(lambda: start_practice(deck, history, "dee"), clock=clock)
     missed: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         for i in range(6):
             shown = current(app)
             if i in (1, 4):
@@ -141,11 +151,11 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
             else:
                 await type_answer(pilot, shown.item.answer)
             await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert "review the 3 missed items" in text_of(app, "#summary-next")
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         reviewed = []
         while isinstance(app.screen, SessionScreen):
             shown = current(app)
@@ -153,7 +163,7 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
             reviewed.append(shown.item.id)
             await type_answer(pilot, shown.item.answer)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
         assert sorted(reviewed) == sorted(missed)
         assert "(review)" in text_of(app, "#summary-head")
     with history.engine.connect() as conn:
@@ -167,13 +177,49 @@ async def test_r_opens_the_report_and_escape_comes_back() -> None:
 
     app = app_for(seeded())
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         names = list(rows(app))
         app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReportScreen)
         assert "grokked at exposure" in text_of(app, "#report-page")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_home_shows_each_decks_description() -> None:
+    """Under the table, every deck's one-line description, as its deck file gives it."""
+    app = app_for(History.open("sqlite://"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        about = text_of(app, "#home-about")
+        for deck in load_deck_names():
+            description = load_deck(deck).description
+            assert description
+            assert f"{deck}  " in about
+            assert description[:40] in about
+
+
+async def test_every_deck_is_listed_before_its_standing_is_read() -> None:
+    """The first frame lists every deck; the standings come from a worker off the loop."""
+    home = Home(History.open("sqlite://"), "ann", now=lambda: NOW, zone=UTC)
+    release = threading.Event()
+    standings = home.standings
+
+    def slow_standings() -> list[Standing]:
+        release.wait(10)  # a slow disk
+        return standings()
+
+    home.standings = slow_standings  # type: ignore[method-assign]
+    app = make_app(home=home, clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert set(rows(app)) == set(load_deck_names())
+        assert all(cells[1] == "…" for cells in rows(app).values())
+        await pilot.press("down")  # the screen still answers keys
+        assert app.screen.query_one(DataTable).cursor_row == 1
+        release.set()
+        await settle(pilot)
+        assert all("new" in cells[1] for cells in rows(app).values())

@@ -8,9 +8,11 @@ from typing import ClassVar
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -37,7 +39,8 @@ class SummaryScreen(Screen[None]):
         super().__init__()
         self.practice = practice
         self.reason = reason
-        self.standing = self._standing()
+        self.standing: Standing | None = None
+        """Today's count and the run of days: read from the store in a worker."""
 
     def _standing(self) -> Standing | None:
         from drill.home import local_zone
@@ -51,22 +54,40 @@ class SummaryScreen(Screen[None]):
         except UserError:  # a store that fails here must not cost the summary its figures
             return None
 
+    def on_mount(self) -> None:
+        self.read_history(self.app.size.width, self.app.size.height)
+
+    @work(thread=True, exclusive=True, group="summary")
+    def read_history(self, width: int, height: int) -> None:
+        """The figures that come from the store, read in a thread: a slow disk never
+        freezes the screen, whose session figures are already there."""
+        standing, curve = self._standing(), self._curve(width, height)
+        self.app.call_from_thread(self._show_history, standing, curve)
+
+    def _show_history(self, standing: Standing | None, curve: RenderableType) -> None:
+        self.standing = standing
+        try:
+            self.query_one("#summary-table", Static).update(self._table())
+            self.query_one("#summary-curve", Static).update(curve)
+        except NoMatches:  # the learner has already moved on
+            pass
+
     def compose(self) -> ComposeResult:
         with Vertical(id="summary-box"):
             yield Static(self._heading(), id="summary-head")
             yield Static(self._table(), id="summary-table")
-            yield Static(self._curve(), id="summary-curve")
+            yield Static("", id="summary-curve")
             advice = end_of_session_advice(self.practice.engine.tracker.state)
             yield Static(Text(advice or "", style="bold"), id="summary-advice")
             yield Static(self._weak_spots(), id="summary-weak")
             yield Static(self._next_steps(), id="summary-next")
         yield Footer()
 
-    def _curve(self) -> RenderableType:
+    def _curve(self, width: int, height: int) -> RenderableType:
         """Accuracy against epochs, as `drill report` draws it, in small."""
         from drill.report.small import session_curve
 
-        width, rows = self.app.size.width - 10, self.app.size.height - 20  # room the rest leaves
+        width, rows = width - 10, height - 20  # room the rest leaves
         if rows < 3:
             return Text("")
         try:

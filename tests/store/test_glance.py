@@ -1,0 +1,91 @@
+"""The home screen's fast path (stdlib sqlite3) reads exactly what the SQLAlchemy store reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from drill.decks import load_deck
+from drill.home import Home
+from drill.simulation import simulate
+from drill.standing import standing
+from drill.store.glance import Glance, NoDatabase, open_glance, schema_of
+from drill.store.history import History
+from drill.store.schema import HEAD
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def never_opened() -> History:
+    raise AssertionError("the fast path opened the store")
+
+
+def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
+    """Outcomes, state, the seal, minutes and events agree between the two readers."""
+    history = History.open(str(db_path))
+    start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    simulate(load_deck("modarith"), history, kind="network", items=900, seed=0, learner="ann",
+             start=start)  # fmt: skip
+    glance = open_glance(str(db_path), never_opened)
+    assert isinstance(glance, Glance)
+    ann = history.learner_id("ann", create=False)
+    assert ann is not None
+    assert glance.learner_id("ann", create=False) == ann
+    assert glance.learner_id("bob", create=False) is None
+    assert glance.outcomes(ann, "modarith") == history.outcomes(ann, "modarith")
+    assert glance.load_deck_state(ann, "modarith") == history.load_deck_state(ann, "modarith")
+    for deck in ("modarith", "control"):
+        assert glance.rule_unsealed(ann, deck) == history.rule_unsealed(ann, deck)
+        assert glance.rule_revealed(ann, deck) == history.rule_revealed(ann, deck)
+        assert glance.events(ann, deck) == history.events(ann, deck)
+    kinds = ("plateau_detected", "rule_unsealed")
+    assert glance.events(ann, "modarith", kinds) == history.events(ann, "modarith", kinds)
+    for since in (None, start + timedelta(minutes=30)):
+        assert glance.exposures_per_minute(ann, "modarith", since) == (
+            history.exposures_per_minute(ann, "modarith", since)
+        )
+    assert glance.exposures_per_minute(ann) == history.exposures_per_minute(ann)
+    glance.close()
+    history.close()
+
+
+def test_home_standings_from_the_file_match_the_store(db_path: Path) -> None:
+    """The home screen's standings, read without opening the store, are the store's."""
+    history = History.open(str(db_path))
+    simulate(load_deck("control"), history, kind="lookup", items=400, seed=1, learner="ann")
+    fast = Home(never_opened, "ann", db=str(db_path), now=lambda: NOW, zone=UTC)
+    slow = Home(history, "ann", now=lambda: NOW, zone=UTC)
+    assert fast.standings() == slow.standings()
+    assert not fast.store_open
+    for deck in slow.decks():
+        assert standing(history, "ann", deck, NOW, UTC) in fast.standings()
+    history.close()
+
+
+def test_a_new_database_needs_no_store_to_show_and_says_it_is_made(tmp_path: Path) -> None:
+    """No file yet: every deck is new at once, and the screen is told the file is created."""
+    db = str(tmp_path / "new.db")
+    assert schema_of(db) == ""
+    assert isinstance(open_glance(db, never_opened), NoDatabase)
+    home = Home(lambda: History.open(db), "ann", db=db)
+    assert all(s.state.phase == "new" for s in home.standings())
+    assert not home.store_open
+    assert "Creating your history database" in (home.preparing() or "")
+    home.history.close()
+    assert schema_of(db) == HEAD
+    assert Home(never_opened, "ann", db=db).preparing() is None
+
+
+def test_an_old_database_is_upgraded_and_says_so(tmp_path: Path) -> None:
+    """A file at an earlier revision is not read directly; the screen says it is upgraded."""
+    from sqlalchemy import create_engine
+
+    from drill.store.database import upgrade
+
+    db = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{db}")
+    upgrade(engine, "0001")
+    engine.dispose()
+    assert schema_of(str(db)) == "0001"
+    assert open_glance(str(db), never_opened) is None
+    assert "Upgrading" in (Home(never_opened, "ann", db=str(db)).preparing() or "")
