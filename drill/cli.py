@@ -19,7 +19,7 @@ COMMANDS: dict[str, str] = {
     "home": "the home screen: every deck and where you stand (what `drill` alone opens)",
     "start": "drill a deck in the terminal app",
     "learners": "list the learners in the history with their totals",
-    "decks": "list the decks with their domain and item counts",
+    "decks": "list the decks, and their sizes once their rules are open for you",
     "items": "print a deck's items as JSON lines or CSV",
     "export": "print every attempt in the history as JSON lines or CSV",
     "rule": "show a deck's rule, once held-out accuracy proves you have it",

@@ -206,12 +206,12 @@ def _setting_key(key: str) -> str | None:
 
 
 def parse_overrides(pairs: Iterable[str]) -> dict[str, str]:
-    """`["modulus=17", "session.length=50"]` → {"modulus": "17", ...}."""
+    """`["seed=2", "session.length=50"]` → {"seed": "2", ...}."""
     overrides: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise DeckError(f"--param {pair!r}: expected KEY=VALUE, e.g. modulus=17")
+            raise DeckError(f"--param {pair!r}: expected KEY=VALUE, e.g. session.length=50")
         overrides[key.strip()] = value.strip()
     return overrides
 

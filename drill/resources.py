@@ -36,6 +36,16 @@ def user_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def user_cache_dir() -> Path:
+    """The platform's per-user cache folder (under $DRILL_HOME when that is set)."""
+    home = os.environ.get("DRILL_HOME")
+    if home:
+        return Path(home) / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
 def user_decks_dir() -> Path:
     """Decks the learner made or imported (e.g. `drill import lichess`)."""
     return user_data_dir() / "decks"

@@ -61,17 +61,38 @@ def test_items_take_params(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(capsys.readouterr().out.splitlines()) == 49
 
 
-def test_decks_lists_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    """`drill decks --json` lists each shipped deck with its domain and split sizes."""
-    assert main(["decks", "--json"]) == 0
+def test_decks_hide_the_size_of_a_sealed_deck(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """`drill decks --json` lists every deck; its size only once its rule is open for you."""
+    assert main(["decks", "--json", "--learner", "ann", "--db", str(db_path)]) == 0
     decks = {d["deck"]: d for d in map(json.loads, capsys.readouterr().out.splitlines())}
     assert decks["modarith"] == {
         "deck": "modarith",
         "domain": "modarith",
-        "train": 135,
-        "heldout": 34,
+        "title": "Modular arithmetic",
+        "sealed": True,
     }
-    assert decks["control"]["domain"] == "control"
+    assert all(d["sealed"] and "train" not in d for d in decks.values())
+    assert main(["rule", "modarith", "--force", "--learner", "ann", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    for _ in range(2):  # counted once, then from the cache
+        assert main(["decks", "--json", "--learner", "ann", "--db", str(db_path)]) == 0
+        decks = {d["deck"]: d for d in map(json.loads, capsys.readouterr().out.splitlines())}
+        assert decks["modarith"]["train"] == 135
+        assert decks["modarith"]["heldout"] == 34
+        assert decks["control"]["sealed"]
+    assert main(["decks", "--json", "--learner", "bob", "--db", str(db_path)]) == 0
+    assert "135" not in capsys.readouterr().out
+
+
+def test_help_examples_do_not_name_a_modulus(capsys: pytest.CaptureFixture[str]) -> None:
+    """`drill start --help` gives an example override that tells nothing of a rule."""
+    with pytest.raises(SystemExit):
+        main(["start", "--help"])
+    out = capsys.readouterr().out
+    assert "modulus" not in out
+    assert "session.length=50" in out
 
 
 @pytest.mark.parametrize(

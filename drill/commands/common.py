@@ -32,8 +32,8 @@ def add_deck_argument(parser: argparse.ArgumentParser, *, optional: bool = False
         metavar="KEY=VALUE",
         action="append",
         default=[],
-        help="override a deck parameter or setting, e.g. modulus=17 or session.length=50 "
-        "(repeatable)",
+        help="override a deck parameter or setting, e.g. seed=2 or session.length=50 "
+        "(repeatable; `drill decks` names the decks)",
     )
 
 

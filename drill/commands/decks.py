@@ -1,13 +1,23 @@
-"""List every deck: its domain, and how many training and held-out items it has."""
+"""List every deck: its domain and title, and, once its rule is open for you, its size.
+
+While a deck's rule is sealed for the learner, its number of items is not shown: the size of
+the universe gives the rule away (169 items are 13², a modulus of 13).
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from drill.decks import DeckError, deck_names, load_deck
+from drill.commands.common import add_history_options
+
+if TYPE_CHECKING:
+    from drill.store.history import History
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    add_history_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON lines instead")
 
 
@@ -17,21 +27,48 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from drill.commands.common import learner_name
+    from drill.counts import split_counts
+    from drill.decks import DeckError, deck_names, load_deck
+
+    opened = open_rules(args.db, learner_name(args))
     table = Table("deck", "domain", "train", "held-out", "title", box=None)
     rows: list[dict[str, object]] = []
     for name in deck_names():
         try:
             deck = load_deck(name)
-            train, heldout = deck.split_counts()
+            counts = split_counts(deck) if opened(name) else None
         except DeckError as err:
             table.add_row(name, "[red]error[/]", "", "", str(err))
             rows.append({"deck": name, "error": str(err)})
             continue
-        table.add_row(name, deck.domain_name, f"{train:,}", f"{heldout:,}", deck.title)
-        rows.append({"deck": name, "domain": deck.domain_name, "train": train, "heldout": heldout})
+        row: dict[str, object] = {"deck": name, "domain": deck.domain_name, "title": deck.title}
+        if counts is None:
+            table.add_row(name, deck.domain_name, "sealed", "sealed", deck.title)
+            row["sealed"] = True
+        else:
+            table.add_row(name, deck.domain_name, f"{counts[0]:,}", f"{counts[1]:,}", deck.title)
+            row.update(train=counts[0], heldout=counts[1])
+        rows.append(row)
     if args.json:
         for row in rows:
             print(json.dumps(row))
     else:
         Console().print(table)
     return 0
+
+
+def open_rules(db: str | None, learner: str) -> Callable[[str], bool]:
+    """Is the rule of a deck open for `learner`? Read without SQLAlchemy where possible."""
+    from drill.store.glance import open_glance
+
+    def full() -> History:
+        from drill.store.history import History
+
+        return History.open(db)
+
+    reader = open_glance(db, full) or full()
+    learner_id = reader.learner_id(learner, create=False)
+    if learner_id is None:
+        return lambda _name: False
+    return lambda name: bool(reader.rule_revealed(learner_id, name))
