@@ -126,3 +126,23 @@ def test_export_of_an_empty_history(db_path: Path, capsys: pytest.CaptureFixture
     assert capsys.readouterr().out == ""
     assert main(["export", "--db", str(db_path), "--format", "csv"]) == 0
     assert capsys.readouterr().out.startswith("learner,deck,session,item_id,split,probe")
+
+
+def test_items_stream_and_stop_quietly_on_a_closed_pipe() -> None:
+    """`drill items chess | head -2`: two lines, then the pipe closes; exit 0, nothing on
+    stderr."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drill", "items", "chess"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    first = [json.loads(proc.stdout.readline()) for _ in range(2)]
+    proc.stdout.close()  # as `head` does after its lines
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""
+    assert all(item["id"].startswith("chess-") for item in first)

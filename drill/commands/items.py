@@ -22,23 +22,45 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """JSON lines are printed as the items are made (`drill items chess | head -2` answers
+    at once); CSV needs every item's data keys for its header first."""
     import csv
     import json
     import sys
 
-    from drill.domains.base import split_items
+    from drill.decks import DeckError
 
     deck = deck_from_args(args)
-    items = split_items(deck.items, args.split)
-    if args.format == "jsonl":
-        for item in items:
-            sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
-        return 0
-    data_keys = sorted({key for item in items for key in item.data})
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["id", "split", "prompt", "answer", *(f"data.{k}" for k in data_keys)])
-    for item in items:
-        values = [item.data.get(k, "") for k in data_keys]
-        cells = [json.dumps(v) if isinstance(v, list | dict) else v for v in values]
-        writer.writerow([item.id, item.split, item.prompt, item.answer, *cells])
+    made = deck.domain.iter_items(deck.params, deck.seed, deck.heldout_fraction)
+    try:
+        items = (it for it in made if args.split == "all" or it.split == args.split)
+        if args.format == "jsonl":
+            for item in items:
+                sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            return 0
+        listed = list(items)
+        data_keys = sorted({key for item in listed for key in item.data})
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "split", "prompt", "answer", *(f"data.{k}" for k in data_keys)])
+        for item in listed:
+            values = [item.data.get(k, "") for k in data_keys]
+            cells = [json.dumps(v) if isinstance(v, list | dict) else v for v in values]
+            writer.writerow([item.id, item.split, item.prompt, item.answer, *cells])
+        sys.stdout.flush()
+    except (ValueError, OSError) as err:
+        if isinstance(err, BrokenPipeError):
+            return closed_pipe()
+        raise DeckError(f"{deck.path}: {err}") from None
+    return 0
+
+
+def closed_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, as `cat` does."""
+    import os
+    import sys
+
+    # Python flushes stdout again at exit; point it at nothing so that flush cannot fail.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -220,6 +220,13 @@ class Domain(ABC):
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
     ) -> tuple[Item, ...]:
         """Every item of the deck's universe, each with its split, in a stable order."""
+
+    def iter_items(
+        self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
+    ) -> Iterator[Item]:
+        """The items of `items`, in its order, made one at a time where the domain can
+        (`drill items` prints the first before the last is made)."""
+        yield from self.items(params, seed, heldout_fraction)
 
     def answer_at(self, item: Item, progress: str = "") -> str:
         """The right answer at a step (`progress` as in `judge`), as a learner is told it

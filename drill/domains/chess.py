@@ -9,7 +9,7 @@ the reply is played and the learner continues (`FollowUp`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -109,6 +109,10 @@ class Chess(Domain):
 
     def puzzles(self, params: Mapping[str, ParamValue]) -> list[Puzzle]:
         """The deck's puzzles after the filters, one per position, in file order."""
+        return [puzzle for puzzle, _key in self._chosen(params)]
+
+    def _chosen(self, params: Mapping[str, ParamValue]) -> list[tuple[Puzzle, str]]:
+        """The puzzles after the filters, each with its position key, one per position."""
         from drill.domains.chess_puzzles import position_key
 
         path = resolve_puzzle_path(str(params["puzzles"]))
@@ -118,7 +122,7 @@ class Chess(Domain):
             raise ValueError(f"puzzles: cannot read {path}: {err.strerror or err}") from None
         wanted = {m.strip() for m in str(params["motifs"]).split(",") if m.strip()}
         low, high = int(params["min_rating"]), int(params["max_rating"])
-        chosen: list[Puzzle] = []
+        chosen: list[tuple[Puzzle, str]] = []
         seen: set[str] = set()
         for puzzle in loaded:
             if "all" not in wanted and puzzle.motif not in wanted:
@@ -129,27 +133,28 @@ class Chess(Domain):
             key = position_key(puzzle.board())
             if key not in seen:
                 seen.add(key)
-                chosen.append(puzzle)
+                chosen.append((puzzle, key))
         return chosen
 
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
     ) -> tuple[Item, ...]:
+        return tuple(self.iter_items(params, seed, heldout_fraction))
+
+    def iter_items(
+        self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
+    ) -> Iterator[Item]:
+        """Items one at a time: the split needs every position's key, the rest does not."""
         import chess
 
-        from drill.domains.chess_puzzles import position_key
-
-        puzzles = self.puzzles(params)
-        keys = [position_key(p.board()) for p in puzzles]
-        splits = assign_splits(keys, seed, heldout_fraction)
-        items = []
-        for puzzle, key in zip(puzzles, keys, strict=True):
+        chosen = self._chosen(params)
+        splits = assign_splits([key for _puzzle, key in chosen], seed, heldout_fraction)
+        for puzzle, key in chosen:
             board = puzzle.board()
             answer = board.san(chess.Move.from_uci(puzzle.solution[0]))
-            items.append(
-                Item(puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle))
+            yield Item(
+                puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle)
             )
-        return tuple(items)
 
     def answer_at(self, item: Item, progress: str = "") -> str:
         """The solution's move at this step, in SAN (a mate in two's second move)."""
