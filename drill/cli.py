@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "import": "turn an outside puzzle file into a deck (lichess)",
     "report": "chart your accuracy, plateaus and transitions beside the reference network",
     "db": "upgrade, check or back up the history database",
+    "help": "read the guide and the other documents (drill help TOPIC)",
 }
 """Subcommand → one-line help. Each is the module drill/commands/<name>.py."""
 
@@ -41,7 +42,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="drill",
         description="A terminal drill trainer that applies the grokking protocol to people.",
-        epilog="Run `drill COMMAND --help` for a command's options. Docs: docs/guide.md",
+        epilog=(
+            "Run `drill COMMAND --help` for a command's options, and `drill help` for the "
+            "guide and the other documents, which come with drill."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"drill {__version__}")
     # For `drill` alone (the home screen); each command has its own --learner and --db.

@@ -1,7 +1,7 @@
-"""Where drill's files live: shipped decks and migrations, and the learner's data folder.
+"""Where drill's files live: shipped decks, migrations and docs, and the learner's data folder.
 
-In a wheel, decks/ and migrations/ are carried inside the package (drill/_data); in a
-source checkout or an editable install they are read from the top of the repository.
+In a wheel, decks/, migrations/ and docs/ are carried inside the package (drill/_data); in
+a source checkout or an editable install they are read from the top of the repository.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ def shipped_decks_dir() -> Path:
 
 def migrations_dir() -> Path:
     return _bundled("migrations")
+
+
+def docs_dir() -> Path:
+    """The guide and the other documents, for `drill help`."""
+    return _bundled("docs")
 
 
 def user_data_dir() -> Path:

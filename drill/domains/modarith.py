@@ -78,10 +78,14 @@ def glyph_legend(modulus: int, seed: int) -> list[tuple[str, str]]:
     return sorted(zip(glyphs, keys, strict=True), key=lambda gk: GLYPHS.index(gk[0]))
 
 
+MAX_DIGITS = 12
+"""Longer numbers are refused as unreadable, with a message that says so."""
+
+
 def parse_residue(response: str) -> int | None:
     """A whole number as a person types it (spaces, leading zeros, full-width digits)."""
     text = normalize_text(response).replace(" ", "")
-    if not text or len(text) > 12:
+    if not text or len(text) > MAX_DIGITS:
         return None
     try:
         return int(text)
@@ -169,6 +173,10 @@ class ModArith(Domain):
         else:
             parsed = parse_residue(response)
             if parsed is None:
+                digits = normalize_text(response).replace(" ", "")
+                if digits.lstrip("+-").isdigit() and len(digits) > MAX_DIGITS:
+                    note = f"the number is too long ({MAX_DIGITS} digits at most)"
+                    return Judgement(Verdict.UNREADABLE, note)
                 return Judgement(Verdict.UNREADABLE, "type a whole number")
             got = parsed
         return Judgement(Verdict.CORRECT if got == expected else Verdict.WRONG)

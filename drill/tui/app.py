@@ -31,6 +31,8 @@ class DrillApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "keys", "Keys", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False),
+        # Ctrl+C ends a session as Escape does (no toast over the counters); elsewhere it quits.
+        Binding("ctrl+c", "interrupt", "End session or quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -104,6 +106,16 @@ class DrillApp(App[None]):
             self.pop_screen()
         else:
             self.push_screen(HelpScreen(self.screen))
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C: in a session, end it (closed as quit) and show its summary; else quit."""
+        sessions = [s for s in self.screen_stack if isinstance(s, SessionScreen)]
+        if not sessions or sessions[-1].practice.closed:
+            self.exit()
+            return
+        while self.screen is not sessions[-1]:
+            self.pop_screen()  # a help or rule screen on top of the session
+        sessions[-1].end_now()
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]

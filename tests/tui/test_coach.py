@@ -11,7 +11,7 @@ from drill.store.history import History
 from drill.tui.app import make_app
 from drill.tui.screens.session import SessionScreen
 from drill.tui.screens.summary import SummaryScreen
-from tests.tui.test_session import FakeClock, text_of
+from tests.tui.test_session import FakeClock, begin, text_of
 
 
 def plateau_history(db_path: Path) -> History:
@@ -31,7 +31,7 @@ async def test_coach_speaks_on_the_plateau_and_quitting_asks_once(db_path: Path)
 
     app = make_app(start, clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         coach = text_of(app, "#coach")
         assert "Plateau," in coach
         assert "untaught ones not yet" in coach
@@ -73,7 +73,7 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     )
     app = make_app(lambda: start_practice(deck, history, "eve"), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         for _ in range(60):
             await type_answer(pilot, current(app).item.answer)
             await pilot.pause()

@@ -19,7 +19,14 @@ from drill.tui.app import DrillApp, make_app
 from drill.tui.screens.home import HomeScreen
 from drill.tui.screens.session import SessionScreen
 from drill.tui.screens.summary import SummaryScreen
-from tests.tui.test_session import FakeClock, current, text_of, type_answer, wrong_answer
+from tests.tui.test_session import (
+    FakeClock,
+    begin,
+    current,
+    text_of,
+    type_answer,
+    wrong_answer,
+)
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -84,6 +91,7 @@ async def test_enter_drills_and_q_comes_home() -> None:
         table.move_cursor(row=names.index("modarith"))
         await pilot.press("enter")
         await settle(pilot)
+        await begin(pilot)
         assert isinstance(app.screen, SessionScreen)
         await type_answer(pilot, current(app).item.answer)
         await pilot.press("escape")
@@ -105,6 +113,7 @@ async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> N
         app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
         await pilot.press("enter")
         await settle(pilot)
+        await begin(pilot)
         for _ in range(6):
             shown = current(app)
             await type_answer(pilot, shown.item.answer)
@@ -119,6 +128,7 @@ async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> N
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        await begin(pilot)
         assert app.practice is not None
         resumed = app.practice.engine
         assert resumed.deadline.deadline_ms == deadline
@@ -139,6 +149,7 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
     missed: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        await begin(pilot)
         for i in range(6):
             shown = current(app)
             if i in (1, 4):
@@ -156,6 +167,7 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
         assert "review the 3 missed items" in text_of(app, "#summary-next")
         await pilot.press("r")
         await settle(pilot)
+        await begin(pilot)
         reviewed = []
         while isinstance(app.screen, SessionScreen):
             shown = current(app)

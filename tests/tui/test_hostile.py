@@ -10,7 +10,7 @@ from textual import events
 from drill.store.history import History
 from drill.tui.screens.session import SessionScreen
 from drill.tui.widgets.answer import AnswerInput
-from tests.tui.test_session import current, make, text_of, type_answer
+from tests.tui.test_session import begin, current, make, text_of, type_answer
 
 
 def answer_box(app: object) -> AnswerInput:
@@ -21,7 +21,7 @@ async def test_a_pasted_newline_is_not_an_enter(db_path: Path) -> None:
     """A paste with newlines keeps its first line in the box and submits nothing by itself."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         answer_box(app).post_message(events.Paste(f"{shown.item.answer}\n99\r\nmore\x00\x1b[A"))
         await pilot.pause()
@@ -38,7 +38,7 @@ async def test_enter_inside_typed_text_submits_what_came_before(db_path: Path) -
     """A paste sent as keystrokes (no bracketed paste): each Enter submits the text before it."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         clock.now += 1
         await type_answer(pilot, "x y")  # unreadable: the item stays, the box is cleared
@@ -57,7 +57,7 @@ async def test_odd_text_typed_is_kept_exactly(db_path: Path) -> None:
     app, clock, history = make(db_path, "probe_rate=0")
     typed = "\uff17 é 😀 ∘"
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         clock.now += 1
         answer_box(app).insert_text_at_cursor(typed)
@@ -74,7 +74,7 @@ async def test_many_resizes_mid_answer_keep_the_item_and_the_typing(db_path: Pat
     """Shrinking below the minimum and back, several times while typing, loses nothing."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         answer = shown.item.answer
         await pilot.press(answer[0])
@@ -124,7 +124,7 @@ async def test_a_full_disk_mid_session_ends_the_app_with_its_message(db_path: Pa
     app.exit = exit_and_keep_the_message  # type: ignore[method-assign]
     typed = 0
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         while app.return_code is None and typed < 200:
             clock.now += 1
             answer_box(app).insert_text_at_cursor("x" * 2000)  # unreadable, and large

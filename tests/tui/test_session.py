@@ -34,6 +34,13 @@ def text_of(app: DrillApp, selector: str) -> str:
     return "\n".join(line.text.rstrip() for line in lines)
 
 
+def bar_text(app: DrillApp) -> str:
+    """The time bar's line: the bar, or what Enter does between items."""
+    from drill.tui.widgets.timebar import TimeBar
+
+    return str(app.screen.query_one(TimeBar).render())
+
+
 def current(app: DrillApp) -> Presentation:
     assert app.practice is not None
     shown = app.practice.engine.current
@@ -56,6 +63,13 @@ def make(db_path: Path, *params: str) -> tuple[DrillApp, FakeClock, History]:
     return make_app(start, clock=clock), clock, history
 
 
+async def begin(pilot: object) -> None:
+    """Enter on the ready card: the first item comes up and its clock starts."""
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
 async def type_answer(pilot: object, text: str) -> None:
     for ch in text:
         await pilot.press(ch)  # type: ignore[attr-defined]
@@ -66,7 +80,7 @@ async def test_right_wrong_late_unreadable_and_quit(db_path: Path) -> None:
     """A short session: each response is shown as it should be and saved as it was typed."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         assert isinstance(app.screen, SessionScreen)
         first = current(app)
         assert first.prompt in text_of(app, "#prompt")
@@ -79,8 +93,8 @@ async def test_right_wrong_late_unreadable_and_quit(db_path: Path) -> None:
         clock.now += 2.0
         await type_answer(pilot, wrong_answer(second))
         feedback = text_of(app, "#feedback")
-        assert "✗ wrong" in feedback
-        assert f"the answer is {second.item.answer}" in feedback
+        typed, right = wrong_answer(second), second.item.answer
+        assert f"✗ you typed {typed} · the answer is {right}" in feedback
 
         await pilot.press("enter")
         third = current(app)
@@ -120,7 +134,7 @@ async def test_probes_get_no_feedback(db_path: Path) -> None:
     app, clock, history = make(db_path, "probe_rate=0.5", "session.length=30")
     seen = 0
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         while seen < 4:
             shown = current(app)
             clock.now += 1
@@ -141,11 +155,12 @@ async def test_an_unanswered_item_times_out_and_waits(db_path: Path) -> None:
     """With no answer at all, the item is recorded as a timeout and the app waits for Enter."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         clock.now += (shown.deadline_ms + max(5000, shown.deadline_ms)) / 1000 + 1
         await pilot.pause(0.25)  # let the ticker notice
-        assert "paused" in text_of(app, "#feedback")
+        assert f"⏱ no answer · the answer is {shown.item.answer}" in text_of(app, "#feedback")
+        assert "paused · Enter: next item" in bar_text(app)
         assert app.practice is not None
         assert app.practice.engine.current is None
         await pilot.press("enter")
@@ -159,7 +174,7 @@ async def test_the_session_ends_after_its_length(db_path: Path) -> None:
     """After the deck's session length the summary appears, and n starts another block."""
     app, clock, history = make(db_path, "probe_rate=0", "session.length=2")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         for _ in range(2):
             clock.now += 1
             await type_answer(pilot, current(app).item.answer)
@@ -168,7 +183,7 @@ async def test_the_session_ends_after_its_length(db_path: Path) -> None:
         assert isinstance(app.screen, SummaryScreen)
         assert "Session complete" in text_of(app, "#summary-head")
         await pilot.press("n")
-        await pilot.pause()
+        await begin(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert current(app).exposure == 3
     with history.engine.connect() as conn:
@@ -180,7 +195,7 @@ async def test_a_small_terminal_is_told_and_the_item_kept(db_path: Path) -> None
     """Below the minimum size the app says so; back at size, the same item is still there."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         shown = current(app)
         await pilot.resize_terminal(50, 12)
         await pilot.pause()
@@ -198,22 +213,26 @@ async def test_a_small_terminal_is_told_and_the_item_kept(db_path: Path) -> None
 
 
 def test_feedback_never_relies_on_colour() -> None:
-    """Every kind of feedback carries a mark and a word, so NO_COLOR loses nothing."""
+    """Every kind of feedback carries a mark and a word; under NO_COLOR it has no colour."""
     from drill.protocol.engine import Feedback, Outcome
-    from drill.tui.screens.session import feedback_text
+    from drill.tui.feedback import Said, feedback_text
 
     expected = {
         Feedback.CORRECT: ("✓", "right"),
-        Feedback.WRONG: ("✗", "wrong"),
-        Feedback.LATE: ("⏱", "late"),
-        Feedback.TAKEN: ("•", "taken"),
+        Feedback.WRONG: ("✗", "you typed 3 · the answer is 7"),
+        Feedback.LATE: ("⏱", "too late · you typed 3 · the answer is 7"),
+        Feedback.TAKEN: ("•", "answer taken"),
         Feedback.UNREADABLE: ("?", "read"),
         Feedback.CONTINUE: ("✓", "go on"),
     }
-    for feedback, (mark, word) in expected.items():
-        plain = feedback_text(Outcome(feedback, answer="7")).plain
-        assert mark in plain
-        assert word in plain
+    for feedback, (mark, words) in expected.items():
+        for plain in (False, True):
+            text = feedback_text(Outcome(feedback, answer="7"), Said(typed="3"), plain)
+            assert mark in text.plain
+            assert words in text.plain
+            if plain:
+                styles = [str(span.style) for span in text.spans] + [str(text.style)]
+                assert not any(c in s for s in styles for c in ("red", "green", "yellow"))
 
 
 async def test_no_color_is_honoured(db_path: Path, monkeypatch: object) -> None:
@@ -224,7 +243,7 @@ async def test_no_color_is_honoured(db_path: Path, monkeypatch: object) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app, clock, _ = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         assert app.no_color
         clock.now += 1
         await type_answer(pilot, current(app).item.answer)

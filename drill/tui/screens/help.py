@@ -1,4 +1,4 @@
-"""`?` anywhere: the keys of the screen underneath, in a box."""
+"""`?` anywhere: the keys of the screen underneath, and the words drill's screens use."""
 
 from __future__ import annotations
 
@@ -7,13 +7,24 @@ from typing import ClassVar
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+WORDS = (
+    ("exposure", "one item shown to you and answered, or let run out"),
+    ("deadline", "the time an item allows; it tightens as you keep up"),
+    ("probe", "a test item: no feedback at all, right or wrong"),
+    ("held-out", "items kept out of the drill; they come only as probes"),
+    ("untaught", "an answer to an item never shown to you with its answer"),
+    ("seal", "the rule stays sealed until untaught answers show you have it"),
+    ("epoch", "one pass over the deck's training items"),
+)
+"""The words the screens use, in the order a learner meets them (docs/guide.md says more)."""
+
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of `under`; any of Escape, Enter, ? or q closes it."""
+    """Lists the keys of `under` and the words; any of Escape, Enter, ? or q closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,question_mark,q", "dismiss", "Close"),
@@ -40,9 +51,17 @@ class HelpScreen(ModalScreen[None]):
         for key, description in (("?", "these keys"), ("ctrl+q", "quit drill")):
             if key not in seen:
                 table.add_row(key, description)
-        with Vertical(id="help-box"):
+        words = Table(show_header=False, box=None, padding=(0, 2))
+        words.add_column(style="bold")
+        words.add_column()
+        for word, meaning in WORDS:
+            words.add_row(word, meaning)
+        with VerticalScroll(id="help-box"):
             yield Static("Keys", id="help-head")
-            yield Static(table)
+            yield Static(table, id="help-keys")
+            yield Static("Words", id="words-head")
+            yield Static(words, id="help-words")
+            yield Static("More: drill help guide", id="help-more")
 
     @staticmethod
     def _bindings_of(screen: Screen[object]) -> list[Binding]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -25,8 +26,11 @@ from drill.errors import UserError
 from drill.practice import Practice
 from drill.protocol.coach import coach_line, quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
+from drill.protocol.records import EventRecord
+from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
 from drill.tui.widgets.answer import AnswerInput
+from drill.tui.widgets.ready import ready_text
 from drill.tui.widgets.timebar import TimeBar
 
 MIN_SIZE = (60, 18)
@@ -36,7 +40,8 @@ PAUSE_AFTER = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
 """Seconds before the next item; wrong or late answers stay until Enter or 2.5 s."""
 PAUSE_AFTER_MISS = 2.5
 WARM_AFTER_S = 0.15
-"""How long after the first item appears the store starts opening in the background."""
+"""How long after the ready card appears the store starts opening in the background."""
+NEXT_HINT = "Enter: next item"
 GRACE_MIN_MS = 5000
 """After the deadline the learner may still answer (late) until max(this, deadline)."""
 
@@ -47,19 +52,21 @@ def grace_ms(deadline_ms: int) -> int:
 
 
 class SessionScreen(Screen[None]):
-    """Drives one `Practice` from its first item to its summary."""
+    """Drives one `Practice` from its ready card, through its items, to its summary."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "begin", "Begin", show=False),
         Binding("escape", "finish", "End session"),
         Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
     ]
     HELP_EXTRA: ClassVar[list[tuple[str, str]]] = [
-        ("enter", "submit your answer (or skip a pause)"),
+        ("enter", "begin; submit your answer (or skip a pause)"),
+        ("ctrl+c", "end the session and see its summary"),
         ("ctrl+t", "light or dark theme"),
     ]
 
     def __init__(self, practice: Practice, clock: Callable[[], float]) -> None:
-        super().__init__()
+        super().__init__(classes="ready")
         self.practice = practice
         self.engine = practice.engine
         self.clock = clock
@@ -73,12 +80,30 @@ class SessionScreen(Screen[None]):
         self._advance_timer: Timer | None = None
         self.quit_warned = False
         self.shown_once = False
+        self.ready = True
+        """The ready card is up: no item yet, no clock running."""
+        self.typed: str | None = None
+        """What the learner submitted for the item on screen (None: nothing yet)."""
+        self.rule_found_at: int | None = None
+        """The exposure at which the rule opened in this session, if it did."""
+        self._keys: dict[str, str] = {}
+        self._glyphs: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
+        first_session = self.engine.counters.total_exposures == 0
+        card = ready_text(
+            self.practice.deck.title,
+            self.engine.settings.length,
+            self.engine.deadline.deadline_ms,
+            first_session=first_session,
+        )
+        with Vertical(id="ready-box"):
+            yield Static(card, id="ready", classes="first" if first_session else "")
         with Vertical(id="stage"):
-            first = self.engine.next_item()  # composed in, so the first frame shows it
-            prompt = Static(Text(first.prompt if first else "", style="bold"), id="prompt")
+            # The first item is chosen when Enter is pressed, so its clock and its shown_at
+            # both start then; the card is the first frame.
+            prompt = Static("", id="prompt")
             if self._has_board():
                 from drill.tui.widgets.board import Board
 
@@ -88,7 +113,7 @@ class SessionScreen(Screen[None]):
             else:
                 yield prompt
             with Center():
-                yield AnswerInput(self.clock, id="answer", placeholder="your answer")
+                yield AnswerInput(self.clock, id="answer", placeholder="your answer", disabled=True)
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
             if self.practice.deck.params.get("presentation") == "glyphs":
                 yield Static(self._legend(), id="legend")
@@ -111,6 +136,21 @@ class SessionScreen(Screen[None]):
         self.set_class(self._has_board(), "with-board")
         self.set_interval(TICK_S, self._tick)
         self._check_size(self.app.size.width, self.app.size.height)
+        self._update_counters()
+        self.call_after_refresh(self._card_shown)
+
+    def _card_shown(self) -> None:
+        # Open the store once the card has reached the terminal: its import would hold the
+        # interpreter while Textual's writer thread flushes the first frame.
+        self.set_timer(WARM_AFTER_S, self._after_first_frame)
+
+    def action_begin(self) -> None:
+        """Enter on the ready card: the first item appears and its clock starts."""
+        if not self.ready:
+            return
+        self.ready = False
+        self.remove_class("ready")
+        self.query_one(AnswerInput).disabled = False
         self._next_item()
 
     def _legend(self) -> str:
@@ -119,6 +159,8 @@ class SessionScreen(Screen[None]):
 
         params = self.practice.deck.params
         pairs = glyph_legend(int(params["modulus"]), self.practice.deck.seed)
+        self._keys = {glyph: key for glyph, key in pairs}
+        self._glyphs = {key: glyph for glyph, key in pairs}
         return "  ".join(f"{glyph}={key}" for glyph, key in pairs)
 
     # -- items --------------------------------------------------------------------------
@@ -137,20 +179,22 @@ class SessionScreen(Screen[None]):
         if presentation.step == 0:
             self.query_one("#feedback", Static).update("")
         self.shown = presentation
+        self.typed = None
         self.query_one("#prompt", Static).update(Text(presentation.prompt, style="bold"))
         if "fen" in presentation.data:
             from drill.tui.widgets.board import Board
 
             last = presentation.data.get("last_move")
             self.query_one(Board).show(str(presentation.data["fen"]), last and str(last))
+        # What was typed during the pause before this item stays in the box: it is the
+        # learner's, and they see it there (the box is emptied when an answer is taken).
         answer = self.query_one(AnswerInput)
-        answer.value = ""
-        answer.disabled = False
         answer.focus()
         timebar = self.query_one(TimeBar)
         timebar.deadline_ms = presentation.deadline_ms
         timebar.remaining_ms = presentation.deadline_ms
         timebar.paused = False
+        timebar.message = ""
         self._update_counters()
         # The clock starts when the item is on screen, not when it was chosen.
         self.shown_mono = None
@@ -162,9 +206,6 @@ class SessionScreen(Screen[None]):
             if not self.shown_once:
                 self.shown_once = True
                 self._update_coach()
-            # Open the store once this frame has reached the terminal: its import would hold
-            # the interpreter while Textual's writer thread flushes the first frame.
-            self.set_timer(WARM_AFTER_S, self._after_first_frame)
 
     def _after_first_frame(self) -> None:
         self.practice.link.warm()
@@ -184,6 +225,7 @@ class SessionScreen(Screen[None]):
         self.query_one(TimeBar).remaining_ms = self.shown.deadline_ms - elapsed
         if elapsed > self.shown.deadline_ms + grace_ms(self.shown.deadline_ms):
             with self.app_guard():
+                self.typed = None
                 outcome = self.engine.expire()
                 self.away = True
                 self.post_message(ItemJudged(outcome))
@@ -197,6 +239,7 @@ class SessionScreen(Screen[None]):
         if self.shown is None or self.shown_mono is None or self.paused_since is not None:
             return
         response_ms = max(0.0, self._elapsed_ms(message.at))
+        self.typed = message.response
         with self.app_guard():
             outcome = self.engine.answer(message.response, response_ms)
             self.post_message(ItemJudged(outcome))
@@ -204,10 +247,16 @@ class SessionScreen(Screen[None]):
     @on(ItemJudged)
     def _judged(self, message: ItemJudged) -> None:
         outcome = message.outcome
-        self.query_one("#feedback", Static).update(feedback_text(outcome))
         answer = self.query_one(AnswerInput)
+        answer.value = ""  # the answer is taken; what is typed from now on is kept
+        said = Said(
+            probe=self.shown is not None and self.shown.probe,
+            typed=self.typed,
+            keys=self._keys,
+            glyphs=self._glyphs,
+        )
+        self.query_one("#feedback", Static).update(feedback_text(outcome, said, self._plain()))
         if outcome.feedback is Feedback.UNREADABLE:
-            answer.value = ""
             return
         if outcome.feedback is Feedback.CONTINUE:
             assert outcome.next_step is not None
@@ -216,22 +265,48 @@ class SessionScreen(Screen[None]):
         self.shown = None
         self.shown_mono = None
         self.waiting_next = True
-        answer.value = ""
         self._update_counters()
+        timebar = self.query_one(TimeBar)
         if outcome.rule_unsealed:
-            # The reward comes first; the next item waits for Enter after it.
-            from drill.tui.screens.rule import RuleScreen
-
-            self.app.push_screen(RuleScreen(self.practice.deck.rule_text))
+            self._reveal(outcome)
             return
         if self.away:
-            self.query_one(TimeBar).paused = True
-            self.query_one("#feedback", Static).update(
-                feedback_text(outcome).append("   paused: press Enter for the next item")
-            )
+            timebar.message = f"paused · {NEXT_HINT}"
             return
+        if said.probe or outcome.feedback is Feedback.CORRECT:
+            timebar.message = " "  # every probe looks the same, in time or late
+        else:
+            timebar.message = NEXT_HINT
         delay = PAUSE_AFTER.get(outcome.feedback, PAUSE_AFTER_MISS)
+        if said.probe:
+            delay = PAUSE_AFTER[Feedback.TAKEN]  # a late probe looks like any probe
         self._advance_timer = self.set_timer(delay, self._next_item)
+
+    def _plain(self) -> bool:
+        """NO_COLOR: marks and weight only (a greyed red is hard to read on a dark ground)."""
+        return bool(getattr(self.app, "no_color", False))
+
+    def _reveal(self, outcome: Outcome) -> None:
+        """The reward comes first; closing it goes straight on to the next item."""
+        from drill.tui.screens.rule import RuleScreen, earned_line
+
+        event = next((e for e in outcome.events if e.kind == "rule_unsealed"), None)
+        earned = ""
+        if event is not None:
+            self.rule_found_at = event.exposure
+            earned = earned_line(event, self._first_exposure_at(event))
+        then = "the summary" if self.engine.finished else "the next item"
+        screen = RuleScreen(self.practice.deck.rule_text, earned=earned, then=then)
+        self.app.push_screen(screen, lambda _: self._next_item())
+
+    def _first_exposure_at(self, event: EventRecord) -> datetime:
+        """When this learner first drilled the deck (to the minute), or this session's start."""
+        try:
+            port = self.practice.link.port
+            minutes = port.history.exposures_per_minute(port.learner_id, self.practice.deck.name)
+        except (UserError, AttributeError):
+            minutes = []
+        return minutes[0][0] if minutes else self.practice.started_at
 
     def _cancel_advance(self) -> None:
         if self._advance_timer is not None:
@@ -288,7 +363,7 @@ class SessionScreen(Screen[None]):
                 self.shown_mono += self.clock() - self.paused_since
             self.paused_since = None
         self.set_class(small, "too-small")
-        if not small:
+        if not small and not self.ready:
             self.query_one(AnswerInput).focus()
 
     # -- ending -----------------------------------------------------------------------------
@@ -307,13 +382,20 @@ class SessionScreen(Screen[None]):
         self._cancel_advance()
         self._finished("quit")
 
+    def end_now(self) -> None:
+        """Ctrl+C: end the session at once, no questions (every answer is already saved)."""
+        if self.practice.closed:
+            return
+        self._cancel_advance()
+        self._finished("quit")
+
     def _finished(self, reason: str) -> None:
         from drill.tui.screens.summary import SummaryScreen
 
         with self.app_guard():
             self.practice.close(reason)
             self.shown = None  # nothing more is timed on this screen
-            summary = SummaryScreen(self.practice, reason)
+            summary = SummaryScreen(self.practice, reason, rule_found_at=self.rule_found_at)
             if len(self.app.screen_stack) == 1:  # the app's first screen cannot be swapped out
                 self.app.push_screen(summary)
             else:
@@ -326,31 +408,3 @@ class SessionScreen(Screen[None]):
             yield
         except UserError as err:
             self.app.exit(return_code=err.exit_code, message=f"drill: {err}")
-
-
-def feedback_text(outcome: Outcome) -> Text:
-    """What the learner is told. Marks and words, never colour alone."""
-    match outcome.feedback:
-        case Feedback.CORRECT:
-            text = Text("✓ right", style="bold green")
-        case Feedback.WRONG:
-            text = Text("✗ wrong", style="bold red")
-            text.append(f": the answer is {outcome.answer}")
-        case Feedback.LATE:
-            text = Text("⏱ too late", style="bold yellow")
-            if outcome.correct:
-                text = Text("⏱ right, but too late", style="bold yellow")
-            if outcome.answer is not None:
-                text.append(f": the answer is {outcome.answer}")
-        case Feedback.TAKEN:
-            text = Text("• answer taken", style="bold")
-        case Feedback.UNREADABLE:
-            text = Text("? couldn't read that", style="bold magenta")
-            if outcome.note:
-                text.append(f": {outcome.note}")
-            return text
-        case Feedback.CONTINUE:
-            text = Text("✓ right, go on", style="bold green")
-    if outcome.note and outcome.feedback is not Feedback.TAKEN:
-        text.append(f" ({outcome.note})", style="italic")
-    return text

@@ -35,10 +35,12 @@ class SummaryScreen(Screen[None]):
         Binding("q,escape", "leave", "Done"),
     ]
 
-    def __init__(self, practice: Practice, reason: str) -> None:
+    def __init__(self, practice: Practice, reason: str, rule_found_at: int | None = None) -> None:
+        """`rule_found_at`: the exposure at which the rule opened in this session, if it did."""
         super().__init__()
         self.practice = practice
         self.reason = reason
+        self.rule_found_at = rule_found_at
         self.standing: Standing | None = None
         """Today's count and the run of days: read from the store in a worker."""
 
@@ -101,7 +103,10 @@ class SummaryScreen(Screen[None]):
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
         kind = " (review)" if not self.practice.engine.save_state else ""
-        return Text(f"{done}{kind}: {self.practice.deck.title}", style="bold")
+        heading = Text(f"{done}{kind}: {self.practice.deck.title}", style="bold")
+        if self.rule_found_at is not None:
+            heading.append(f"\nRule found at exposure {self.rule_found_at:,}, this session ✓")
+        return heading
 
     def _table(self) -> Table:
         engine = self.practice.engine

@@ -8,7 +8,10 @@ from textual.widget import Widget
 
 
 class TimeBar(Widget):
-    """Shows `remaining_ms` out of `deadline_ms`; past the deadline it says so in words."""
+    """Shows `remaining_ms` out of `deadline_ms`; past the deadline it says so in words.
+
+    Between items it shows `message` instead (what Enter does next), so a judged item never
+    leaves a bar standing still."""
 
     DEFAULT_CSS = """
     TimeBar { height: 1; }
@@ -17,13 +20,16 @@ class TimeBar(Widget):
     deadline_ms: reactive[int] = reactive(1000)
     remaining_ms: reactive[float] = reactive(1000.0)
     paused: reactive[bool] = reactive(False)
+    message: reactive[str] = reactive("")
 
     def render(self) -> Text:
         width = max(10, self.size.width - 16)
+        if self.message:
+            return Text(self.message, style="dim", justify="center")
         if self.paused:
             return Text("paused", style="dim")
         if self.remaining_ms <= 0:
-            return Text("⏱ time's up: answer anyway, or wait for the answer", style="bold red")
+            return Text("⏱ time's up", style="bold")
         fraction = max(0.0, min(1.0, self.remaining_ms / max(1, self.deadline_ms)))
         filled = round(fraction * width)
         style = "green" if fraction > 0.5 else "yellow" if fraction > 0.2 else "red"
