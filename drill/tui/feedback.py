@@ -3,7 +3,8 @@
 One message at a time. A probe, in time or late, says only that the answer was taken, so
 nothing on screen tells a right probe from a wrong one. A miss shows what was typed beside
 the answer. Colour only repeats what the mark and the words say; under NO_COLOR the line
-keeps its marks and weight and drops the colour.
+keeps its marks and weight and drops the colour (Textual's NO_COLOR filter would paint
+"bold red" black, invisible on a dark ground).
 """
 
 from __future__ import annotations

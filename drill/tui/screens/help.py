@@ -16,8 +16,8 @@ WORDS = (
     ("deadline", "the time an item allows; it tightens as you keep up"),
     ("probe", "a test item: no feedback at all, right or wrong"),
     ("held-out", "items kept out of the drill; they come only as probes"),
-    ("untaught", "an answer to an item never shown to you with its answer"),
-    ("seal", "the rule stays sealed until untaught answers show you have it"),
+    ("untaught", "an answer before that item was ever shown with its answer"),
+    ("seal", "the rule stays sealed till untaught answers show you have it"),
     ("epoch", "one pass over the deck's training items"),
 )
 """The words the screens use, in the order a learner meets them (docs/guide.md says more)."""
@@ -51,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
         for key, description in (("?", "these keys"), ("ctrl+q", "quit drill")):
             if key not in seen:
                 table.add_row(key, description)
-        words = Table(show_header=False, box=None, padding=(0, 2))
+        words = Table(show_header=False, box=None, padding=(0, 1))
         words.add_column(style="bold")
         words.add_column()
         for word, meaning in WORDS:

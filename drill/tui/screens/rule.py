@@ -39,8 +39,9 @@ def _count(n: int, word: str) -> str:
 def earned_line(event: EventRecord, first_at: datetime) -> str:
     """When and on what the rule opened: its exposure, the minutes since the learner's
     first exposure on the deck, and the untaught answers that proved it (when recorded)."""
-    minutes = max(0, round((event.at - first_at).total_seconds() / 60))
-    line = f"Earned at exposure {event.exposure:,}, {_count(minutes, 'minute')} after you began"
+    minutes = round((event.at - first_at).total_seconds() / 60)
+    after = f"{_count(minutes, 'minute')} after" if minutes >= 1 else "less than a minute after"
+    line = f"Earned at exposure {event.exposure:,}, {after} you began"
     data = event.data or {}
     untaught, right = data.get("untaught"), data.get("untaught_right")
     if untaught is None and data.get("probes") is not None:  # an older seal: probes only

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -55,7 +55,7 @@ class SessionScreen(Screen[None]):
     """Drives one `Practice` from its ready card, through its items, to its summary."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "begin", "Begin", show=False),
+        Binding("enter", "begin", show=False),  # the ready card; listed in HELP_EXTRA
         Binding("escape", "finish", "End session"),
         Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
     ]
@@ -283,7 +283,8 @@ class SessionScreen(Screen[None]):
         self._advance_timer = self.set_timer(delay, self._next_item)
 
     def _plain(self) -> bool:
-        """NO_COLOR: marks and weight only (a greyed red is hard to read on a dark ground)."""
+        """NO_COLOR: marks and weight only. Textual's NO_COLOR filter paints named colours
+        black, which on a dark ground would hide the ✗ line."""
         return bool(getattr(self.app, "no_color", False))
 
     def _reveal(self, outcome: Outcome) -> None:
@@ -306,7 +307,10 @@ class SessionScreen(Screen[None]):
             minutes = port.history.exposures_per_minute(port.learner_id, self.practice.deck.name)
         except (UserError, AttributeError):
             minutes = []
-        return minutes[0][0] if minutes else self.practice.started_at
+        started = self.practice.started_at
+        if not minutes or started - minutes[0][0] < timedelta(minutes=1):
+            return started  # a first session: its start is exact, the minute is not
+        return minutes[0][0]
 
     def _cancel_advance(self) -> None:
         if self._advance_timer is not None:

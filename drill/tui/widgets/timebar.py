@@ -25,7 +25,7 @@ class TimeBar(Widget):
     def render(self) -> Text:
         width = max(10, self.size.width - 16)
         if self.message:
-            return Text(self.message, style="dim", justify="center")
+            return Text(self.message.center(self.size.width).rstrip(), style="dim")
         if self.paused:
             return Text("paused", style="dim")
         if self.remaining_ms <= 0:
@@ -33,6 +33,8 @@ class TimeBar(Widget):
         fraction = max(0.0, min(1.0, self.remaining_ms / max(1, self.deadline_ms)))
         filled = round(fraction * width)
         style = "green" if fraction > 0.5 else "yellow" if fraction > 0.2 else "red"
+        if self.app.no_color:
+            style = ""  # Textual's NO_COLOR filter would paint named colours black
         bar = Text("█" * filled, style=style)
         bar.append("░" * (width - filled), style="dim")
         bar.append(f"  {self.remaining_ms / 1000:4.1f} s left")
