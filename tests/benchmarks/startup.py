@@ -25,6 +25,10 @@ Bare().run()
 """
 
 
+READY_MARKER = b"Press Enter to begin"
+"""The ready card's last line: once it is drawn, the whole first frame is."""
+
+
 def time_to_marker(
     argv: Sequence[str], marker: bytes, env: dict[str, str] | None = None, timeout: float = 20
 ) -> float:
@@ -75,11 +79,11 @@ def bare_textual(python: str = sys.executable) -> float:
 
 def drill_start(db: str, python: str = sys.executable) -> float:
     """`drill start modarith`, as a person types it (the installed console script), until
-    the first prompt's operator is on screen."""
+    its first frame is on screen: the ready card (the first item follows Enter)."""
     script = Path(python).with_name("drill")
     command = [str(script)] if script.exists() else [python, "-m", "drill"]
     return time_to_marker(
-        [*command, "start", "modarith", "--db", db, "--learner", "bench"], "∘".encode()
+        [*command, "start", "modarith", "--db", db, "--learner", "bench"], READY_MARKER
     )
 
 
