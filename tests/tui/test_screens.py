@@ -320,3 +320,15 @@ async def test_help_explains_the_words_the_screens_use(db_path: Path) -> None:
             assert word in words
         box = app.screen.query_one("#help-box")
         assert box.virtual_size.height <= box.size.height  # nothing scrolled out of sight
+
+
+async def test_the_control_decks_first_card_promises_no_rule(db_path: Path) -> None:
+    """The control deck has no rule, and its first card says so instead of promising one."""
+    history = History.open(str(db_path))
+    deck = load_deck("control")
+    app = make_app(lambda: start_practice(deck, history, "cal"), clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        card = " ".join(card_text(app).split())
+        assert "no rule behind its answers" in card
+        assert "There is a rule" not in card

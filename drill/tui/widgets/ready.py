@@ -14,21 +14,29 @@ FIRST_SESSION = (
     "Type each item's answer and press Enter.",
     "Some items are tests: they get no feedback at all, right or wrong.",
     "Every item has a deadline, and it tightens as you keep up.",
+)
+THE_RULE = (
     "There is a rule behind the answers. drill never tells it until your answers to "
-    "items you were never taught show that you have found it.",
+    "items you were never taught show that you have found it."
+)
+NO_RULE = (
+    "This deck is the control: there is no rule behind its answers, only a table to "
+    "memorize. It shows what drilling without a rule is like."
 )
 
 
-def ready_text(title: str, length: int, deadline_ms: int, *, first_session: bool) -> Group:
-    """The card: on a first session what to expect, then the session's size and deadline,
-    and how to begin."""
+def ready_text(
+    title: str, length: int, deadline_ms: int, *, first_session: bool, control: bool = False
+) -> Group:
+    """The card: on a first session what to expect (of a control deck: that it has no
+    rule), then the session's size and deadline, and how to begin."""
     parts: list[RenderableType] = []
     if first_session:
         parts.append(Text(f"Your first session of {title}\n", style="bold"))
         points = Table.grid(padding=(0, 1))
         points.add_column(no_wrap=True)
         points.add_column()
-        for point in FIRST_SESSION:
+        for point in (*FIRST_SESSION, NO_RULE if control else THE_RULE):
             points.add_row("•", point)
         parts += [points, Text("")]
     else:
