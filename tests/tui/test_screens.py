@@ -332,3 +332,19 @@ async def test_the_control_decks_first_card_promises_no_rule(db_path: Path) -> N
         card = " ".join(card_text(app).split())
         assert "no rule behind its answers" in card
         assert "There is a rule" not in card
+
+
+async def test_time_on_the_rule_screen_is_neither_charged_nor_given(db_path: Path) -> None:
+    """The item after the reveal is timed from when it appears, however long the rule was
+    read."""
+    app, clock, history = reveal_app(db_path, 100)
+    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+        await begin(pilot)
+        await answer_until_the_rule(pilot, app, clock)
+        clock.now += 90  # a minute and a half with the rule
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = current(app)  # type: ignore[arg-type]
+        clock.now += 2
+        await type_answer(pilot, shown.item.answer)
+    assert [r["response_ms"] for r in history.export()][-1] == 2000

@@ -202,6 +202,8 @@ class SessionScreen(Screen[None]):
         self.call_after_refresh(self._start_clock)
 
     def _start_clock(self) -> None:
+        if self.paused_since is not None:
+            return  # hidden (a screen on top, a small terminal): it starts when shown
         if self.shown is not None and self.shown_mono is None:
             self.shown_mono = self.clock()
             if not self.shown_once:
@@ -367,6 +369,8 @@ class SessionScreen(Screen[None]):
             if self.shown_mono is not None:
                 self.shown_mono += self.clock() - self.paused_since
             self.paused_since = None
+            if self.shown is not None and self.shown_mono is None:
+                self.call_after_refresh(self._start_clock)  # it came up while hidden
         self.set_class(small, "too-small")
         if not small and not self.ready:
             self.query_one(AnswerInput).focus()
