@@ -35,7 +35,7 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        table = Table(show_header=False, box=None, padding=(0, 2))
+        table = Table(show_header=False, box=None, padding=(0, 1))
         table.add_column(style="bold")
         table.add_column()
         seen: set[str] = set()
