@@ -348,3 +348,15 @@ async def test_time_on_the_rule_screen_is_neither_charged_nor_given(db_path: Pat
         clock.now += 2
         await type_answer(pilot, shown.item.answer)
     assert [r["response_ms"] for r in history.export()][-1] == 2000
+
+
+async def test_keys_typed_on_the_ready_card_are_refused_in_words(db_path: Path) -> None:
+    """Typing before Enter says the item is not up yet; nothing is answered or timed."""
+    app, _, history = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        assert "press Enter to begin" in text_of(app, "#ready-note")
+        assert app.practice is not None
+        assert app.practice.engine.current is None
+    assert list(history.export()) == []

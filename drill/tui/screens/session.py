@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -101,6 +101,7 @@ class SessionScreen(Screen[None]):
         )
         with Vertical(id="ready-box"):
             yield Static(card, id="ready", classes="first" if first_session else "")
+            yield Static("", id="ready-note")
         with Vertical(id="stage"):
             # The first item is chosen when Enter is pressed, so its clock and its shown_at
             # both start then; the card is the first frame.
@@ -144,6 +145,14 @@ class SessionScreen(Screen[None]):
         # Open the store once the card has reached the terminal: its import would hold the
         # interpreter while Textual's writer thread flushes the first frame.
         self.set_timer(WARM_AFTER_S, self._after_first_frame)
+
+    def on_key(self, event: Key) -> None:
+        """A key typed on the ready card is refused in words, not silently dropped."""
+        if self.ready and event.is_printable and event.character not in (None, "?"):
+            event.stop()
+            self.query_one("#ready-note", Static).update(
+                Text("The item is not up yet: press Enter to begin, then type.", style="bold")
+            )
 
     def action_begin(self) -> None:
         """Enter on the ready card: the first item appears and its clock starts."""
