@@ -53,25 +53,47 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
         Param("initial_ms", int, 8000, "the first deadline", minimum=200, maximum=600_000),
         Param("floor_ms", int, 1500, "the deadline never shrinks below this", minimum=200),
         Param("ceiling_ms", int, 15000, "the deadline never grows above this", minimum=200),
-        Param("shrink", float, 0.97, "factor after an answer in time", minimum=0.5, maximum=1.0),
-        Param("ease", float, 1.25, "factor after a miss or a timeout", minimum=1.0, maximum=3.0),
+        Param(
+            "shrink", float, 0.96, "factor after a training answer in time", minimum=0.5,
+            maximum=1.0,
+        ),
+        Param(
+            "ease", float, 1.15, "factor after a miss or a timeout (four in a row at most "
+            "double the deadline)", minimum=1.0, maximum=1.189,
+        ),
+        Param(
+            "pace", float, 1.5, "the deadline closes in on this many times the learner's "
+            "median response time", minimum=1.0, maximum=10.0,
+        ),
     ),
     "rule": (
         Param("text", str, "", "the hidden rule, shown only when earned"),
         Param(
-            "threshold",
-            float,
-            0.75,
-            "the Wilson lower bound on recent probe accuracy that unseals the rule",
-            minimum=0.0,
-            maximum=1.0,
+            "control", bool, False, "this deck has no rule to find: it is a control"
         ),
-        Param("window", int, 30, "how many recent probes the seal looks at", minimum=5),
+        Param(
+            "known", float, 0.95, "untaught accuracy of a learner who has the rule",
+            minimum=0.5, maximum=0.999,
+        ),
+        Param(
+            "unknown", float, 0.7, "untaught accuracy of a learner who does not",
+            minimum=0.01, maximum=0.99,
+        ),
+        Param(
+            "evidence", float, 6.0, "the log-likelihood ratio of the untaught answers "
+            "that unseals the rule", minimum=1.0, maximum=50.0,
+        ),
+        Param("window", int, 30, "recent untaught answers behind held-out accuracy", minimum=5),
     ),
-}
+}  # fmt: skip
 """Every deck setting outside [params], by section ("" is the top level)."""
 
 REQUIRED = ("domain", "rule.text")
+RETIRED = {
+    "rule.threshold": "no longer used: the seal is a sequential test over untaught answers "
+    "now (set rule.known, rule.unknown and rule.evidence; see docs/deck-format.md)",
+}
+"""Settings an older drill read, with what to write instead."""
 
 
 @dataclass(frozen=True)
@@ -161,6 +183,8 @@ def _resolve_settings(flat: Mapping[str, Any], where: str) -> dict[str, ParamVal
     resolved: dict[str, ParamValue] = {}
     for key, value in flat.items():
         param = _setting_param(key)
+        if key in RETIRED:
+            raise DeckError(f"{where}: {key}: {RETIRED[key]}")
         if param is None:
             section = key.rpartition(".")[0]
             known = ", ".join(p.name for p in SETTINGS.get(section, ()))
@@ -187,6 +211,10 @@ def _check_settings(settings: Mapping[str, ParamValue], where: str) -> None:
         raise DeckError(
             f"{where}: pressure.initial_ms: expected a value from pressure.floor_ms ({floor}) "
             f"to pressure.ceiling_ms ({ceiling}), got {initial}"
+        )
+    if float(settings["rule.unknown"]) >= float(settings["rule.known"]):
+        raise DeckError(
+            f"{where}: rule.unknown: must be below rule.known ({settings['rule.known']})"
         )
     if not str(settings["rule.text"]).strip():
         raise DeckError(f"{where}: rule.text: missing (expected the rule, as a string)")

@@ -170,4 +170,6 @@ class Home:
         seal = seal_of(self.history, self.history.learner_id(self.learner, create=False), deck)
         if seal.revealed:
             return RuleAnswer(True, deck.rule_text.strip())
-        return RuleAnswer(False, f"{name}: the rule is sealed: {seal.status.message}")
+        if seal.view.open:
+            return RuleAnswer(True, deck.rule_text.strip())
+        return RuleAnswer(False, f"{name}: the rule is sealed: {seal.view.message}")

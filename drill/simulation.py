@@ -35,6 +35,9 @@ class SimulationResult:
     """(exposure, success) for every probe, in order."""
     events: list[tuple[str, int]] = field(default_factory=list)
     rule_unsealed_at: int | None = None
+    deadlines: list[tuple[int, int]] = field(default_factory=list)
+    """(exposure, deadline in ms) for every training item, in order: the pressure's path."""
+    response_ms: list[float] = field(default_factory=list)
 
     def heldout_accuracy(self, last: int = 30) -> float:
         recent = [ok for _, ok in self.probes[-last:]]
@@ -64,10 +67,16 @@ def simulate(
     learner: str,
     start: datetime | None = None,
     progress: Callable[[SimulationResult], None] | None = None,
+    accuracy: float = 0.95,
+    rt_ms: float = 2500.0,
 ) -> SimulationResult:
-    """Run `items` exposures of a simulated learner of `kind` and record them as `learner`."""
+    """Run `items` exposures of a simulated learner of `kind` and record them as `learner`.
+
+    `accuracy` and `rt_ms` set the `rule` learner's hit rate and median response time."""
     clock = SimulatedClock(start or datetime.now(UTC))
-    simulated = make_learner(kind, deck.domain_name, deck.domain, deck.items, seed)
+    simulated = make_learner(
+        kind, deck.domain_name, deck.domain, deck.items, seed, accuracy=accuracy, rt_ms=rt_ms
+    )
     result = SimulationResult(learner, kind)
     while result.exposures < items:
         practice = start_practice(
@@ -94,6 +103,9 @@ def simulate(
                 result.exposures += 1
                 if shown.probe:
                     result.probes.append((shown.exposure, engine.probe_outcomes[-1]))
+                else:
+                    result.deadlines.append((shown.exposure, shown.deadline_ms))
+                result.response_ms.append(response_ms)
                 for event in outcome.events:
                     result.events.append((event.kind, event.exposure))
                 if outcome.rule_unsealed and result.rule_unsealed_at is None:

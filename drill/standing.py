@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING
 
 from drill.decks import Deck
 from drill.protocol.detect import ProgressState
-from drill.protocol.engine import resume_tracker
+from drill.protocol.engine import Settings, replay_seal, resume_tracker
 from drill.protocol.records import PastOutcome
+from drill.protocol.seal import SealView, shown_view
+from drill.protocol.state import LearnerState, learner_state
 
 if TYPE_CHECKING:
-    from drill.protocol.stats import SealStatus
     from drill.store.history import History
 
 GROK_EVENTS = ("transition_detected", "generalization_confirmed")
 RULE_OPENED = ("rule_unsealed", "early_reveal")
+STATE_EVENTS = ("plateau_started", "transition_detected", *RULE_OPENED)
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 WINDOW_DAYS = 400
 """How far back days are counted for the run of days met (longer runs show as 400+)."""
@@ -45,18 +47,22 @@ class Standing:
     rule_open: bool = False
     heldout: Sequence[float] = field(default_factory=tuple)
     """Held-out accuracy in successive blocks of probes, oldest first (the sparkline)."""
+    learner_state: LearnerState = field(
+        default_factory=lambda: learner_state(phase="new", plateau_length=0, events=())
+    )
+    seal: SealView | None = None
+    """Progress toward the seal, as of the last whole block of probes (None: no rule)."""
+    description: str = ""
 
     @property
     def label(self) -> str:
-        """new, memorizing, on the plateau (N), or grokked (when, where)."""
-        phase = self.state.phase
-        if phase == "plateau":
-            return f"plateau ({self.state.plateau_length:,} exp.)"
-        if phase == "grokked":
-            where = f"at {self.state.grokked_at:,}" if self.state.grokked_at else ""
-            when = f"{self.grokked_on:%d %b} " if self.grokked_on else ""
-            return f"grokked {when}{where}".strip()
-        return phase
+        """The state in a few words: new, memorizing, plateau (N exp.), found it at N, ..."""
+        return self.learner_state.label
+
+    @property
+    def seal_line(self) -> str:
+        """ "untaught items: 23 of 25 right; about 4 more to open", or "" for a control."""
+        return "" if self.seal is None else self.seal.message
 
 
 def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[date]:
@@ -108,23 +114,28 @@ class Seal:
 
     revealed: bool
     """On record as open: earned (rule_unsealed) or revealed early (early_reveal)."""
-    status: SealStatus
-    """The seal as the deck's settings judge the learner's recent probes."""
+    view: SealView
+    """Progress toward the seal, as of the last whole block of probes."""
     exposures: int
+
+
+def is_control(deck: Deck) -> bool:
+    return bool(deck.setting("rule.control"))
 
 
 def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
     """The learner's seal on `deck` (a learner with no history has a closed one)."""
-    from drill.protocol.stats import seal_status
-
     past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
-    status = seal_status(
-        [p.success for p in past if p.probe],
-        float(deck.setting("rule.threshold")),
-        int(deck.setting("rule.window")),
-    )
     revealed = learner_id is not None and history.rule_revealed(learner_id, deck.name)
-    return Seal(revealed, status, past[-1].exposure if past else 0)
+    return Seal(revealed, _seal_view(deck, past, revealed), past[-1].exposure if past else 0)
+
+
+def _seal_view(deck: Deck, past: Sequence[PastOutcome], opened: bool) -> SealView:
+    """The seal as shown; open when on record, or when the untaught answers ever proved it
+    (a history written before the seal was recorded as an event)."""
+    test = Settings.from_mapping(deck.settings).seal
+    tracker, stream = replay_seal(past, test)
+    return shown_view(stream, test, opened or tracker.ever_reached)
 
 
 def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzinfo) -> Standing:
@@ -132,16 +143,24 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     target = int(deck.setting("session.daily_target"))
     learner_id = history.learner_id(learner, create=False)
     empty = ProgressState(phase="new", exposure=0)
+    control = is_control(deck)
+    fresh = Standing(
+        deck.name, deck.title, empty, 0, 0, target, 0,
+        learner_state=learner_state(phase="new", plateau_length=0, events=(), control=control),
+        seal=None if control else _seal_view(deck, [], False),
+        description=str(deck.setting("description")),
+    )  # fmt: skip
     if learner_id is None:
-        return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
+        return fresh
     past = history.outcomes(learner_id, deck.name)
     if not past:
-        return Standing(deck.name, deck.title, empty, 0, 0, target, 0)
+        return fresh
     state = resume_tracker(history.load_deck_state(learner_id, deck.name) or {}, past).state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
-    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, *RULE_OPENED))
+    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, *STATE_EVENTS))
     grok = next((e for e in events if e.kind in GROK_EVENTS), None)
+    rule_open = any(e.kind in RULE_OPENED for e in events)
     return Standing(
         deck=deck.name,
         title=deck.title,
@@ -151,8 +170,17 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
         target=target,
         run_days=run_of_days(per_day, target, today),
         grokked_on=grok.at.astimezone(tz).date() if grok else None,
-        rule_open=any(e.kind in RULE_OPENED for e in events),
+        rule_open=rule_open,
         heldout=heldout_blocks(past),
+        learner_state=learner_state(
+            phase=state.phase,
+            plateau_length=state.plateau_length,
+            events=[(e.kind, e.exposure) for e in events],
+            control=control,
+            exposures=past[-1].exposure,
+        ),
+        seal=None if control else _seal_view(deck, past, rule_open),
+        description=str(deck.setting("description")),
     )
 
 

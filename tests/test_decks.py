@@ -123,7 +123,9 @@ BAD_DECKS = [
         "a number",
     ),
     ("domain = 'modarith'\n[timing]\nx = 1\n[rule]\ntext='r'", "[timing]", "unknown section"),
-    ("domain = 'modarith'\n[rule]\ntext='r'\nthreshold = 2", "rule.threshold", "from 0 to 1"),
+    ("domain = 'modarith'\n[rule]\ntext='r'\nknown = 2", "rule.known", "from 0.5 to 0.999"),
+    ("domain = 'modarith'\n[rule]\ntext='r'\nthreshold = 0.75", "rule.threshold", "rule.evidence"),
+    ("domain = 'modarith'\n[rule]\ntext='r'\nunknown = 0.97", "rule.unknown", "below rule.known"),
     ("domain = 'modarith\n", "not valid TOML", "Expected"),
     ("domain = 'modarith'\nseed = = 2", "not valid TOML", "line 2"),
 ]

@@ -109,6 +109,16 @@ def _nothing(message: str) -> int:
     return 0
 
 
+def _is_control(name: str) -> bool:
+    """Whether the deck of that name is a control (a deck that no longer loads is not)."""
+    from drill.decks import DeckError, load_deck
+
+    try:
+        return bool(load_deck(name).setting("rule.control"))
+    except DeckError:
+        return False
+
+
 def _all_decks(
     history: History, learner: str, learner_id: int | None, since: datetime | None, as_json: bool
 ) -> int:
@@ -118,7 +128,10 @@ def _all_decks(
     summaries = load_summaries(history, learner_id, since) if learner_id is not None else []
     if not summaries:
         return _nothing(f"{learner} has no history yet: `drill start modarith` begins one")
-    states = [current_state(s.events, s.last_exposure, s.exposures) for s in summaries]
+    states = [
+        current_state(s.events, s.last_exposure, s.exposures, control=_is_control(s.deck))
+        for s in summaries
+    ]
     if as_json:
         import json
 

@@ -1,8 +1,9 @@
 """Show a deck's rule, but only once your held-out accuracy proves you have found it.
 
-The rule opens when the lower end of the Wilson interval on your recent probe accuracy
-reaches the deck's threshold (or has done so before, or it was revealed early). Until
-then this says how far you are, prints no part of the rule, and exits with status 1.
+The rule opens when your untaught answers (held-out probes, and first answers to items
+never shown with their answer) prove it, by the sequential test of docs/statistics.md, or
+once it was revealed early. Until then this says how far you are, prints no part of the
+rule, and exits with status 1.
 `--force` shows it anyway and records an early reveal in your history; reports mark
 everything after it.
 """
@@ -36,12 +37,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         learner_id = history.learner_id(learner, create=args.force)
         seal = seal_of(history, learner_id, deck)
-        status = seal.status
-        if seal.revealed or status.open:
+        view = seal.view
+        if seal.revealed or view.open:
             print(deck.rule_text.strip())
             return 0
         if not args.force:
-            print(f"The rule of {deck.name} is sealed for {learner}: {status.message}.")
+            print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
             print("Keep drilling; `drill rule --force` reveals it early (and records that).")
             return 1
         assert learner_id is not None
@@ -50,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
                 kind="early_reveal",
                 exposure=seal.exposures,
                 at=datetime.now(UTC),
-                data={"accuracy": status.accuracy, "lower_bound": status.lower_bound},
+                data={"untaught": view.answered, "untaught_right": view.right},
             ),
             learner_id=learner_id,
             deck=deck.name,
         )
         print(deck.rule_text.strip())
-        print(f"\n(revealed early, at {status.message}; recorded in {learner}'s history)")
+        print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")
         return 0
     finally:
         history.close()

@@ -2,9 +2,11 @@
 
 Kinds: `lookup` memorizes every training answer and guesses on the rest (held-out stays at
 chance); `network` is the reference network learning online from the same feedback, which
-generalizes after enough exposures. The history is written under the learner name given
-(default: the kind's name), so `drill export`, `drill rule` and `drill report` read it
-like anyone's.
+generalizes after enough exposures; `rule` knows the rule from the first item (right with
+probability `--accuracy`, at a median of `--rt` seconds), which is how the seal and the
+deadline are checked against a learner who has found it. The history is written under the
+learner name given (default: the kind's name), so `drill export`, `drill rule` and
+`drill report` read it like anyone's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 
 from drill.commands.common import add_deck_argument
 
-KINDS = ("lookup", "network")
+KINDS = ("lookup", "network", "rule")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +25,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--items", type=int, default=2000, metavar="N", help="exposures to run (default 2000)"
     )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="default 0")
+    parser.add_argument(
+        "--accuracy",
+        type=float,
+        default=0.95,
+        metavar="P",
+        help="rule learner: chance of a right answer (default 0.95)",
+    )
+    parser.add_argument(
+        "--rt",
+        type=float,
+        default=2.5,
+        metavar="SECONDS",
+        help="rule learner: median response time (default 2.5)",
+    )
     parser.add_argument(
         "--learner", metavar="NAME", default=None, help="record as this learner (default: KIND)"
     )
@@ -39,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.items < 1:
         raise UserError(f"--items: expected a positive number, got {args.items}")
+    if not 0.0 <= args.accuracy <= 1.0:  # also refuses nan
+        raise UserError(f"--accuracy: expected a chance from 0 to 1, got {args.accuracy}")
+    if not 0.05 <= args.rt <= 600:  # also refuses nan
+        raise UserError(f"--rt: expected seconds from 0.05 to 600, got {args.rt}")
     deck = deck_from_args(args)
     learner = args.learner or args.kind
 
@@ -72,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 learner=learner,
                 progress=shown,
+                accuracy=args.accuracy,
+                rt_ms=args.rt * 1000,
             )
     finally:
         history.close()

@@ -10,8 +10,9 @@ the deadline, and reports what the detectors noticed.
 from __future__ import annotations
 
 import enum
+import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,18 +21,37 @@ from drill.domains.base import Domain, Item, Judgement, Verdict
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, PastOutcome, Result
 from drill.protocol.scheduler import Scheduler
+from drill.protocol.seal import PROGRESS_BLOCK, SealTest, SealTracker, SealView, shown_view
 
 if TYPE_CHECKING:
     from drill.protocol.detect import ProgressTracker
 
 SNAPSHOT_VERSION = 1
+CONFIRM_PROBE_RATE = 0.3
+"""Once every training item has had its first answer, probes come this often while the
+evidence leans toward "knows it", so that confirming the rule takes minutes."""
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def resume_tracker(state: Mapping[str, Any], past: Sequence[PastOutcome]) -> ProgressTracker:
+def untaught_flags(past: Sequence[PastOutcome], taught: Collection[str] = ()) -> list[bool]:
+    """For each past exposure, whether it was untaught evidence: a probe, or the first
+    answer to a training item, of an item never shown with its answer before (`taught`
+    holds what was shown elsewhere, in another variant of the deck)."""
+    shown = set(taught)
+    flags = []
+    for p in past:
+        flags.append(p.item_id not in shown)
+        if not p.probe:
+            shown.add(p.item_id)
+    return flags
+
+
+def resume_tracker(
+    state: Mapping[str, Any], past: Sequence[PastOutcome], taught: Collection[str] = ()
+) -> ProgressTracker:
     """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
     is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
     snapshot one exposure behind)."""
@@ -43,8 +63,20 @@ def resume_tracker(state: Mapping[str, Any], past: Sequence[PastOutcome]) -> Pro
             return ProgressTracker.from_json(dict(state["tracker"]))
         except (KeyError, TypeError, ValueError):
             pass
-    tracker, _ = ProgressTracker.rebuild((p.exposure, p.probe, p.success) for p in past)
+    flags = untaught_flags(past, taught)
+    tracker, _ = ProgressTracker.rebuild(
+        (p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)
+    )
     return tracker
+
+
+def replay_seal(
+    past: Sequence[PastOutcome], test: SealTest, taught: Collection[str] = ()
+) -> tuple[SealTracker, list[tuple[bool, bool]]]:
+    """The seal's statistic after `past`, and its untaught stream as (is_probe, right)."""
+    flags = untaught_flags(past, taught)
+    stream = [(p.probe, p.right) for p, untaught in zip(past, flags, strict=True) if untaught]
+    return SealTracker.replay((ok for _, ok in stream), test), stream
 
 
 @dataclass(frozen=True)
@@ -56,10 +88,13 @@ class Settings:
     initial_ms: int = 8000
     floor_ms: int = 1500
     ceiling_ms: int = 15000
-    shrink: float = 0.97
-    ease: float = 1.25
-    rule_threshold: float = 0.75
-    rule_window: int = 30
+    shrink: float = 0.96
+    ease: float = 1.15
+    pace: float = 1.5
+    seal: SealTest = field(default_factory=SealTest)
+    confirm_probe_rate: float = CONFIRM_PROBE_RATE
+    control: bool = False
+    """The deck has no rule to find: the coach never says one forms."""
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> Settings:
@@ -72,8 +107,16 @@ class Settings:
             ceiling_ms=int(settings["pressure.ceiling_ms"]),
             shrink=float(settings["pressure.shrink"]),
             ease=float(settings["pressure.ease"]),
-            rule_threshold=float(settings["rule.threshold"]),
-            rule_window=int(settings["rule.window"]),
+            pace=float(settings["pressure.pace"]),
+            seal=SealTest(
+                known=float(settings["rule.known"]),
+                unknown=float(settings["rule.unknown"]),
+                evidence=float(settings["rule.evidence"]),
+            ),
+            confirm_probe_rate=max(float(settings["session.probe_rate"]), CONFIRM_PROBE_RATE)
+            if float(settings["session.probe_rate"]) > 0
+            else 0.0,
+            control=bool(settings["rule.control"]),
         )
 
 
@@ -89,6 +132,8 @@ class Presentation:
     data: Mapping[str, Any]
     step: int = 0
     progress: str = ""
+    untaught: bool = False
+    """A probe, or a training item never yet shown with its answer: the seal's evidence."""
 
 
 class Feedback(enum.Enum):
@@ -157,12 +202,16 @@ class Engine:
         rule_unsealed: bool = False,
         state: Mapping[str, Any] | None = None,
         review: Sequence[str] = (),
+        taught: Collection[str] = (),
     ) -> None:
         """`state` is a `snapshot()` from an earlier session: the deadline, the place in
         the current pass and the detectors' bookkeeping carry on from it.
 
         `review` makes this a review block: exactly those training items, once each, under
-        the same deadline, with no probes; it leaves the deck's saved state alone."""
+        the same deadline, with no probes; it leaves the deck's saved state alone.
+
+        `taught` names items this learner was shown with their answers outside `past` (in
+        another variant of the deck): they are never probed, and never untaught evidence."""
         self.items = {item.id: item for item in items}
         self.domain = domain
         self.settings = settings
@@ -171,16 +220,26 @@ class Engine:
         self.counters = Counters(total_exposures=max((p.exposure for p in past), default=0))
         self.counters.per_item.update(p.item_id for p in past)
         self.save_state = not review
+        self.taught_elsewhere = frozenset(taught)
+        self.shown_answers: set[str] = set(taught)
+        """Items shown with their answer to this learner: never untaught again."""
+        self.shown_answers.update(p.item_id for p in past if not p.probe)
         self.probe_outcomes = [p.success for p in past if p.probe]
         self.rule_unsealed = rule_unsealed
+        self.seal, self.untaught_stream = replay_seal(past, settings.seal, self.taught_elsewhere)
         train = [i.id for i in items if i.split == "train"]
-        heldout = [i.id for i in items if i.split == "heldout"]
+        heldout = [i.id for i in items if i.split == "heldout" and i.id not in self.shown_answers]
+        self.heldout_taught = sum(
+            1 for i in items if i.split == "heldout" and i.id in self.shown_answers
+        )
+        """Held-out items this learner was already taught (elsewhere): never probed."""
         if review:
             # Never a held-out item: a review shows answers.
             train = [i for i in dict.fromkeys(review) if self.items[i].split == "train"]
             heldout = []
             settings = replace(settings, length=len(train), probe_rate=0.0)
             self.settings = settings
+        self.untaught_left = sum(1 for i in train if i not in self.shown_answers)
         self.scheduler = Scheduler(
             train, heldout, settings.probe_rate, seed=seed + self.counters.total_exposures
         )
@@ -190,6 +249,7 @@ class Engine:
             settings.ceiling_ms,
             settings.shrink,
             settings.ease,
+            settings.pace,
         )
         self.current: Presentation | None = None
         self._shown_at: datetime | None = None
@@ -197,14 +257,18 @@ class Engine:
         self._past = past
         self._tracker: ProgressTracker | None = None
         if self._state.get("version") == SNAPSHOT_VERSION:
-            self.deadline.current_ms = self.deadline._clamp(float(self._state["deadline_ms"]))
-            self.scheduler.restore(dict(self._state["scheduler"]))
+            try:
+                self.deadline.restore(self._state)
+            except (KeyError, TypeError, ValueError):
+                pass  # a damaged snapshot costs only the deadline's place
+            self.scheduler.restore(dict(self._state.get("scheduler") or {}))
+        self._set_probe_rate()
 
     @property
     def tracker(self) -> ProgressTracker:
         """The detectors, built on first use (off the path to the first item on screen)."""
         if self._tracker is None:
-            self._tracker = resume_tracker(self._state, self._past)
+            self._tracker = resume_tracker(self._state, self._past, self.taught_elsewhere)
         return self._tracker
 
     def snapshot(self) -> dict[str, Any]:
@@ -212,10 +276,21 @@ class Engine:
         return {
             "version": SNAPSHOT_VERSION,
             "exposure": self.counters.total_exposures,
-            "deadline_ms": self.deadline.current_ms,
+            **self.deadline.to_json(),
             "scheduler": self.scheduler.to_json(),
             "tracker": self.tracker.to_json(),
         }
+
+    def coach(self) -> str | None:
+        """The coach's line for where the learner is now."""
+        from drill.protocol.coach import coach_line
+
+        control = self.settings.control
+        return coach_line(self.tracker.state, control=control, found=self.rule_unsealed)
+
+    def seal_view(self) -> SealView:
+        """Progress toward the seal as the learner may see it (a whole block of probes)."""
+        return shown_view(self.untaught_stream, self.settings.seal, self.rule_unsealed)
 
     # -- the driver's calls ----------------------------------------------------------------
 
@@ -238,6 +313,7 @@ class Engine:
             deadline_ms=self.deadline.deadline_ms,
             prompt=item.prompt,
             data=item.data,
+            untaught=item.id not in self.shown_answers,
         )
         self._shown_at = self.clock()
         return self.current
@@ -245,6 +321,8 @@ class Engine:
     def answer(self, response: str, response_ms: float) -> Outcome:
         """Judge a response typed `response_ms` after the item (or step) appeared."""
         shown = self._require_current()
+        if not math.isfinite(response_ms) or response_ms < 0:
+            raise ValueError(f"response_ms must be a finite, non-negative time: {response_ms}")
         judgement = self.domain.judge(shown.item, response, shown.progress)
         if judgement.verdict is Verdict.UNREADABLE:
             attempt = self._attempt(shown, response, Result.UNREADABLE, False, False, response_ms)
@@ -309,6 +387,7 @@ class Engine:
             data={**shown.item.data, **follow.data},
             step=shown.step + 1,
             progress=follow.progress,
+            untaught=shown.untaught,
         )
         self.current = step
         self._shown_at = self.clock()
@@ -317,14 +396,87 @@ class Engine:
     def _conclude(
         self, shown: Presentation, judgement: Judgement | None, attempt: AttemptRecord
     ) -> Outcome:
-        """Count the exposure, move the deadline, run the detectors, and write it all in
-        one transaction before saying what may be said."""
+        """Work out the exposure's consequences, write them in one transaction, and only
+        then let them stand: a write that fails leaves the engine where the store is."""
+        checkpoint = self._checkpoint()
+        try:
+            events = self._apply(shown, attempt)
+            self.history.record(attempt, events, self.snapshot() if self.save_state else None)
+        except BaseException:
+            self._rollback(checkpoint)
+            raise
+        self.current = None
+        self._shown_at = None
+        unsealed = any(e.kind == "rule_unsealed" for e in events)
+        success, timed_out = attempt.success, attempt.timed_out
+        if shown.probe:
+            # A probe says the same whether it was right, wrong or late: nothing.
+            return Outcome(Feedback.TAKEN, events=events, rule_unsealed=unsealed)
+        if success:
+            return Outcome(Feedback.CORRECT, events=events, rule_unsealed=unsealed)
+        note = judgement.note if judgement else ""
+        feedback = Feedback.LATE if timed_out else Feedback.WRONG
+        right = judgement is not None and judgement.correct
+        answer = self.domain.answer_at(shown.item, shown.progress)  # this step's, if later
+        return Outcome(
+            feedback, answer=answer, note=note, events=events, correct=right,
+            rule_unsealed=unsealed,
+        )  # fmt: skip
+
+    def _checkpoint(self) -> dict[str, Any]:
+        c = self.counters
+        return {
+            "counters": (c.session_exposures, c.total_exposures, c.streak, c.train_seen,
+                         c.train_success, c.probes, c.probe_success, list(c.missed)),
+            "deadline": self.deadline.to_json(),
+            "scheduler": self.scheduler.to_json(),
+            "rng": self.scheduler.rng.getstate(),
+            "tracker": None if self._tracker is None else self._tracker.to_json(),
+            "seal": (self.seal.statistic, self.seal.answered, self.seal.right,
+                     self.seal.total, self.seal.total_right),
+            "lengths": (len(self.probe_outcomes), len(self.untaught_stream)),
+            "shown_answers": set(self.shown_answers),
+            "untaught_left": self.untaught_left,
+            "unsealed": self.rule_unsealed,
+            "probe_rate": self.scheduler.probe_rate,
+        }  # fmt: skip
+
+    def _rollback(self, saved: dict[str, Any]) -> None:
+        c = self.counters
+        shown = self.current
+        if shown is not None and c.total_exposures == shown.exposure:
+            c.per_item[shown.item.id] -= 1
+        (c.session_exposures, c.total_exposures, c.streak, c.train_seen, c.train_success,
+         c.probes, c.probe_success, c.missed) = saved["counters"]  # fmt: skip
+        self.deadline.restore(saved["deadline"])
+        self.scheduler.restore(saved["scheduler"])
+        self.scheduler.rng.setstate(saved["rng"])
+        if saved["tracker"] is not None:
+            from drill.protocol.detect import ProgressTracker
+
+            self._tracker = ProgressTracker.from_json(saved["tracker"])
+        (self.seal.statistic, self.seal.answered, self.seal.right, self.seal.total,
+         self.seal.total_right) = saved["seal"]  # fmt: skip
+        probes, stream = saved["lengths"]
+        del self.probe_outcomes[probes:]
+        del self.untaught_stream[stream:]
+        self.shown_answers = saved["shown_answers"]
+        self.untaught_left = saved["untaught_left"]
+        self.rule_unsealed = saved["unsealed"]
+        self.scheduler.probe_rate = saved["probe_rate"]
+
+    def _apply(self, shown: Presentation, attempt: AttemptRecord) -> tuple[EventRecord, ...]:
+        """Count the exposure, move the deadline, feed the detectors and the seal; return
+        the events it caused."""
         success, timed_out = attempt.success, attempt.timed_out
         counters = self.counters
         counters.session_exposures += 1
         counters.total_exposures = shown.exposure
         counters.per_item[shown.item.id] += 1
-        self.deadline.update(success=success, timed_out=timed_out, probe=shown.probe)
+        self.deadline.update(
+            success=success, timed_out=timed_out, probe=shown.probe,
+            response_ms=attempt.response_ms, untaught=shown.untaught,
+        )  # fmt: skip
         if shown.probe:
             counters.probes += 1
             counters.probe_success += success
@@ -338,30 +490,39 @@ class Engine:
                     self.scheduler.missed(shown.item.id)
                 if shown.item.id not in counters.missed:
                     counters.missed.append(shown.item.id)
+            if shown.item.id not in self.shown_answers:
+                self.shown_answers.add(shown.item.id)
+                self.untaught_left -= 1
         events = self._detect(shown, success)
-        unsealed = self._check_seal(shown) if shown.probe else None
-        if unsealed is not None:
-            events = (*events, unsealed)
-        self.history.record(attempt, events, self.snapshot() if self.save_state else None)
-        self.current = None
-        self._shown_at = None
-        if shown.probe:
-            feedback = Feedback.LATE if timed_out else Feedback.TAKEN
-            return Outcome(feedback, events=events, rule_unsealed=unsealed is not None)
-        if success:
-            return Outcome(Feedback.CORRECT, events=events)
-        note = judgement.note if judgement else ""
-        feedback = Feedback.LATE if timed_out else Feedback.WRONG
-        right = judgement is not None and judgement.correct
-        answer = self.domain.answer_at(shown.item, shown.progress)  # this step's, if later
-        return Outcome(feedback, answer=answer, note=note, events=events, correct=right)
+        if shown.untaught:
+            # The seal asks whether the rule is known, not how fast: a late right answer
+            # counts as right there (the detectors and the deadline count it as a miss).
+            right = attempt.correct
+            self.untaught_stream.append((shown.probe, right))
+            reached = self.seal.observe(right)
+            if reached and not self.rule_unsealed:
+                events = (*events, self._unseal(shown))
+        self._set_probe_rate()
+        return events
+
+    def _set_probe_rate(self) -> None:
+        """Probe more often once first answers have run out and the evidence leans toward
+        "knows it". Decided only at whole blocks of probes, so that a change in the rate
+        never tells how one probe went."""
+        base = self.settings.probe_rate
+        if not self.scheduler.heldout_ids or not self.scheduler.train_ids or base <= 0:
+            return
+        if len(self.probe_outcomes) % PROGRESS_BLOCK != 0:
+            return
+        boost = not self.rule_unsealed and self.untaught_left <= 0 and self.seal.leaning
+        self.scheduler.probe_rate = self.settings.confirm_probe_rate if boost else base
 
     def _detect(self, shown: Presentation, success: bool) -> tuple[EventRecord, ...]:
         from drill.protocol.detect import event_to_json
 
         now = self.clock()
         records = []
-        for event in self.tracker.observe(shown.exposure, shown.probe, success):
+        for event in self.tracker.observe(shown.exposure, shown.untaught, success):
             record = EventRecord(
                 kind=event.kind,
                 exposure=event.exposure,
@@ -371,25 +532,21 @@ class Engine:
             records.append(record)
         return tuple(records)
 
-    def _check_seal(self, shown: Presentation) -> EventRecord | None:
-        if self.rule_unsealed:
-            return None
-        from drill.protocol.stats import seal_status
-
-        status = seal_status(
-            self.probe_outcomes, self.settings.rule_threshold, self.settings.rule_window
-        )
-        if not status.open:
-            return None
+    def _unseal(self, shown: Presentation) -> EventRecord:
         self.rule_unsealed = True
-        record = EventRecord(
+        seal = self.seal
+        return EventRecord(
             kind="rule_unsealed",
             exposure=shown.exposure,
             at=self.clock(),
             data={
-                "accuracy": status.accuracy,
-                "lower_bound": status.lower_bound,
-                "probes": status.n,
+                "untaught": seal.answered,
+                "untaught_right": seal.right,
+                "untaught_total": seal.total,
+                "untaught_total_right": seal.total_right,
+                "statistic": round(seal.statistic, 3),
+                "evidence": seal.test.evidence,
+                "probes": len(self.probe_outcomes),
+                "test": "cusum",
             },
         )
-        return record

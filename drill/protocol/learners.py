@@ -8,7 +8,11 @@ a training item, nothing after a probe. Two kinds bracket what the protocol can 
   reaches high training accuracy and stays at chance on held-out items (near enemy 1:
   memorization that looks like learning);
 - `network` is the reference network learning online (drill.reference.online): it
-  memorizes first and, under weight decay, generalizes to held-out items.
+  memorizes first and, under weight decay, generalizes to held-out items;
+- `rule` knows the rule from the start: it answers every item, drilled or not, with the
+  right answer with probability `accuracy`, at a person's pace (log-normal response times
+  around `rt_ms`). It is how the seal and the deadline are measured against a learner who
+  has found the rule.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Protocol
 from drill.domains.base import Domain, Item, Verdict
 from drill.protocol.engine import Feedback, Outcome, Presentation
 
-KINDS = ("lookup", "network")
+KINDS = ("lookup", "network", "rule")
 
 KNOWN_MEDIAN_MS = 900.0
 """A learner that knows (or thinks it knows) an answer types it in about this long."""
@@ -116,12 +120,62 @@ class NetworkLearner:
         self.network.observe(shown.item)
 
 
+class RuleLearner:
+    """Has the rule: right with probability `accuracy` on any item, else a readable wrong
+    answer; response times log-normal around `rt_ms` (σ of the log: SPREAD)."""
+
+    def __init__(
+        self,
+        domain: Domain,
+        items: Sequence[Item],
+        seed: int,
+        accuracy: float = 0.95,
+        rt_ms: float = 2500.0,
+    ) -> None:
+        if not 0.0 <= accuracy <= 1.0:
+            raise ValueError(f"accuracy must be from 0 to 1, got {accuracy}")
+        if not rt_ms > 0 or not math.isfinite(rt_ms):
+            raise ValueError(f"the response time must be a positive number, got {rt_ms}")
+        self.domain = domain
+        self.rng = random.Random(seed)
+        self.accuracy = accuracy
+        self.rt_ms = rt_ms
+        self.answers = sorted({item.answer for item in items})
+
+    def respond(self, shown: Presentation) -> tuple[str, float]:
+        right = self.domain.answer_at(shown.item, shown.progress)
+        took = self.rt_ms * math.exp(self.rng.gauss(0.0, SPREAD))
+        if self.rng.random() < self.accuracy:
+            return right, took
+        return self._wrong(shown, right), took
+
+    def _wrong(self, shown: Presentation, right: str) -> str:
+        for _ in range(GUESS_TRIES):
+            guess = self.rng.choice(self.answers)
+            judged = self.domain.judge(shown.item, guess, shown.progress)
+            if judged.verdict is Verdict.WRONG:
+                return guess
+        return ""  # nothing readable and wrong: an empty answer is unreadable, then it expires
+
+    def told(self, shown: Presentation, outcome: Outcome) -> None:
+        """It already knows the rule: feedback changes nothing."""
+
+
 def make_learner(
-    kind: str, domain_name: str, domain: Domain, items: Sequence[Item], seed: int
+    kind: str,
+    domain_name: str,
+    domain: Domain,
+    items: Sequence[Item],
+    seed: int,
+    *,
+    accuracy: float = 0.95,
+    rt_ms: float = 2500.0,
 ) -> SimulatedLearner:
     """A simulated learner of the named kind. Raises KeyError for an unknown kind."""
     if kind == "lookup":
         return LookupLearner(domain, items, seed)
     if kind == "network":
         return NetworkLearner(domain_name, items, seed)
+    if kind == "rule":
+        return RuleLearner(domain, items, seed, accuracy, rt_ms)
     raise KeyError(kind)

@@ -87,3 +87,10 @@ class PastOutcome:
     item_id: str
     probe: bool
     success: bool
+    """Right and in time: what the detectors and the deadline count."""
+    correct: bool | None = None
+    """Right, in time or late: what the seal counts (None: as `success`)."""
+
+    @property
+    def right(self) -> bool:
+        return self.success if self.correct is None else self.correct

@@ -1,4 +1,5 @@
-"""The statistics of held-out accuracy: Wilson intervals, the rise test, and the rule's seal.
+"""The statistics of held-out accuracy: Wilson intervals and the rise test (the seal is in
+drill.protocol.seal).
 
 Pure functions of outcome sequences (booleans, oldest first): no UI, no database, no clock,
 and no scipy or numpy at import time, because the engine calls them after every probe and
@@ -28,12 +29,10 @@ __all__ = [
     "LEVELS",
     "ChangePoint",
     "RiseTest",
-    "SealStatus",
     "batch_statistics",
     "critical_value",
     "max_rise_llr",
     "rise_test",
-    "seal_status",
     "simulate_null_statistics",
     "wilson_interval",
 ]
@@ -288,64 +287,6 @@ def simulate_null_statistics(
         for i, level in enumerate(LEVELS):
             worst[i] = max(worst[i], float(np.quantile(all_stats, 1 - level)))
     return NullCalibration(n, tuple(round(c, 2) for c in worst), rates)
-
-
-# --- the seal ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SealStatus:
-    """Whether held-out accuracy proves the learner has the rule, and how far they are."""
-
-    open: bool
-    accuracy: float
-    """Held-out accuracy over the probes considered (0 when there are none)."""
-    lower_bound: float
-    """The lower end of the Wilson interval; the seal opens when it reaches `threshold`."""
-    n: int
-    """Probes considered: the most recent `window`, or all of them if fewer."""
-    threshold: float
-    window: int
-    message: str
-    """One sentence for the learner. It speaks only of accuracy, never of the rule."""
-
-
-def seal_status(
-    probe_outcomes: Sequence[bool],
-    threshold: float = 0.75,
-    window: int = 30,
-    confidence: float = 0.95,
-) -> SealStatus:
-    """Open the seal when the Wilson lower bound over the last `window` probes ≥ threshold.
-
-    A lower bound, not the raw accuracy, so that a lucky streak does not open it: with
-    the defaults, 16 of 16 or 29 of 30 correct open it; 28 of 30 does not. Fewer than
-    `window` probes may open it, because the Wilson bound already charges for small n.
-    """
-    if window < 1:
-        raise ValueError(f"window must be at least 1, got {window}")
-    recent = list(probe_outcomes)[-window:]
-    n = len(recent)
-    successes = sum(1 for x in recent if x)
-    accuracy = successes / n if n else 0.0
-    lower, _ = wilson_interval(successes, n, confidence)
-    is_open = n > 0 and lower >= threshold
-    if n == 0:
-        message = (
-            f"no held-out probes answered yet (the seal needs a lower bound of "
-            f"{_pct(threshold)} over up to {window} probes)"
-        )
-    else:
-        span = f"the last {n} probes" if n > 1 else "the only probe so far"
-        verdict = "the seal is open" if is_open else f"needs a lower bound of {_pct(threshold)}"
-        message = (
-            f"held-out accuracy {_pct(accuracy)} over {span} ({verdict}; yours is {_pct(lower)})"
-        )
-    return SealStatus(is_open, accuracy, lower, n, threshold, window, message)
-
-
-def _pct(x: float) -> str:
-    return f"{math.floor(x * 100 + 0.5)} %"
 
 
 def _main() -> None:

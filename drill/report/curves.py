@@ -204,7 +204,7 @@ def plateaus(events: list[EventRecord], first: int, last: int) -> list[Stretch]:
 
 
 def marks(events: list[EventRecord]) -> list[Mark]:
-    """Transitions (at the change), generalization confirmed, and early reveals."""
+    """Transitions (at the change), generalization confirmed, the rule found, early reveals."""
     found: list[Mark] = []
     for event in events:
         if event.kind == "transition_detected":
@@ -213,6 +213,9 @@ def marks(events: list[EventRecord]) -> list[Mark]:
         elif event.kind == "generalization_confirmed":
             text = f"generalization confirmed at exposure {event.exposure:,}"
             found.append(Mark("grokked", event.exposure, event.exposure, text))
+        elif event.kind == "rule_unsealed":
+            text = f"rule found at exposure {event.exposure:,}"
+            found.append(Mark("rule_unsealed", event.exposure, event.exposure, text))
         elif event.kind == "early_reveal":
             text = f"rule revealed early at exposure {event.exposure:,}"
             found.append(Mark("early_reveal", event.exposure, event.exposure, text))
@@ -221,21 +224,32 @@ def marks(events: list[EventRecord]) -> list[Mark]:
 
 @dataclass(frozen=True)
 class State:
-    """Where the learner stands now, from the recorded events."""
+    """Where the learner stands now, from the recorded events (drill.protocol.state)."""
 
-    phase: str  # "new" | "memorizing" | "plateau" | "grokked"
+    phase: str  # a drill.protocol.state.StateName: "found it", "plateau", "control", ...
     text: str
 
 
-def current_state(events: list[EventRecord], last_exposure: int, trained: int) -> State:
-    """Grokked (once and for good), on an open plateau, or memorizing."""
+def current_state(
+    events: list[EventRecord], last_exposure: int, trained: int, *, control: bool = False
+) -> State:
+    """The same state the home screen and the summary name, read from the events."""
+    from drill.protocol.state import learner_state
+
     grok = next((m for m in marks(events) if m.kind == "grokked"), None)
-    if grok is not None:
-        return State("grokked", grok.label)
     open_plateau = [s for s in plateaus(events, 0, last_exposure) if s.open]
-    if open_plateau:
-        length = last_exposure - open_plateau[-1].start
-        return State("plateau", f"on the plateau for {length:,} exposures")
-    if trained < TRAIN_MIN:
-        return State("new", "just started")
-    return State("memorizing", "memorizing")
+    length = last_exposure - open_plateau[-1].start if open_plateau else 0
+    phase = (
+        "grokked" if grok is not None
+        else "plateau" if open_plateau
+        else "new" if trained < TRAIN_MIN
+        else "memorizing"
+    )  # fmt: skip
+    state = learner_state(
+        phase=phase,
+        plateau_length=length,
+        events=[(e.kind, e.exposure) for e in events],
+        control=control,
+        exposures=last_exposure,
+    )
+    return State(state.name, state.text)

@@ -68,7 +68,7 @@ class Report:
     target: int = 0
 
     @classmethod
-    def build(cls, data: DeckHistory, points: int = POINTS) -> Report:
+    def build(cls, data: DeckHistory, points: int = POINTS, *, control: bool = False) -> Report:
         curves = compute_curves(data, points)
         first = int(data.bins.first[0]) if not data.bins.empty else 0
         trained = data.train_before + int(data.bins.train_n.sum())
@@ -78,7 +78,7 @@ class Report:
             network=network_curve(data.reference),
             plateaus=plateaus(data.events, first, data.last_exposure),
             marks=marks(data.events),
-            state=current_state(data.all_events, data.last_exposure, trained),
+            state=current_state(data.all_events, data.last_exposure, trained, control=control),
         )
 
     def epoch_span(self) -> list[float]:
@@ -210,7 +210,7 @@ def load_report(
         return None
     now, zone = datetime.now(UTC), local_zone()
     return replace(
-        Report.build(data),
+        Report.build(data, control=bool(deck.setting("rule.control"))),
         days=days_of(data.bins, zone),
         today=now.astimezone(zone).date(),
         target=int(deck.setting("session.daily_target")),

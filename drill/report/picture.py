@@ -106,7 +106,7 @@ def _accuracy(report: Report, ax: Any) -> list[Any]:
         )  # fmt: skip
     for i, mark in enumerate(report.marks):
         x = float(c.epochs_at([mark.exposure])[0])
-        colour = COLOURS["grok"] if mark.kind == "grokked" else COLOURS["early"]
+        colour = COLOURS["grok"] if mark.kind != "early_reveal" else COLOURS["early"]
         ax.axvline(x, color=colour, ls="--", lw=1.2)
         ax.annotate(
             mark.label, (x, 0.5 - 0.1 * i), xytext=(4, 0), textcoords="offset points",

@@ -229,7 +229,7 @@ def accuracy_chart(
     labelled = []
     for mark in marks:
         col = axis.col(float(curves.epochs_at([mark.exposure])[0]))
-        style = GROK if mark.kind == "grokked" else EARLY
+        style = GROK if mark.kind in ("grokked", "rule_unsealed") else EARLY
         for row in range(height):
             canvas.char(col, row, "┊", style)
         labelled.append((col, mark.label, style))
@@ -294,7 +294,8 @@ def duration(seconds: float) -> str:
 
 
 def state_style(state: State) -> Style:
-    return {"grokked": GROK, "plateau": Style(color="yellow")}.get(state.phase, Style())
+    styles = {"found it": GROK, "rising": GROK, "plateau": Style(color="yellow")}
+    return styles.get(state.phase, Style())
 
 
 def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:

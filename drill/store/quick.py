@@ -47,7 +47,7 @@ def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastO
     outcomes: dict[int, PastOutcome] = {}
     for exposure, item_id, probe, correct, timed_out in rows:
         outcomes[exposure] = PastOutcome(
-            exposure, item_id, bool(probe), bool(correct) and not bool(timed_out)
+            exposure, item_id, bool(probe), bool(correct) and not bool(timed_out), bool(correct)
         )
     return list(outcomes.values())
 

@@ -33,5 +33,7 @@ class MemoryHistory:
         final: dict[int, PastOutcome] = {}
         for a in self.attempts:
             if a.result is not Result.UNREADABLE:
-                final[a.exposure] = PastOutcome(a.exposure, a.item_id, a.probe, a.success)
+                final[a.exposure] = PastOutcome(
+                    a.exposure, a.item_id, a.probe, a.success, a.correct
+                )
         return list(final.values())

@@ -19,7 +19,6 @@ from drill.protocol.stats import (
     critical_value,
     max_rise_llr,
     rise_test,
-    seal_status,
     wilson_interval,
 )
 
@@ -161,45 +160,3 @@ def test_stats_module_imports_neither_scipy_nor_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-# --- the seal ---
-
-
-def test_seal_opens_only_when_the_lower_bound_reaches_the_threshold() -> None:
-    """29 of 30 or 16 of 16 open the default seal; 28 of 30 and 15 of 15 do not."""
-    assert seal_status([True] * 29 + [False], 0.8, 30).open
-    assert seal_status([True] * 16, 0.8, 30).open
-    assert not seal_status([False, False] + [True] * 28, 0.8, 30).open
-    assert not seal_status([True] * 15, 0.8, 30).open
-
-
-def test_seal_looks_only_at_the_most_recent_window() -> None:
-    """Old misses outside the window do not hold the seal shut."""
-    status = seal_status([False] * 100 + [True] * 30, 0.8, 30)
-    assert status.open
-    assert status.n == 30
-    assert status.accuracy == 1.0
-
-
-def test_seal_message_says_how_far_without_the_rule() -> None:
-    """The message gives the accuracy, the window and the bound, in the documented form."""
-    outcomes = [i % 5 < 2 for i in range(30)]  # 12 of 30 = 40 %
-    status = seal_status(outcomes, 0.8, 30)
-    lower = round(status.lower_bound * 100)
-    assert not status.open
-    assert status.message == (
-        f"held-out accuracy 40 % over the last 30 probes "
-        f"(needs a lower bound of 80 %; yours is {lower} %)"
-    )
-    assert "no held-out probes" in seal_status([], 0.8, 30).message
-
-
-@given(st.lists(st.booleans(), max_size=80), st.integers(1, 50))
-def test_seal_status_is_consistent(outcomes: list[bool], window: int) -> None:
-    """Open exactly when the Wilson lower bound over the last window reaches the threshold."""
-    status = seal_status(outcomes, 0.8, window)
-    recent = outcomes[-window:]
-    assert status.n == len(recent)
-    assert status.lower_bound == wilson_interval(sum(recent), len(recent))[0]
-    assert status.open == (bool(recent) and status.lower_bound >= 0.8)

@@ -48,13 +48,18 @@ def exposures_of(db: Path, learner: str) -> list[dict[str, Any]]:
 def test_network_shows_a_transition_and_lookup_none(
     simulated_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The network's report marks a grok and ends grokked; lookup's has no grok, only a plateau."""
+    """The network's report marks a grok and the rule found, and says it found it after a
+    plateau and a rise; lookup's has no grok, only a plateau."""
     network = report_json(capsys, simulated_db, "network")
     lookup = report_json(capsys, simulated_db, "lookup")
     groks = [m for m in network["marks"] if m["kind"] == "grokked"]
     assert len(groks) == 1
-    assert network["state"]["phase"] == "grokked"
-    assert network["state"]["text"] == f"grokked at exposure {groks[0]['exposure']:,}"
+    found = [m for m in network["marks"] if m["kind"] == "rule_unsealed"]
+    assert len(found) == 1
+    assert network["state"]["phase"] == "found it"
+    assert network["state"]["text"] == (
+        f"found it at exposure {found[0]['exposure']:,}, after a plateau and a rise"
+    )
     assert any(e["kind"] == "transition_detected" for e in network["events"])
     assert not [m for m in lookup["marks"] if m["kind"] == "grokked"]
     assert lookup["state"]["phase"] in ("plateau", "memorizing")
@@ -139,7 +144,7 @@ def test_no_deck_summarizes_every_deck(
     decks = json.loads(out)["decks"]
     assert [d["deck"] for d in decks] == ["modarith"]
     assert decks[0]["exposures"] == 1000
-    assert decks[0]["state"].startswith("grokked at exposure")
+    assert decks[0]["state"].startswith("found it at exposure")
     code, out, _ = report(capsys, "--learner", "network", "--db", str(simulated_db))
     assert code == 0
     assert "modarith" in out

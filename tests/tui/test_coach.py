@@ -48,14 +48,19 @@ async def test_coach_speaks_on_the_plateau_and_quitting_asks_once(db_path: Path)
         assert "ended on the plateau" in text_of(app, "#summary-advice")
 
 
-async def test_no_coach_and_no_question_for_a_new_learner(db_path: Path) -> None:
-    """A learner with no history sees no coach line, and Escape ends at once."""
+async def test_a_new_learner_hears_the_coach_but_no_question(db_path: Path) -> None:
+    """The coach speaks in the memorizing stage too, without a word of the rule; Escape
+    ends a new learner's session at once."""
     history = History.open(str(db_path))
     deck = load_deck("modarith")
     app = make_app(lambda: start_practice(deck, history, "new"), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert text_of(app, "#coach").strip() == ""
+        coach = text_of(app, "#coach").strip()
+        assert coach
+        assert "Plateau" not in coach
+        for word in ("add", "sum", "mod", "plus", "clock", "rule forms"):
+            assert word not in coach.lower()
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
@@ -68,9 +73,7 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     from tests.tui.test_session import current, type_answer
 
     history = History.open(str(db_path))
-    deck = load_deck(
-        "modarith", ["probe_rate=0.5", "rule.window=5", "rule.threshold=0.5", "length=100"]
-    )
+    deck = load_deck("modarith", ["probe_rate=0.5", "length=100"])
     app = make_app(lambda: start_practice(deck, history, "eve"), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
         await begin(pilot)
@@ -88,6 +91,24 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     learner_id = history.learner_id("eve", create=False)
     assert learner_id is not None
     assert history.rule_unsealed(learner_id, "modarith")
+
+
+async def test_the_control_deck_coach_never_says_a_rule_forms(db_path: Path) -> None:
+    """On the control deck, even deep in a memorizer's plateau, the coach says what the
+    control is for, and quitting is not argued with."""
+    history = History.open(str(db_path))
+    deck = load_deck("control")
+    simulate(deck, history, kind="lookup", items=500, seed=3, learner="cal")
+    app = make_app(lambda: start_practice(deck, history, "cal"), clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        coach = text_of(app, "#coach")
+        assert "Control deck" in coach
+        assert "rule forms" not in coach
+        assert "Plateau" not in coach
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
 
 
 def test_rule_text_reflows_prose_and_keeps_tables() -> None:

@@ -32,7 +32,7 @@ NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def seeded() -> History:
-    """ann: grokked modarith, on a plateau on control, memorizing chords, new to the rest."""
+    """ann: found modarith's rule, drilled the control, memorized some chords, new to the rest."""
     history = History.open("sqlite://")
     start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     for deck, kind, items in (
@@ -62,16 +62,22 @@ def app_for(history: History, learner: str = "ann") -> DrillApp:
 
 
 async def test_home_lists_every_deck_with_its_state() -> None:
-    """new, memorizing, plateau and grokked, with today's count, totals and the rule."""
+    """found it, control, plateau and new, with today's count, totals and the rule; the
+    highlighted deck's progress toward its seal under the table."""
     app = app_for(seeded())
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = rows(app)
-        assert "grokked 24 Nov at" in table["modarith"][1]
+        assert "✓ found it at" in table["modarith"][1]
         assert table["modarith"][6] == "open"
-        assert "plateau (" in table["control"][1]
-        assert "memorizing" in table["chords"][1]
+        assert table["control"][1] == "○ control"  # a memorizer's plateau, but no rule to find
+        # Its misses came back and were right, its first answers were wrong: a plateau early.
+        assert "plateau (" in table["chords"][1]
+        grid = app.screen.query_one(DataTable)
+        grid.move_cursor(row=list(table).index("chords"))
+        await pilot.pause()
+        assert "chords: untaught items:" in text_of(app, "#home-seal")
         assert table["control"][2].startswith("500/300")
         assert table["chords"][3] == "60"
         for name, cells in table.items():

@@ -31,9 +31,15 @@ def row_cells(s: Standing) -> tuple[Text | str, ...]:
     """One table row. State words and marks, so colour is never the only signal."""
     from drill.standing import sparkline
 
-    styles = {"new": "dim", "memorizing": "", "plateau": "yellow", "grokked": "bold green"}
-    marks = {"new": "·", "memorizing": "…", "plateau": "═", "grokked": "✓"}
-    phase = s.state.phase
+    styles = {
+        "new": "dim", "memorizing": "", "plateau": "yellow", "rising": "green",
+        "found it": "bold green", "early reveal": "magenta", "control": "dim",
+    }  # fmt: skip
+    marks = {
+        "new": "·", "memorizing": "…", "plateau": "═", "rising": "↗", "found it": "✓",
+        "early reveal": "!", "control": "○",
+    }  # fmt: skip
+    phase = s.learner_state.name
     today = f"{s.today:,}/{s.target:,}" + (" ✓" if s.target and s.today >= s.target else "")
     run = f"{s.run_days} d" if s.run_days else "–"
     return (
@@ -50,6 +56,8 @@ def row_cells(s: Standing) -> tuple[Text | str, ...]:
 class HomeScreen(Screen[None]):
     """Arrow keys choose a deck; Enter starts it; r, u and ? do the rest."""
 
+    standings: dict[str, Standing]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start the deck"),
         Binding("r", "report", "Its report"),
@@ -61,6 +69,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="home-title")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-seal")
         yield Static("", id="home-about")
         yield Static("", id="home-note")
         yield Footer()
@@ -116,6 +125,18 @@ class HomeScreen(Screen[None]):
         except UserError as err:  # a damaged or locked database: one line, as anywhere
             app.call_from_thread(app.exit, return_code=err.exit_code, message=f"drill: {err}")
 
+    def _show_seal(self) -> None:
+        """Where the highlighted deck's seal stands (as of whole blocks of probes)."""
+        deck = self._selected()
+        s = getattr(self, "standings", {}).get(deck) if deck is not None else None
+        line = (
+            f" {s.deck}: {s.seal_line}" if s is not None and s.seal_line and not s.rule_open else ""
+        )
+        self.query_one("#home-seal", Static).update(Text(line))
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_seal()
+
     def _note(self, text: str, style: str = "bold") -> None:
         self.query_one("#home-note", Static).update(Text(text, style=style))
 
@@ -124,10 +145,12 @@ class HomeScreen(Screen[None]):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
+        self.standings = {s.deck: s for s in standings}
         for s in standings:
             table.add_row(*row_cells(s), key=s.deck)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._show_seal()
         width = max((len(s.deck) for s in standings), default=0) + 2
         lines = [
             Text.assemble((f" {s.deck:<{width}}", "bold"), line)

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 
 from drill.errors import UserError
 from drill.practice import Practice
-from drill.protocol.coach import coach_line, quit_warning
+from drill.protocol.coach import quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.protocol.records import EventRecord
 from drill.tui.feedback import Said, feedback_text
@@ -330,7 +330,7 @@ class SessionScreen(Screen[None]):
             self._advance_timer = None
 
     def _update_coach(self) -> None:
-        line = coach_line(self.engine.tracker.state)
+        line = self.engine.coach()
         coach = "\n".join(f" {part}" for part in line.splitlines()) if line else ""
         self.query_one("#coach", Static).update(Text(coach, style="italic"))
 
@@ -391,7 +391,7 @@ class SessionScreen(Screen[None]):
 
         On a plateau the first Escape asks for confirmation instead, once per session.
         """
-        warning = quit_warning(self.engine.tracker.state)
+        warning = quit_warning(self.engine.tracker.state, control=self.engine.settings.control)
         if warning and not self.quit_warned:
             self.quit_warned = True
             text = "\n".join(f" {part}" for part in warning.splitlines())

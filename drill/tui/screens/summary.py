@@ -79,7 +79,8 @@ class SummaryScreen(Screen[None]):
             yield Static(self._heading(), id="summary-head")
             yield Static(self._table(), id="summary-table")
             yield Static("", id="summary-curve")
-            advice = end_of_session_advice(self.practice.engine.tracker.state)
+            engine = self.practice.engine
+            advice = end_of_session_advice(engine.tracker.state, control=engine.settings.control)
             yield Static(Text(advice or "", style="bold"), id="summary-advice")
             yield Static(self._weak_spots(), id="summary-weak")
             yield Static(self._next_steps(), id="summary-next")
@@ -126,6 +127,9 @@ class SummaryScreen(Screen[None]):
             met = " ✓ target met" if s.target and s.today >= s.target else ""
             table.add_row("today", f"{s.today:,} of {s.target:,} exposures{met}")
             table.add_row("run of days", f"{s.run_days} day{'s' * (s.run_days != 1)}")
+            table.add_row("state", s.learner_state.text)
+            if s.seal_line and not s.rule_open:
+                table.add_row("the seal", s.seal_line)
         return table
 
     def _weak_spots(self) -> Text:

@@ -1,0 +1,156 @@
+"""The rule's seal: a sequential test over untaught answers that opens as soon as they prove
+the learner has the rule.
+
+Untaught answers are the honest evidence (docs/protocol.md): held-out probes, and a
+learner's first answer to a training item before it was ever shown with its answer. The
+stream starts at chance and may change at any moment, which is what Page's CUSUM is for
+(Page 1954, "Continuous inspection schemes"): the cumulative log-likelihood ratio of
+"knows it" (right with probability `known`) against "does not" (right with probability
+`unknown`), restarted from zero whenever the evidence points the other way. It is Wald's
+SPRT, run again from every point where the learner might have started to know. The seal
+opens when the statistic reaches `evidence` (a log-likelihood ratio). Its error rates,
+measured by simulation, are in docs/statistics.md.
+
+Pure Python and tiny: the engine runs it after every untaught answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["PROGRESS_BLOCK", "SealTest", "SealTracker", "SealView"]
+
+PROGRESS_BLOCK = 5
+"""Progress toward the seal is shown only as of the last whole block of this many probes,
+so that no single probe's outcome can be read off a change in what is shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class SealTest:
+    """The two hypotheses and the evidence the seal needs (a deck's [rule] settings)."""
+
+    known: float = 0.95
+    """Untaught accuracy of a learner who has the rule (slips and typos allowed)."""
+    unknown: float = 0.7
+    """Untaught accuracy of a learner who does not: chance is far below, a partial table
+    or a half-rule near it."""
+    evidence: float = 6.0
+    """The log-likelihood ratio that opens the seal (e^6 ≈ 400 : 1)."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.unknown < self.known < 1:
+            raise ValueError(f"need 0 < unknown < known < 1, got {self.unknown}, {self.known}")
+        if not math.isfinite(self.evidence) or self.evidence <= 0:
+            raise ValueError(f"evidence must be a positive number, got {self.evidence}")
+
+    @property
+    def step_right(self) -> float:
+        """What one right untaught answer adds: ln(known / unknown)."""
+        return math.log(self.known / self.unknown)
+
+    @property
+    def step_wrong(self) -> float:
+        """What one wrong (or late) untaught answer adds, a negative number."""
+        return math.log((1 - self.known) / (1 - self.unknown))
+
+
+@dataclass(frozen=True, slots=True)
+class SealView:
+    """Where a learner stands with the seal, in words fit to show."""
+
+    open: bool
+    answered: int
+    """Untaught answers counted since the evidence last pointed the other way."""
+    right: int
+    statistic: float
+    more: int
+    """Right answers in a row that would open the seal from here (0 once open)."""
+    total: int
+    """Untaught answers counted in all."""
+
+    @property
+    def message(self) -> str:
+        """One line: never the rule, never one probe's outcome on its own."""
+        if self.open:
+            return "the seal is open: your untaught answers proved the rule"
+        if self.total == 0:
+            return "no untaught answers yet: the first answer to each new item counts"
+        if self.answered == 0:
+            return (
+                f"untaught items: {self.total:,} answered, the evidence starts afresh; "
+                f"about {self.more} right in a row to open"
+            )
+        return (
+            f"untaught items: {self.right} of {self.answered} right; about {self.more} more to open"
+        )
+
+
+class SealTracker:
+    """Page's CUSUM over a stream of untaught outcomes (True: right, in time or late)."""
+
+    def __init__(self, test: SealTest | None = None) -> None:
+        self.test = test or SealTest()
+        self.statistic = 0.0
+        self.answered = 0
+        self.right = 0
+        self.total = 0
+        self.total_right = 0
+        self.ever_reached = False
+        """The evidence sufficed at some point: once open, the seal stays open."""
+
+    def observe(self, success: bool) -> bool:
+        """Add one untaught outcome; True when the evidence now suffices."""
+        test = self.test
+        self.total += 1
+        self.total_right += success
+        step = test.step_right if success else test.step_wrong
+        self.statistic += step
+        if self.statistic <= 0.0:
+            self.statistic, self.answered, self.right = 0.0, 0, 0
+        else:
+            self.answered += 1
+            self.right += success
+        reached = self.statistic >= test.evidence
+        self.ever_reached = self.ever_reached or reached
+        return reached
+
+    @property
+    def reached(self) -> bool:
+        return self.statistic >= self.test.evidence
+
+    @property
+    def leaning(self) -> bool:
+        """The evidence points toward "knows it" (the engine then probes more often)."""
+        return self.statistic > 0.0
+
+    def view(self, opened: bool = False) -> SealView:
+        remaining = max(0.0, self.test.evidence - self.statistic)
+        more = 0 if opened else max(1, math.ceil(remaining / self.test.step_right - 1e-9))
+        return SealView(opened, self.answered, self.right, self.statistic, more, self.total)
+
+    @classmethod
+    def replay(cls, outcomes: Iterable[bool], test: SealTest | None = None) -> SealTracker:
+        tracker = cls(test)
+        for success in outcomes:
+            tracker.observe(success)
+        return tracker
+
+
+def shown_view(
+    untaught: Iterable[tuple[bool, bool]], test: SealTest | None = None, opened: bool = False
+) -> SealView:
+    """The seal as the learner may see it: as of the last whole block of PROGRESS_BLOCK
+    probes. `untaught` is (is_probe, success) per untaught answer, oldest first."""
+    stream = list(untaught)
+    probes = 0
+    cut = 0
+    for i, (probe, _) in enumerate(stream):
+        if probe:
+            probes += 1
+            if probes % PROGRESS_BLOCK == 0:
+                cut = i + 1
+        elif probes % PROGRESS_BLOCK == 0:
+            cut = i + 1  # first answers were told right or wrong: no probe hides in them
+    return SealTracker.replay((ok for _, ok in stream[:cut]), test).view(opened)
