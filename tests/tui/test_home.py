@@ -240,4 +240,6 @@ async def test_every_deck_is_listed_before_its_standing_is_read() -> None:
         assert app.screen.query_one(DataTable).cursor_row == 1
         release.set()
         await settle(pilot)
-        assert all("new" in cells[1] for cells in rows(app).values())
+        states = {name: cells[1] for name, cells in rows(app).items()}
+        assert states.pop("control") == "○ control"  # a control is a control from the start
+        assert all("new" in state for state in states.values())
