@@ -55,7 +55,7 @@ async def test_a_new_learner_hears_the_coach_but_no_question(db_path: Path) -> N
     deck = load_deck("modarith")
     app = make_app(lambda: start_practice(deck, history, "new"), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         coach = text_of(app, "#coach").strip()
         assert coach
         assert "Plateau" not in coach
@@ -101,7 +101,7 @@ async def test_the_control_deck_coach_never_says_a_rule_forms(db_path: Path) -> 
     simulate(deck, history, kind="lookup", items=500, seed=3, learner="cal")
     app = make_app(lambda: start_practice(deck, history, "cal"), clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await begin(pilot)
         coach = text_of(app, "#coach")
         assert "Control deck" in coach
         assert "rule forms" not in coach

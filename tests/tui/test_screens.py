@@ -90,11 +90,11 @@ async def test_a_first_session_card_explains_itself_in_80_by_24(db_path: Path) -
 
 
 def reveal_app(db_path: Path, length: int) -> tuple[object, FakeClock, History]:
-    """A deck whose seal opens after a few right probes (a small window, a low threshold)."""
+    """A deck whose seal opens on the first twenty right untaught answers."""
     history = History.open(str(db_path))
     deck = load_deck(
         "modarith",
-        ["probe_rate=0.5", "rule.window=5", "rule.threshold=0.5", f"session.length={length}"],
+        ["probe_rate=0.5", f"session.length={length}"],
     )
     clock = FakeClock()
 
