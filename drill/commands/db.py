@@ -91,7 +91,10 @@ def upgrade(args: argparse.Namespace, location: DatabaseLocation) -> int:
             print(f"{location.display}: already at schema {HEAD}; nothing to do")
             return 0
         with database.translated_errors(location):
-            database.upgrade(engine)
+            before = database.upgrade_in_turn(engine, location)
+        if before == HEAD:  # another drill upgraded it while this one waited
+            print(f"{location.display}: already at schema {HEAD}; nothing to do")
+            return 0
     finally:
         engine.dispose()
     print(f"{location.display}: upgraded from schema {before or '(empty)'} to {HEAD}")

@@ -27,6 +27,8 @@ from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_RETRIES = 5
+UPGRADE_WAIT_S = 120.0
+"""How long a drill waits for another's schema upgrade (a large history takes a while)."""
 
 T = TypeVar("T")
 
@@ -63,7 +65,8 @@ def locate(db: str | None = None) -> DatabaseLocation:
         return DatabaseLocation(url, None)
     path = sqlite_path(spec)
     assert path is not None
-    return DatabaseLocation(make_url(f"sqlite:///{path}"), path)
+    # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
+    return DatabaseLocation(URL.create("sqlite", database=str(path)), path)
 
 
 def _prepare_file(path: Path) -> bool:
@@ -144,8 +147,15 @@ def _permission_problem(path: Path) -> str | None:
     return None
 
 
-def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
-    """Turn a database driver's error into one line a person can act on."""
+def _seconds(waited: float) -> str:
+    return f"{waited:.1f} s" if waited < 10 else f"{waited:.0f} s"
+
+
+def explain(
+    error: BaseException, location: DatabaseLocation, waited: float | None = None
+) -> StoreError:
+    """Turn a database driver's error into one line a person can act on; `waited` is how
+    long it was tried, for a lock (the busy timeout if not known)."""
     where = location.display
     text = str(getattr(error, "orig", error)).lower()
     if "not a database" in text or "malformed" in text:
@@ -164,7 +174,8 @@ def explain(error: BaseException, location: DatabaseLocation) -> StoreError:
     if "locked" in text or "busy" in text:
         return StoreError(
             f"{where}: the database stayed locked by another program for "
-            f"{BUSY_TIMEOUT_MS // 1000} s; close it and try again"
+            f"{_seconds(BUSY_TIMEOUT_MS / 1000 if waited is None else waited)}; "
+            "close it and try again"
         )
     full = location.path is not None and _nearly_full(location.path.parent)
     if (
@@ -254,42 +265,68 @@ def schema_revision(engine: Engine, location: DatabaseLocation) -> str | None:
         ) from None
 
 
+def _refuse_newer(revision: str | None, location: DatabaseLocation) -> None:
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise StoreError(
+            f"{location.display}: this database was written by a newer drill "
+            f"(schema {revision}); upgrade drill to use it"
+        )
+
+
+def upgrade_in_turn(engine: Engine, location: DatabaseLocation) -> str | None:
+    """Upgrade to head under the upgrade lock (drill.store.upgrade_lock), so that drills
+    opening the database at once upgrade it once; returns the revision found under the
+    lock (the head, if another drill upgraded it while this one waited)."""
+    from drill.store.upgrade_lock import UpgradeLockTimeoutError, upgrade_lock
+
+    try:
+        with upgrade_lock(engine, location.path, UPGRADE_WAIT_S):
+            revision = schema_revision(engine, location)
+            _refuse_newer(revision, location)
+            if revision != HEAD:
+                upgrade(engine)
+            return revision
+    except UpgradeLockTimeoutError as timeout:
+        raise StoreError(
+            f"{location.display}: another drill kept upgrading this database for "
+            f"{_seconds(timeout.waited)}; let it finish and try again"
+        ) from None
+
+
 def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> Engine:
     """An engine on a database at the head revision, creating or upgrading it as needed."""
+    started = time.monotonic()
     engine = connect(location)
     try:
         revision = schema_revision(engine, location)
         if revision == HEAD:
             return engine
-        if revision is not None and revision not in SCHEMA_REVISIONS:
-            raise StoreError(
-                f"{location.display}: this database was written by a newer drill "
-                f"(schema {revision}); upgrade drill to use it"
-            )
+        _refuse_newer(revision, location)
         if not upgrade_schema:
             raise StoreError(
                 f"{location.display}: the database needs an upgrade; run `drill db upgrade`"
             )
-        upgrade(engine)
+        upgrade_in_turn(engine, location)
         return engine
     except StoreError:
         engine.dispose()
         raise
     except (DBAPIError, OperationalError, OSError) as err:
         engine.dispose()
-        raise explain(err, location) from None
+        raise explain(err, location, waited=time.monotonic() - started) from None
 
 
 def retry_busy(action: Callable[[], T], location: DatabaseLocation) -> T:
     """Run a write, retrying a few times where SQLite reports the database busy."""
     delay = 0.05
+    started = time.monotonic()
     for attempt in range(WRITE_RETRIES):
         try:
             return action()
         except OperationalError as err:
             text = str(err.orig).lower()
             if ("locked" not in text and "busy" not in text) or attempt == WRITE_RETRIES - 1:
-                raise explain(err, location) from None
+                raise explain(err, location, waited=time.monotonic() - started) from None
             time.sleep(delay)
             delay *= 2
         except DBAPIError as err:

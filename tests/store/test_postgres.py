@@ -191,6 +191,34 @@ def test_a_class_writes_at_once_and_export_filters(store_url: str) -> None:
     assert "attempts" in check.stdout
 
 
+def test_a_class_starts_together_on_a_new_database(store_url: str) -> None:
+    """Four learners' first runs at once on an empty database: one creates the schema (under
+    the upgrade lock), the others wait for it, and every learner keeps every attempt."""
+    if make_url(store_url).get_backend_name() != "postgresql":
+        pytest.skip("a new SQLite file is raced in test_robustness_crash.py")
+    learners = [f"new-{n}" for n in range(4)]
+    SIMULATE = "simulate modarith --kind lookup --items 30 --json"  # noqa: N806
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "drill", *SIMULATE.split(), "--learner", name],
+            env={**os.environ, "DRILL_DATABASE_URL": store_url},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in learners
+    ]
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        assert json.loads(out)["exposures"] == 30
+    history = History.open(store_url)
+    for name in learners:
+        rows = list(history.export(name))
+        assert {r["exposure"] for r in rows if r["result"] != "unreadable"} == set(range(1, 31))
+    history.close()
+
+
 def test_one_live_session_per_learner_and_deck(store_url: str) -> None:
     """A second drill of ann on modarith is refused while the first is live, on a SQLite
     file (a file lock) and on a server (an advisory lock); bob, and ann afterwards, are not."""
