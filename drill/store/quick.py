@@ -38,8 +38,17 @@ def sqlite_path(db: str | None) -> Path | None:
     if "://" not in spec:
         return Path(spec).expanduser()
     if spec.startswith("sqlite:///") and "?" not in spec and spec != "sqlite:///:memory:":
-        return Path(spec.removeprefix("sqlite:///")).expanduser()
+        from urllib.parse import unquote  # a URL's %XX means what SQLAlchemy reads it as
+
+        return Path(unquote(spec.removeprefix("sqlite:///"))).expanduser()
     return None
+
+
+def _uri_path(path: Path) -> str:
+    """The path for a `file:` URI, quoted: ?, # and % in a file name are not the URI's."""
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()), safe="/")
 
 
 def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastOutcome]:
@@ -57,7 +66,7 @@ def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
     try:
         if path.stat().st_size == 0:
             return None
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=2)
     except (OSError, sqlite3.Error):
         return None
     try:
