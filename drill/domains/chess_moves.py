@@ -43,13 +43,13 @@ def parse_move(board: chess.Board, response: str) -> tuple[chess.Move | None, st
     if not text:
         return None, EXAMPLE
     if UCI.match(text.lower()):
+        # parse_uci also reads king-takes-rook castling (e1h1) as the castling it is.
         try:
-            move = chess.Move.from_uci(text.lower())
+            return board.parse_uci(text.lower()), ""
+        except chess.IllegalMoveError:
+            return None, f"{text.lower()} is not a legal move here"
         except ValueError:
             return None, f"{text.lower()} is not a move"
-        if move in board.legal_moves:
-            return move, ""
-        return None, f"{text.lower()} is not a legal move here"
     problem = ""
     found: list[chess.Move] = []
     for spelling in _spellings(text):
@@ -62,6 +62,8 @@ def parse_move(board: chess.Board, response: str) -> tuple[chess.Move | None, st
         except ValueError:
             continue
         else:
+            if not move:  # a null move (--, 0000, Z0, @@@@) passes the turn: not an answer
+                return None, f"{text} passes the turn, which is not a move: {EXAMPLE}"
             if move not in found:
                 found.append(move)
     if not found:

@@ -238,3 +238,51 @@ def test_every_legal_move_reads_back_from_san_and_uci(rng: random.Random, plies:
         lowered = parse_move(board, san.lower())[0]
         assert lowered is not None
         assert board.san(lowered).lower().rstrip("+#") == san.lower().rstrip("+#")
+
+
+NULL_MOVES = ["--", "0000", "Z0", "@@@@", "z0"]
+
+
+@settings(max_examples=15)
+@given(
+    st.randoms(use_true_random=False),
+    st.integers(min_value=0, max_value=60),
+    st.sampled_from(NULL_MOVES),
+)
+def test_a_null_move_is_never_read_as_a_move(rng: random.Random, plies: int, null: str) -> None:
+    """`--`, `0000`, `Z0` and `@@@@` pass the turn: in any position they are not a move."""
+    board = chess.Board()
+    for _ in range(plies):
+        moves = sorted(board.legal_moves, key=lambda m: m.uci())
+        if not moves:
+            break
+        board.push(rng.choice(moves))
+    move, why = parse_move(board, null)
+    assert move is None
+    assert why
+
+
+CASTLE = "r3k2r/pppq1ppp/2n1bn2/8/8/2N1BN2/PPPQ1PPP/R3K2R w KQkq - 0 9"
+
+
+@pytest.mark.parametrize(
+    ("solution", "spellings"),
+    [("e1g1", ["e1h1", "O-O", "e1g1", "E1H1"]), ("e1c1", ["e1a1", "O-O-O", "e1c1"])],
+)
+def test_king_takes_rook_castles_where_the_solution_castles(
+    tmp_path: Path, solution: str, spellings: list[str]
+) -> None:
+    """Castling typed as the king taking its rook (python-chess's reading) is the castling,
+    and a null move is unreadable, not a miss."""
+    path = tmp_path / "castle.jsonl.gz"
+    save_puzzles(path, [Puzzle(CASTLE, (solution,), "hanging-piece")])
+    domain = Chess()
+    params = domain.resolve({"puzzles": str(path)})
+    (item,) = domain.items(params, seed=1, heldout_fraction=0.0)  # type: ignore[arg-type]
+    for text in spellings:
+        assert domain.judge(item, text).verdict is Verdict.CORRECT, text
+    for null in NULL_MOVES:
+        judged = domain.judge(item, null)
+        assert judged.verdict is Verdict.UNREADABLE, null
+        assert judged.note
+    assert domain.judge(item, "a2a3").verdict is Verdict.WRONG
