@@ -3,6 +3,7 @@ starting a deck, and the rule once it is earned."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,19 @@ if TYPE_CHECKING:
 
 
 def local_zone() -> tzinfo:
+    """The learner's time zone with its rules, so each instant gets the offset it had then
+    (22:30 UTC on 10 July is 11 July in Berlin, even in December): $TZ, else the system's
+    /etc/localtime; where neither names a zone drill can read, today's offset."""
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").removeprefix(":")
+    try:
+        if name and not name.startswith("/"):
+            return ZoneInfo(name)
+        with open(name or "/etc/localtime", "rb") as file:
+            return ZoneInfo.from_file(file, key=name or "localtime")
+    except (OSError, ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        pass
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None
     return zone

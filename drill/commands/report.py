@@ -41,8 +41,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_since(text: str | None) -> datetime | None:
-    """An ISO date or date-time, local unless zoned, as an aware UTC datetime."""
+    """An ISO date or date-time, local unless zoned, as an aware UTC datetime. Local time
+    is the learner's zone on that date (summer time in July, even when typed in winter)."""
     from datetime import UTC
+
+    from drill.home import local_zone
 
     if text is None:
         return None
@@ -50,7 +53,7 @@ def parse_since(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"--since: expected a date like 2026-11-01, got {text!r}") from None
-    return (when if when.tzinfo else when.astimezone()).astimezone(UTC)
+    return (when if when.tzinfo else when.replace(tzinfo=local_zone())).astimezone(UTC)
 
 
 def run(args: argparse.Namespace) -> int:

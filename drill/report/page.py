@@ -66,6 +66,8 @@ class Report:
     """Exposures per local day (the calendar heatmap)."""
     today: date | None = None
     target: int = 0
+    zone: tzinfo | None = None
+    """The learner's time zone, for the days and times shown (None: UTC)."""
 
     @classmethod
     def build(cls, data: DeckHistory, points: int = POINTS, *, control: bool = False) -> Report:
@@ -91,7 +93,8 @@ class Report:
 
     def title(self) -> str:
         data = self.data
-        since = f" since {data.since:%Y-%m-%d %H:%M}" if data.since else ""
+        when = data.since.astimezone(self.zone) if data.since and self.zone else data.since
+        since = f" since {when:%Y-%m-%d %H:%M}" if when else ""  # local, as it was typed
         return f"{data.learner} on {data.deck}{since}"
 
     def facts(self) -> list[tuple[str, str]]:
@@ -213,6 +216,7 @@ def load_report(
         Report.build(data, control=bool(deck.setting("rule.control"))),
         days=days_of(data.bins, zone),
         today=now.astimezone(zone).date(),
+        zone=zone,
         target=int(deck.setting("session.daily_target")),
     )
 
