@@ -35,36 +35,55 @@ class SessionLink:
     Given an opener instead of an open port, `warm()` runs it in a background thread (the
     app calls it once the first item is on screen, so the import of SQLAlchemy does not
     compete with the first frame); the first write waits for it, or opens it if never warmed.
+    Either way the opener runs once: one start, one session row, whatever the timing.
     """
 
     def __init__(self, port: SessionHistory | Callable[[], SessionHistory]) -> None:
+        import threading  # already loaded by the app; cheap for `drill simulate`
+
         self._open: SessionHistory | None = None
         self._opener: Callable[[], SessionHistory] | None = None
         self._opening: Future[SessionHistory] | None = None
+        self._lock = threading.Lock()
         if callable(port):
             self._opener = port
         else:
             self._open = port
 
+    def _begin(self, *, background: bool) -> Future[SessionHistory]:
+        """The one opening of the store: started here if nobody has started it yet."""
+        from concurrent.futures import Future  # off the start-up path
+
+        with self._lock:
+            opening, started = self._opening, self._opening is None
+            if opening is None:
+                opening = self._opening = Future()
+        if started:
+            if background:
+                from threading import Thread
+
+                Thread(target=self._run, args=(opening,), name="drill-store").start()
+            else:
+                self._run(opening)
+        return opening
+
+    def _run(self, opening: Future[SessionHistory]) -> None:
+        assert self._opener is not None
+        try:
+            opening.set_result(self._opener())
+        except BaseException as err:  # handed to whoever waits on the opening
+            opening.set_exception(err)
+
     def warm(self) -> None:
         """Start opening the store in the background, if it is not open or opening."""
-        if self._opener is None or self._opening is not None:
-            return
-        from concurrent.futures import ThreadPoolExecutor  # off the start-up path
-
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drill-store")
-        self._opening = executor.submit(self._opener)
-        executor.shutdown(wait=False)
+        if self._opener is not None and self._open is None:
+            self._begin(background=True)
 
     @property
     def port(self) -> SessionHistory:
         """The open session; waits for the background opening (and re-raises its error)."""
         if self._open is None:
-            if self._opening is not None:
-                self._open = self._opening.result()
-            else:
-                assert self._opener is not None
-                self._open = self._opener()
+            self._open = self._begin(background=False).result()
         return self._open
 
     @property
@@ -170,6 +189,7 @@ def start_practice(
     open session must not be taken for a crashed one); `claimed` is a claim already held.
     """
     held = claimed if claimed is not None and claimed.held else history.claim(learner, deck.name)
+    port: SessionHistory | None = None
     try:
         started_at = clock()
         port = _open_session(history, deck, learner, kind, started_at)
@@ -177,12 +197,24 @@ def start_practice(
         unsealed = history.rule_unsealed(port.learner_id, deck.name)
         if state is None:
             state = history.load_deck_state(port.learner_id, deck.name)
+        link = SessionLink(port)
+        engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review)
     except BaseException:
-        held.release()
+        _abandon(port, held)
         raise
-    link = SessionLink(port)
-    engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review)
     return Practice(deck, learner, engine, link, started_at, held)
+
+
+def _abandon(port: SessionHistory | None, held: Claim) -> None:
+    """A start that failed half way: close its session row, if any, and give up the claim
+    (the error that got here is the one to report, not a second one from closing)."""
+    try:
+        if port is not None:
+            port.end("interrupted")
+    except Exception:  # the store is failing already: its error is the one raised
+        pass
+    finally:
+        held.release()
 
 
 def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
@@ -210,9 +242,20 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
         return _open_session(History.open(db), deck, learner, "drill", started_at)
 
     link = SessionLink(open_in_background)
-    engine = _engine(
-        deck, link, learner, snapshot.past, snapshot.rule_unsealed, snapshot.state, _utcnow, None
-    )
+    try:
+        engine = _engine(
+            deck,
+            link,
+            learner,
+            snapshot.past,
+            snapshot.rule_unsealed,
+            snapshot.state,
+            _utcnow,
+            None,
+        )
+    except BaseException:
+        held.release()  # nothing opened yet: the store opens with the first write or warm()
+        raise
     return Practice(deck, learner, engine, link, started_at, held)
 
 

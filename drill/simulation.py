@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from drill.decks import Deck
-from drill.practice import start_practice
+from drill.practice import Practice, start_practice
 from drill.protocol.engine import Feedback
-from drill.protocol.learners import make_learner
+from drill.protocol.learners import SimulatedLearner, make_learner
 from drill.store.history import History
 
 FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
@@ -82,37 +82,61 @@ def simulate(
         practice = start_practice(
             deck, history, learner, kind="simulate", clock=clock, seed=seed + result.sessions
         )
-        engine = practice.engine
-        length = min(engine.settings.length, items - result.exposures)
-        unreadable = 0
-        while engine.counters.session_exposures < length:
-            shown = engine.next_item()
-            assert shown is not None
-            response, response_ms = simulated.respond(shown)
-            clock.advance(response_ms / 1000)
-            outcome = engine.answer(response, response_ms)
-            unreadable = unreadable + 1 if outcome.feedback is Feedback.UNREADABLE else 0
-            if unreadable == GIVE_UP_AFTER:  # no answer it can write: let the item time out
-                unreadable = 0
-                outcome = engine.expire()
-            simulated.told(shown, outcome)
-            if outcome.feedback is Feedback.CONTINUE:
-                continue
-            clock.advance(FEEDBACK_PAUSE_S.get(outcome.feedback, MISS_PAUSE_S))
-            if outcome.ends_item:
-                result.exposures += 1
-                if shown.probe:
-                    result.probes.append((shown.exposure, engine.probe_outcomes[-1]))
-                else:
-                    result.deadlines.append((shown.exposure, shown.deadline_ms))
-                result.response_ms.append(response_ms)
-                for event in outcome.events:
-                    result.events.append((event.kind, event.exposure))
-                if outcome.rule_unsealed and result.rule_unsealed_at is None:
-                    result.rule_unsealed_at = shown.exposure
-                if progress is not None:
-                    progress(result)
+        try:
+            _run_session(practice, simulated, clock, items, result, progress)
+        except BaseException:
+            _close_after_error(practice)
+            raise
         practice.close("finished")
         result.sessions += 1
         clock.now += BREAK_BETWEEN_SESSIONS
     return result
+
+
+def _close_after_error(practice: Practice) -> None:
+    """Close the session as `interrupted` and give up the claim, keeping the first error."""
+    try:
+        practice.close("interrupted")
+    except Exception:  # the error being raised says what went wrong
+        pass
+
+
+def _run_session(
+    practice: Practice,
+    simulated: SimulatedLearner,
+    clock: SimulatedClock,
+    items: int,
+    result: SimulationResult,
+    progress: Callable[[SimulationResult], None] | None,
+) -> None:
+    """One session of the deck's length (or what is left of `items`)."""
+    engine = practice.engine
+    length = min(engine.settings.length, items - result.exposures)
+    unreadable = 0
+    while engine.counters.session_exposures < length:
+        shown = engine.next_item()
+        assert shown is not None
+        response, response_ms = simulated.respond(shown)
+        clock.advance(response_ms / 1000)
+        outcome = engine.answer(response, response_ms)
+        unreadable = unreadable + 1 if outcome.feedback is Feedback.UNREADABLE else 0
+        if unreadable == GIVE_UP_AFTER:  # no answer it can write: let the item time out
+            unreadable = 0
+            outcome = engine.expire()
+        simulated.told(shown, outcome)
+        if outcome.feedback is Feedback.CONTINUE:
+            continue
+        clock.advance(FEEDBACK_PAUSE_S.get(outcome.feedback, MISS_PAUSE_S))
+        if outcome.ends_item:
+            result.exposures += 1
+            if shown.probe:
+                result.probes.append((shown.exposure, engine.probe_outcomes[-1]))
+            else:
+                result.deadlines.append((shown.exposure, shown.deadline_ms))
+            result.response_ms.append(response_ms)
+            for event in outcome.events:
+                result.events.append((event.kind, event.exposure))
+            if outcome.rule_unsealed and result.rule_unsealed_at is None:
+                result.rule_unsealed_at = shown.exposure
+            if progress is not None:
+                progress(result)

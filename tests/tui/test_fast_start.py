@@ -1,0 +1,55 @@
+"""`drill start` answered at once (Enter held down while it starts): one session row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from drill.decks import load_deck
+from drill.practice import Practice, quick_start
+from drill.store.history import History
+from drill.store.models import DrillSession
+from drill.tui.app import make_app
+from drill.tui.screens import session as session_screen
+from tests.tui.test_session import FakeClock, current, type_answer
+
+
+def session_rows(db_path: Path) -> list[str | None]:
+    """The end reason of every session row, oldest first (None: still open)."""
+    history = History.open(str(db_path))
+    query = select(DrillSession.end_reason).order_by(DrillSession.id)
+    with history.engine.connect() as conn:
+        reasons = [reason for (reason,) in conn.execute(query)]
+    history.close()
+    return reasons
+
+
+async def test_an_answer_before_the_store_warms_makes_one_session(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first answer is written before the background opening starts; the opening then
+    finds the store open, and the session is one row, closed when the learner quits."""
+    History.open(str(db_path)).close()  # at head, so the fast start reads it with sqlite3
+    monkeypatch.setattr(session_screen, "WARM_AFTER_S", 1.0)  # answer well before it
+    deck = load_deck("modarith", ["session.length=5", "probe_rate=0"])
+
+    def start() -> Practice:
+        return quick_start(deck, str(db_path), "ann")
+
+    app = make_app(start, clock=FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the first item is on screen, and its clock running
+        first = current(app)
+        await type_answer(pilot, first.item.answer)  # before the store has warmed
+        assert session_rows(db_path) == [None]  # written: the store was opened for it
+        await pilot.pause(1.5)  # the warm-up runs now
+        await pilot.press("enter")
+        await type_answer(pilot, current(app).item.answer)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert session_rows(db_path) == ["quit"]
+    history = History.open(str(db_path))
+    assert {r["exposure"] for r in history.export("ann")} == {1, 2}
+    history.close()
