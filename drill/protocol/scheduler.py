@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from drill.domains.base import stable_hash
+
 RETRY_GAP = (3, 7)
 """A missed item returns after this many (inclusive range) other items."""
 
@@ -42,6 +44,8 @@ class Scheduler:
         self.probe_rate = probe_rate if self.heldout_ids else 0.0
         if not self.train_ids:
             self.probe_rate = 1.0
+        self.digest = f"{stable_hash(*self.train_ids, '|', *self.heldout_ids):016x}"
+        """Names these splits, so a state saved for other items is never restored here."""
         self.rng = random.Random(seed)
         self.queue: list[str] = []
         self.probe_queue: list[str] = []
@@ -93,6 +97,7 @@ class Scheduler:
         return {
             "n_train": len(self.train_ids),
             "n_heldout": len(self.heldout_ids),
+            "digest": self.digest,
             "queue": [train[i] for i in self.queue],
             "probe_queue": [heldout[i] for i in self.probe_queue],
             "passes": self.passes,
@@ -100,15 +105,53 @@ class Scheduler:
             "last": train.get(self.last) if self.last is not None else None,
         }
 
-    def restore(self, state: dict[str, Any]) -> None:
-        """Continue from `to_json`. A state saved for other splits is ignored."""
-        if state.get("n_train") != len(self.train_ids):
-            return
-        if state.get("n_heldout") != len(self.heldout_ids):
-            return
-        self.queue = [self.train_ids[i] for i in state["queue"]]
-        self.probe_queue = [self.heldout_ids[i] for i in state["probe_queue"]]
-        self.passes = int(state["passes"])
-        self.retried = {self.train_ids[i] for i in state["retried"]}
-        last = state.get("last")
+    def restore(self, state: dict[str, Any]) -> bool:
+        """Continue from `to_json`; False, and a fresh start, for a state that does not fit
+        these splits: saved for other items (another digest or other counts), or damaged
+        (indices out of range or of the wrong type, fields missing)."""
+        try:
+            fitted = self._fit(state)
+        except (KeyError, TypeError, ValueError):
+            return False
+        if fitted is None:
+            return False
+        queue, probe_queue, self.passes, retried, last = fitted
+        self.queue = [self.train_ids[i] for i in queue]
+        self.probe_queue = [self.heldout_ids[i] for i in probe_queue]
+        self.retried = {self.train_ids[i] for i in retried}
         self.last = self.train_ids[last] if last is not None else None
+        return True
+
+    def _fit(
+        self, state: dict[str, Any]
+    ) -> tuple[list[int], list[int], int, list[int], int | None] | None:
+        """The state's indices, checked against these splits; None if it does not fit."""
+        n_train, n_heldout = len(self.train_ids), len(self.heldout_ids)
+        if state["n_train"] != n_train or state["n_heldout"] != n_heldout:
+            return None
+        if state.get("digest", self.digest) != self.digest:  # older states carry none
+            return None
+        queue, probe_queue = (
+            _indices(state["queue"], n_train),
+            _indices(state["probe_queue"], n_heldout),
+        )
+        retried = _indices(state["retried"], n_train)
+        last = state.get("last")
+        passes = state["passes"]
+        if queue is None or probe_queue is None or retried is None:
+            return None
+        if not _is_index(passes, 1 << 62) or (last is not None and not _is_index(last, n_train)):
+            return None
+        return queue, probe_queue, passes, retried, last
+
+
+def _is_index(value: object, n: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < n
+
+
+def _indices(values: object, n: int) -> list[int] | None:
+    """`values` if it is a list of indices below `n` (a retried item may come twice), else
+    None."""
+    if not isinstance(values, list) or not all(_is_index(v, n) for v in values):
+        return None
+    return values
