@@ -13,7 +13,7 @@ from drill.store.history import History
 from drill.store.models import DrillSession
 from drill.tui.app import make_app
 from drill.tui.screens import session as session_screen
-from tests.tui.test_session import FakeClock, current, type_answer
+from tests.tui.test_session import FakeClock, begin, current, type_answer
 
 
 def session_rows(db_path: Path) -> list[str | None]:
@@ -32,7 +32,7 @@ async def test_an_answer_before_the_store_warms_makes_one_session(
     """The first answer is written before the background opening starts; the opening then
     finds the store open, and the session is one row, closed when the learner quits."""
     History.open(str(db_path)).close()  # at head, so the fast start reads it with sqlite3
-    monkeypatch.setattr(session_screen, "WARM_AFTER_S", 1.0)  # answer well before it
+    monkeypatch.setattr(session_screen, "WARM_AFTER_S", 2.0)  # answer well before it
     deck = load_deck("modarith", ["session.length=5", "probe_rate=0"])
 
     def start() -> Practice:
@@ -40,11 +40,11 @@ async def test_an_answer_before_the_store_warms_makes_one_session(
 
     app = make_app(start, clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()  # the first item is on screen, and its clock running
+        await begin(pilot)  # past the ready card: the first item, its clock running
         first = current(app)
         await type_answer(pilot, first.item.answer)  # before the store has warmed
         assert session_rows(db_path) == [None]  # written: the store was opened for it
-        await pilot.pause(1.5)  # the warm-up runs now
+        await pilot.pause(2.5)  # the warm-up runs now
         await pilot.press("enter")
         await type_answer(pilot, current(app).item.answer)
         await pilot.press("escape")
