@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from drill.errors import UserError
-from drill.tui.screens.session import SessionScreen
 
 if TYPE_CHECKING:
     from drill.home import Home
@@ -59,6 +58,8 @@ class DrillApp(App[None]):
             from drill.tui.screens.home import HomeScreen
 
             return HomeScreen()
+        from drill.tui.screens.session import SessionScreen  # the home screen's path skips it
+
         assert self.start is not None
         self.practice = self.start()
         return SessionScreen(self.practice, self.clock)
@@ -71,6 +72,8 @@ class DrillApp(App[None]):
         except UserError as err:  # the deck is busy in another drill, say: stay where we are
             self.notify(str(err), title="Cannot start", severity="error", timeout=8)
             return
+        from drill.tui.screens.session import SessionScreen
+
         screen = SessionScreen(self.practice, self.clock)
         if len(self.screen_stack) > 1 and not self._on_home():
             self.switch_screen(screen)

@@ -100,14 +100,14 @@ def home_history(db: str, python: str = sys.executable) -> None:
     )  # fmt: skip
 
 
-def drill_home(db: str, python: str = sys.executable) -> float:
+def drill_home(db: str, python: str = sys.executable, marker: str | None = None) -> float:
     """`drill` alone, until the home screen shows every deck with the learner's standing
-    (their total of exposures on modarith, read in the screen's worker)."""
+    (their total of exposures on modarith, read in the screen's worker; on a new database,
+    `marker`, e.g. "new")."""
     script = Path(python).with_name("drill")
     command = [str(script)] if script.exists() else [python, "-m", "drill"]
-    return time_to_marker(
-        [*command, "--db", db, "--learner", "bench"], f"{HOME_ATTEMPTS:,}".encode()
-    )
+    shown = marker if marker is not None else f"{HOME_ATTEMPTS:,}"
+    return time_to_marker([*command, "--db", db, "--learner", "bench"], shown.encode())
 
 
 if __name__ == "__main__":

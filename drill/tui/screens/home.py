@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
     from drill.standing import Standing
     from drill.tui.app import DrillApp
 
-STORE_DELAY_S = 0.15
-"""How long after the standings are handed to the screen the store starts to open."""
 KEYS_NOTE = " Enter: start the deck   r: its report   u: its rule, once earned   ?: keys"
 WAITING = ("…", "", "", "", "", "")
 """A deck's cells before its standing is read."""
@@ -92,10 +89,15 @@ class HomeScreen(Screen[None]):
             table.add_row(Text(name, style="bold"), *WAITING, key=name)
         self.query_one("#home-note", Static).update(Text(KEYS_NOTE))
         table.focus()
-        self.refresh_standings()
+        self._shown = False
+        self.refresh_standings()  # now, while the first frame is laid out and drawn
 
     def on_screen_resume(self) -> None:
-        self.refresh_standings()
+        """Back from a session: read again. (Textual also resumes the first screen as it
+        is first shown, which on_mount has seen to.)"""
+        if self._shown:
+            self.refresh_standings()
+        self._shown = True
 
     @property
     def home(self) -> Home:
@@ -115,13 +117,10 @@ class HomeScreen(Screen[None]):
             standings = home.standings()
             about = [d.description for d in home.decks()]
             app.call_from_thread(self.show_standings, standings, about)
-            if not home.store_open:
-                # Open the store now, so Enter starts at once; once the standings are
-                # drawn, as importing SQLAlchemy would hold the interpreter meanwhile.
-                time.sleep(STORE_DELAY_S)
-                home.history  # noqa: B018
-                if preparing is not None:
-                    app.call_from_thread(self._note, KEYS_NOTE, style="")
+            if preparing is not None:
+                app.call_from_thread(self.call_after_refresh, self.open_store, KEYS_NOTE)
+            elif not home.store_open:
+                app.call_from_thread(self.call_after_refresh, self.open_store)
         except UserError as err:  # a damaged or locked database: one line, as anywhere
             app.call_from_thread(app.exit, return_code=err.exit_code, message=f"drill: {err}")
 
@@ -136,6 +135,19 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_seal()
+
+    @work(thread=True, exclusive=True, group="store")
+    def open_store(self, then: str | None = None) -> None:
+        """Open (create, upgrade) the store so that Enter starts at once; after the
+        standings are drawn, as importing SQLAlchemy holds the interpreter meanwhile."""
+        app = self.app
+        try:
+            self.home.history  # noqa: B018
+        except UserError as err:
+            app.call_from_thread(app.exit, return_code=err.exit_code, message=f"drill: {err}")
+            return
+        if then is not None:
+            app.call_from_thread(self._note, then, "")
 
     def _note(self, text: str, style: str = "bold") -> None:
         self.query_one("#home-note", Static).update(Text(text, style=style))
