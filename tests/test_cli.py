@@ -93,6 +93,9 @@ def test_help_examples_do_not_name_a_modulus(capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert "modulus" not in out
     assert "session.length=50" in out
+    with pytest.raises(SystemExit):
+        main(["decks", "--help"])
+    assert "modulus" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

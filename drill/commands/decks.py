@@ -1,7 +1,7 @@
 """List every deck: its domain and title, and, once its rule is open for you, its size.
 
-While a deck's rule is sealed for the learner, its number of items is not shown: the size of
-the universe gives the rule away (169 items are 13², a modulus of 13).
+While a deck's rule is sealed for you, its number of items is not shown: the size of a
+deck can give its rule away.
 """
 
 from __future__ import annotations
