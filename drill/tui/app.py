@@ -112,6 +112,8 @@ class DrillApp(App[None]):
 
     def action_interrupt(self) -> None:
         """Ctrl+C: in a session, end it (closed as quit) and show its summary; else quit."""
+        from drill.tui.screens.session import SessionScreen
+
         sessions = [s for s in self.screen_stack if isinstance(s, SessionScreen)]
         if not sessions or sessions[-1].practice.closed:
             self.exit()
