@@ -54,6 +54,7 @@ def test_network_on_the_control_deck_stays_at_chance() -> None:
     assert result.rule_unsealed_at is None
 
 
+@pytest.mark.slow
 def test_probes_are_exactly_the_heldout_items() -> None:
     """Every probe is a held-out item, every held-out item is probed, never a training one."""
     deck = load_deck("modarith")
@@ -66,6 +67,7 @@ def test_probes_are_exactly_the_heldout_items() -> None:
     assert not {r["item_id"] for r in rows if not r["probe"]} & heldout
 
 
+@pytest.mark.slow
 def test_simulated_history_reads_as_sessions() -> None:
     """Sessions of the deck's length; the deadline carries over and tightens to the floor."""
     _, history = run("modarith", "network", 600)

@@ -134,6 +134,7 @@ def test_online_learner_learns_the_training_items_it_is_shown(deck: Deck) -> Non
     assert learner.accuracy(shown) >= 0.9
 
 
+@pytest.mark.slow
 def test_simulated_network_never_observes_a_heldout_chord(
     deck: Deck, monkeypatch: pytest.MonkeyPatch
 ) -> None:

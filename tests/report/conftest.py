@@ -20,6 +20,14 @@ NETWORK_ITEMS = 1000  # the network groks (a transition near exposure 600-750) w
 LOOKUP_ITEMS = 600  # lookup memorizes; held-out stays at chance
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A report checked against a simulated network's transition is an end-to-end science
+    run: it belongs to the slow tier (`pytest -m slow`)."""
+    for item in items:
+        if "simulated_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def copy_to_file(history: History, path: Path) -> None:
     import sqlite3
 

@@ -12,8 +12,19 @@ from drill.standing import standing
 from drill.store.glance import Glance, NoDatabase, open_glance, schema_of
 from drill.store.history import History
 from drill.store.schema import HEAD
+from tests.report.conftest import copy_to_file
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def filled(path: Path, deck: str, items: int, start: datetime) -> History:
+    """ann's lookup learner on `deck`, simulated in memory (fast), then written to `path`."""
+    memory = History.open("sqlite://")
+    simulate(load_deck(deck), memory, kind="lookup", items=items, seed=0, learner="ann",
+             start=start)  # fmt: skip
+    copy_to_file(memory, path)
+    memory.close()
+    return History.open(str(path))
 
 
 def never_opened() -> History:
@@ -22,10 +33,8 @@ def never_opened() -> History:
 
 def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
     """Outcomes, state, the seal, minutes and events agree between the two readers."""
-    history = History.open(str(db_path))
     start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
-    simulate(load_deck("modarith"), history, kind="network", items=900, seed=0, learner="ann",
-             start=start)  # fmt: skip
+    history = filled(db_path, "modarith", 400, start)
     glance = open_glance(str(db_path), never_opened)
     assert isinstance(glance, Glance)
     ann = history.learner_id("ann", create=False)
@@ -51,8 +60,7 @@ def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
 
 def test_home_standings_from_the_file_match_the_store(db_path: Path) -> None:
     """The home screen's standings, read without opening the store, are the store's."""
-    history = History.open(str(db_path))
-    simulate(load_deck("control"), history, kind="lookup", items=400, seed=1, learner="ann")
+    history = filled(db_path, "control", 400, NOW - timedelta(hours=3))
     fast = Home(never_opened, "ann", db=str(db_path), now=lambda: NOW, zone=UTC)
     slow = Home(history, "ann", now=lambda: NOW, zone=UTC)
     assert fast.standings() == slow.standings()
