@@ -66,3 +66,22 @@ def test_no_learners_yet(db_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     """An empty history says how to begin."""
     assert main(["learners", "--db", str(db_path)]) == 0
     assert "No learners yet" in capsys.readouterr().out
+
+
+def test_learners_name_each_decks_state_as_the_home_screen_does(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A learner who found modarith's rule and drilled the control reads `found it` and
+    `control`, in the table and in JSON."""
+    db = str(db_path)
+    for deck, kind in (("modarith", "rule"), ("control", "lookup")):
+        args = ["simulate", deck, "--kind", kind, "--items", "60", "--learner", "kim"]
+        assert main([*args, "--db", db, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["learners", "--db", db, "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["states"] == {"control": "control", "modarith": "found it"}
+    assert main(["learners", "--db", db]) == 0
+    table = capsys.readouterr().out
+    assert "modarith: found it" in table
+    assert "control: control" in table

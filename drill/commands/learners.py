@@ -1,8 +1,13 @@
-"""List the learners in the history with their sessions, exposures and last practice."""
+"""List the learners in the history with their sessions, exposures, last practice, and
+their state on each deck (the same word as the home screen's and the report's)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drill.store.history import History
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,20 +26,41 @@ def run(args: argparse.Namespace) -> int:
     history = History.open(args.db)
     try:
         learners = history.learners()
+        states = {name: deck_states(history, name) for name, *_ in learners}
     finally:
         history.close()
     if args.json:
         for name, sessions, exposures, last in learners:
             seen = last.isoformat() if last else None
             row = {"learner": name, "sessions": sessions, "exposures": exposures, "last": seen}
+            row["states"] = dict(states[name])
             print(json.dumps(row))
         return 0
     if not learners:
         print("No learners yet: `drill start modarith` makes you the first.")
         return 0
-    table = Table("learner", "sessions", "exposures", "last practice", box=None)
+    table = Table("learner", "sessions", "exposures", "last practice", "state", box=None)
     for name, sessions, exposures, last in learners:
         when = last.astimezone().strftime("%Y-%m-%d %H:%M") if last else "–"
-        table.add_row(name, f"{sessions:,}", f"{exposures:,}", when)
+        state = "\n".join(f"{deck}: {word}" for deck, word in states[name]) or "–"
+        table.add_row(name, f"{sessions:,}", f"{exposures:,}", when, state)
     Console().print(table)
     return 0
+
+
+def deck_states(history: History, learner: str) -> list[tuple[str, str]]:
+    """(deck, state word) for every deck the learner has drilled, most recent first."""
+    from drill.commands.report import is_control
+    from drill.report.curves import current_state
+    from drill.report.load import load_summaries
+
+    learner_id = history.learner_id(learner, create=False)
+    if learner_id is None:
+        return []
+    return [
+        (
+            s.deck,
+            current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck)).phase,
+        )
+        for s in load_summaries(history, learner_id)
+    ]

@@ -112,7 +112,7 @@ def _nothing(message: str) -> int:
     return 0
 
 
-def _is_control(name: str) -> bool:
+def is_control(name: str) -> bool:
     """Whether the deck of that name is a control (a deck that no longer loads is not)."""
     from drill.decks import DeckError, load_deck
 
@@ -132,7 +132,7 @@ def _all_decks(
     if not summaries:
         return _nothing(f"{learner} has no history yet: `drill start modarith` begins one")
     states = [
-        current_state(s.events, s.last_exposure, s.exposures, control=_is_control(s.deck))
+        current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck))
         for s in summaries
     ]
     if as_json:

@@ -83,6 +83,16 @@ class Report:
             state=current_state(data.all_events, data.last_exposure, trained, control=control),
         )
 
+    @property
+    def sealed(self) -> bool:
+        """The rule is still sealed for the learner: the deck's size is not shown (with the
+        split it gives the modulus away)."""
+        return self.state.phase not in ("found it", "early reveal", "control")
+
+    def items_of(self, n: int) -> str:
+        """ "135 items", or "the training items" while the rule is sealed."""
+        return "the training items" if self.sealed else f"{n:,} items"
+
     def epoch_span(self) -> list[float]:
         """The smallest and largest epochs any curve reaches (the shared axis)."""
         span = [float(self.curves.epochs[0]), float(self.curves.epochs[-1])]
@@ -123,7 +133,7 @@ class Report:
                 (
                     "network held-out",
                     f"{percent(float(net.heldout_accuracy[-1]))} after {int(net.steps[-1]):,} "
-                    f"steps on {net.n_train:,} items seen by exposure {net.at_exposure:,}; "
+                    f"steps on {self.items_of(net.n_train)} seen by exposure {net.at_exposure:,}; "
                     f"grokked {grok}",
                 )
             )
@@ -163,8 +173,8 @@ class Report:
                 self.curves, self.network, self.plateaus, self.marks, axis, chart_width, tall
             ),
             Text(
-                " " * (LABEL_WIDTH + 1) + f"epochs (log): you = training exposures / {n_train:,} "
-                "items; network = steps",
+                " " * (LABEL_WIDTH + 1) + "epochs (log): you = training exposures / "
+                f"{self.items_of(n_train)}; network = steps",
                 style="grey50",
                 overflow="ellipsis",
                 no_wrap=True,

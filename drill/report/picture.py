@@ -63,8 +63,8 @@ def save_picture(report: Report, path: Path) -> None:
     bottom.set_xscale("log")
     bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
     bottom.set_xlabel(
-        f"epochs, log scale (learner: training exposures / {report.data.n_train:,} training items;"
-        " network: full-batch steps)"
+        "epochs, log scale (learner: training exposures / "
+        f"{report.items_of(report.data.n_train)}; network: full-batch steps)"
     )
     fig.suptitle(f"drill report: {report.title()}")
     _unclutter(plateau_labels, top)
@@ -98,7 +98,7 @@ def _accuracy(report: Report, ax: Any) -> list[Any]:
         keep = net.steps > 0
         ax.plot(
             net.steps[keep], net.heldout_accuracy[keep], color=COLOURS["network"],
-            label=f"network held-out ({net.n_train:,} items)",
+            label=f"network held-out ({report.items_of(net.n_train)})",
         )  # fmt: skip
         ax.plot(
             net.steps[keep], net.train_accuracy[keep], color=COLOURS["network"], ls=":", lw=1,

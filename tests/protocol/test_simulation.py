@@ -29,6 +29,9 @@ def test_network_groks_the_default_deck() -> None:
     transitions = [x for kind, x in result.events if kind == "transition_detected"]
     assert len(transitions) == 1
     assert 300 < transitions[0] < 2000
+    plateaus = [x for kind, x in result.events if kind == "plateau_started"]
+    assert plateaus
+    assert plateaus[0] < transitions[0]  # its plateau, then its transition
     assert result.rule_unsealed_at is not None
     assert result.rule_unsealed_at > transitions[0]
 
@@ -44,6 +47,47 @@ def test_lookup_stays_at_chance_and_plateaus() -> None:
     assert result.rule_unsealed_at is None
     train = [r for r in history.export() if not r["probe"]][-500:]
     assert sum(r["correct"] and not r["timed_out"] for r in train) / len(train) > 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_learner_who_has_the_rule_opens_it_within_80_exposures(
+    seed: int, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`drill simulate --kind rule` (right 95 %, median 2.5 s), then `drill rule modarith
+    --learner rule` prints the rule: it opened within 80 exposures."""
+    db = str(db_path)
+    args = ["simulate", "modarith", "--kind", "rule", "--items", "80", "--db", db, "--json"]
+    assert main([*args, "--seed", str(seed)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["learner"] == "rule"
+    assert summary["rule_unsealed_at"] is not None
+    assert summary["rule_unsealed_at"] <= 80
+    assert main(["rule", "modarith", "--learner", "rule", "--db", db]) == 0
+    assert "(a + b) mod 13" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_deadline_closes_in_on_a_learner_who_keeps_up(seed: int) -> None:
+    """Within 150 items the deadline's median over the last 30 training items is at most
+    twice the learner's median response time, and below the first deadline."""
+    result, _ = run("modarith", "rule", 150, seed)
+    deadlines = [ms for _, ms in result.deadlines]
+    recent = sorted(deadlines[-30:])
+    median_deadline = (recent[14] + recent[15]) / 2
+    times = sorted(result.response_ms)
+    median_rt = times[len(times) // 2]
+    assert median_deadline <= 2 * median_rt
+    assert median_deadline < deadlines[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_memorizer_never_opens_it_in_3000_exposures(seed: int) -> None:
+    result, _ = run("modarith", "lookup", 3000, seed)
+    assert result.exposures == 3000
+    assert result.rule_unsealed_at is None
 
 
 @pytest.mark.slow

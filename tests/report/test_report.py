@@ -148,7 +148,7 @@ def test_no_deck_summarizes_every_deck(
     code, out, _ = report(capsys, "--learner", "network", "--db", str(simulated_db))
     assert code == 0
     assert "modarith" in out
-    assert "grokked" in out
+    assert "found it" in out
 
 
 def test_output_writes_svg_and_png(

@@ -24,8 +24,9 @@ WAITING = ("…", "", "", "", "", "")
 """A deck's cells before its standing is read."""
 
 
-def row_cells(s: Standing) -> tuple[Text | str, ...]:
-    """One table row. State words and marks, so colour is never the only signal."""
+def row_cells(s: Standing, plain: bool = False) -> tuple[Text | str, ...]:
+    """One table row. State words and marks, so colour is never the only signal; `plain`
+    (NO_COLOR) drops the colours, which Textual's NO_COLOR filter would paint black."""
     from drill.standing import sparkline
 
     styles = {
@@ -41,7 +42,7 @@ def row_cells(s: Standing) -> tuple[Text | str, ...]:
     run = f"{s.run_days} d" if s.run_days else "–"
     return (
         Text(s.deck, style="bold"),
-        Text(f"{marks.get(phase, ' ')} {s.label}", style=styles.get(phase, "")),
+        Text(f"{marks.get(phase, ' ')} {s.label}", style="" if plain else styles.get(phase, "")),
         today,
         f"{s.exposures:,}",
         run,
@@ -159,7 +160,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         self.standings = {s.deck: s for s in standings}
         for s in standings:
-            table.add_row(*row_cells(s), key=s.deck)
+            table.add_row(*row_cells(s, bool(self.app.no_color)), key=s.deck)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         self._show_seal()

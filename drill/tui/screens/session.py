@@ -97,7 +97,7 @@ class SessionScreen(Screen[None]):
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
             first_session=first_session,
-            control=self.practice.deck.domain_name == "control",  # the deck with no rule
+            control=self.engine.settings.control,  # a deck with no rule ([rule] control)
         )
         with Vertical(id="ready-box"):
             yield Static(card, id="ready", classes="first" if first_session else "")
