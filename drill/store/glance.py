@@ -63,6 +63,7 @@ class Glance:
     def __init__(self, conn: sqlite3.Connection, full: Callable[[], History]) -> None:
         self._conn = conn
         self._full = full
+        self._outcomes: dict[tuple[int, str], list[PastOutcome]] = {}
 
     def __getattr__(self, name: str) -> Any:
         """Any read not answered here is the full store's (opened on first use)."""
@@ -76,7 +77,12 @@ class Glance:
         return None if row is None else int(row[0])
 
     def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
-        return outcomes_from_rows(self._conn.execute(OUTCOMES_SQL, (learner_id, deck)).fetchall())
+        """Read once per deck: a glance is one moment's view, and a standing asks twice."""
+        key = (learner_id, deck)
+        if key not in self._outcomes:
+            rows = self._conn.execute(OUTCOMES_SQL, key).fetchall()
+            self._outcomes[key] = outcomes_from_rows(rows)
+        return list(self._outcomes[key])
 
     def load_deck_state(self, learner_id: int, deck: str) -> dict[str, Any] | None:
         row = self._conn.execute(STATE_SQL, (learner_id, deck)).fetchone()
