@@ -30,7 +30,8 @@ class Item:
     """One question of a deck."""
 
     id: str
-    """Stable across machines and runs for the same deck, parameters and seed."""
+    """An opaque name of the item's content (`content_id`): stable across machines and
+    runs, and the same in every variant of a deck (another seed, split or parameters)."""
     split: Split
     """`train` items are drilled with feedback; `heldout` items are only ever probed."""
     prompt: str
@@ -247,6 +248,17 @@ def stable_hash(*parts: object) -> int:
     """A 64-bit hash that is the same on every machine and run (unlike `hash()`)."""
     text = "\x1f".join(str(p) for p in parts)
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def content_id(domain: str, *content: object) -> str:
+    """An item's id: an opaque hash of what the learner sees and must answer.
+
+    The same content has the same id in every variant of a deck, so that "taught" follows
+    the content across seeds and splits; nothing of the rule (an operand, the modulus,
+    the operation) can be read from it. 64 bits: a collision within a deck is
+    astronomically unlikely, and the tests check every shipped universe for one.
+    """
+    return f"{domain}-{stable_hash(domain, *content):016x}"
 
 
 def assign_splits(keys: Sequence[str], seed: int, heldout_fraction: float) -> dict[str, Split]:

@@ -28,6 +28,7 @@ from drill.domains.base import (
     ParamValue,
     Split,
     Verdict,
+    content_id,
     stable_hash,
 )
 from drill.domains.spelling import (
@@ -147,13 +148,19 @@ def symbol(root: str, quality: str) -> str:
 class Spec:
     """One item before its split: what to ask, how to answer, and its split groups."""
 
-    id: str
+    name: str
+    """A readable name (`chords-sym-Db-m7`), for tests and tools; never shown or stored."""
     kind: str
     prompt: str
     root: str
     quality: str
     degrees: tuple[str, ...]
     extra: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def item_id(self) -> str:
+        """The item's opaque id: its prompt names the chord, and so its answer."""
+        return content_id("chords", self.kind, self.prompt)
 
     @property
     def pair(self) -> str:
@@ -317,7 +324,7 @@ def _item(spec: Spec, split: Split) -> Item:
         "notes": [n.name() for n in notes],
     }
     data.update(spec.extra)
-    return Item(spec.id, split, spec.prompt, format_notes(notes), data)
+    return Item(spec.item_id, split, spec.prompt, format_notes(notes), data)
 
 
 class Chords(Domain):

@@ -11,7 +11,7 @@ import random
 from collections.abc import Mapping
 from typing import ClassVar
 
-from drill.domains.base import Item, Param, ParamValue, assign_splits
+from drill.domains.base import Item, Param, ParamValue, assign_splits, content_id
 from drill.domains.modarith import OPERATOR, ModArith, pairs
 
 
@@ -42,7 +42,7 @@ class Control(ModArith):
         splits = assign_splits(keys, seed, heldout_fraction)
         return tuple(
             Item(
-                id=f"control-{modulus}-{a}-{b}-s{seed}",
+                id=content_id(self.name, modulus, a, b, result),
                 split=splits[key],
                 prompt=f"{a} {OPERATOR} {b} = ?",
                 answer=str(result),

@@ -20,6 +20,7 @@ from drill.domains.base import (
     ParamValue,
     Verdict,
     assign_splits,
+    content_id,
     normalize_text,
 )
 
@@ -139,32 +140,31 @@ class ModArith(Domain):
         universe = pairs(modulus, operation)
         keys = [f"{a},{b}" for a, b in universe]
         splits = assign_splits(keys, seed, heldout_fraction)
-        suffix = f"-g{seed}" if glyphs else ""
+        presentation = str(params["presentation"])
         items = []
         for (a, b), key in zip(universe, keys, strict=True):
             result = self.result(params, a, b, seed)
-            items.append(
-                Item(
-                    id=f"{self.name}-{operation}-{modulus}-{a}-{b}{suffix}",
-                    split=splits[key],
-                    prompt=f"{table[a]} {OPERATOR} {table[b]} = ?",
-                    answer=table[result],
-                    data={
-                        "a": a,
-                        "b": b,
-                        "modulus": modulus,
-                        "operation": operation,
-                        "result": result,
-                        "presentation": str(params["presentation"]),
-                    },
-                )
-            )
+            prompt, answer = f"{table[a]} {OPERATOR} {table[b]} = ?", table[result]
+            data: dict[str, object] = {
+                "a": a,
+                "b": b,
+                "modulus": modulus,
+                "operation": operation,
+                "result": result,
+                "presentation": presentation,
+            }
+            if glyphs:
+                data["glyph_seed"] = seed  # the judge reads the learner's keys with it
+            # A glyph item's content is its glyphs: another seed draws other glyphs.
+            shown = (prompt, answer) if glyphs else ()
+            the_id = content_id(self.name, operation, modulus, a, b, presentation, *shown)
+            items.append(Item(the_id, splits[key], prompt, answer, data))
         return tuple(items)
 
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
         expected = int(item.data["result"])
         if item.data.get("presentation") == "glyphs":
-            seed = int(item.id.rsplit("-g", 1)[1])
+            seed = int(item.data["glyph_seed"])
             lookup = glyph_table(int(item.data["modulus"]), seed)[1]
             text = normalize_text(response).lower()
             if text not in lookup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hypothesis import given
@@ -97,15 +98,77 @@ def test_item_round_trips_through_json(params: dict[str, Any], seed: int) -> Non
         assert Item.from_json(item.to_json()) == item
 
 
+OPAQUE = re.compile(r"(modarith|control)-[0-9a-f]{16}")
+
+
+def content(item: Item) -> tuple[object, ...]:
+    """What the learner sees and must answer: the rule, the operands, how they are shown."""
+    d = item.data
+    return (
+        d["operation"],
+        d["modulus"],
+        d["a"],
+        d["b"],
+        d["presentation"],
+        item.prompt,
+        item.answer,
+    )
+
+
+@given(modarith_params(), seeds, seeds, fractions)
+def test_same_content_same_id_in_every_variant(
+    params: dict[str, Any], seed: int, other: int, fraction: float
+) -> None:
+    """Another seed or split keeps each content's id; numerals do not depend on the seed."""
+    mine = {i.id: content(i) for i in generate(params, seed, fraction)}
+    theirs = {i.id: content(i) for i in generate(params, other, 0.2)}
+    for item_id in mine.keys() & theirs.keys():
+        assert mine[item_id] == theirs[item_id]
+    if params["presentation"] == "numerals":
+        assert mine == theirs
+
+
+@given(modarith_params(), modarith_params(), seeds)
+def test_different_content_never_shares_an_id(
+    one: dict[str, Any], two: dict[str, Any], seed: int
+) -> None:
+    """Across two parameter sets, an id names one content only (mod 13 and mod 17 agree on
+    3 ∘ 5 = 8, yet they are different items)."""
+    seen: dict[str, tuple[object, ...]] = {}
+    for item in (*generate(one, seed, 0.2), *generate(two, seed + 1, 0.2)):
+        assert seen.setdefault(item.id, content(item)) == content(item)
+
+
+@given(modarith_params(), seeds)
+def test_ids_are_opaque(params: dict[str, Any], seed: int) -> None:
+    """An id is the domain and 16 hex digits: no operand, modulus or operation in it."""
+    for item in generate(params, seed, 0.2):
+        assert OPAQUE.fullmatch(item.id), item.id
+        assert params["operation"] not in item.id
+
+
+@given(seeds, st.integers(min_value=2, max_value=40), seeds)
+def test_control_ids_follow_the_content(seed: int, modulus: int, other: int) -> None:
+    """A control item's id names its pair and its answer: the same in another seed exactly
+    when the random answer agrees."""
+    control = Control()
+    params = control.resolve({"modulus": modulus})
+    mine = {(i.data["a"], i.data["b"]): i for i in control.items(params, seed, 0.2)}
+    for theirs in control.items(params, other, 0.5):
+        item = mine[theirs.data["a"], theirs.data["b"]]
+        assert OPAQUE.fullmatch(item.id)
+        assert (item.id == theirs.id) == (item.answer == theirs.answer)
+
+
 def test_ids_are_pinned() -> None:
     """The shipped deck's first items keep their ids, split and prompt (a golden file)."""
     items = generate({"modulus": 13, "operation": "add", "presentation": "numerals"}, 1, 0.2)
     head = [(i.id, i.split, i.prompt, i.answer) for i in items[:4]]
     assert head == [
-        ("modarith-add-13-0-0", "heldout", "0 ∘ 0 = ?", "0"),
-        ("modarith-add-13-0-1", "train", "0 ∘ 1 = ?", "1"),
-        ("modarith-add-13-0-2", "train", "0 ∘ 2 = ?", "2"),
-        ("modarith-add-13-0-3", "train", "0 ∘ 3 = ?", "3"),
+        ("modarith-1e4517bb15ce1c6c", "heldout", "0 ∘ 0 = ?", "0"),
+        ("modarith-ef5476edb2b0ecc7", "train", "0 ∘ 1 = ?", "1"),
+        ("modarith-dceb143ab00e3d47", "train", "0 ∘ 2 = ?", "2"),
+        ("modarith-47f4ee158a34d37b", "train", "0 ∘ 3 = ?", "3"),
     ]
     assert sum(i.split == "heldout" for i in items) == 34
 
