@@ -37,8 +37,8 @@ def test_every_command_is_in_the_guide() -> None:
 
 
 def test_items_jsonl_has_the_contract_fields(capsys: pytest.CaptureFixture[str]) -> None:
-    """Each JSON line has id, split, prompt, answer and data with the modarith facts."""
-    assert main(["items", "modarith"]) == 0
+    """With --spoil, each JSON line has id, split, prompt, answer and the modarith facts."""
+    assert main(["items", "modarith", "--spoil"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 169
     first = json.loads(lines[0])
@@ -48,11 +48,27 @@ def test_items_jsonl_has_the_contract_fields(capsys: pytest.CaptureFixture[str])
 
 def test_items_by_split_and_as_csv(capsys: pytest.CaptureFixture[str]) -> None:
     """--split filters, --format csv has a header and a row per item, data flattened."""
-    assert main(["items", "modarith", "--split", "heldout", "--format", "csv"]) == 0
+    assert main(["items", "modarith", "--split", "heldout", "--format", "csv", "--spoil"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(rows) == 34
     assert {r["split"] for r in rows} == {"heldout"}
     assert all(int(r["data.result"]) == int(r["answer"]) for r in rows)
+
+
+@pytest.mark.parametrize("form", ["jsonl", "csv"])
+def test_items_keep_the_answers_without_spoil(
+    form: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --spoil no answer, result or operation is printed, and stderr says so in one
+    line."""
+    assert main(["items", "modarith", "--format", form]) == 0
+    out, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1
+    assert "--spoil" in err
+    assert "answer" not in out
+    assert "result" not in out
+    assert "add" not in out
+    assert len(out.splitlines()) == 169 + (form == "csv")
 
 
 def test_items_take_params(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,7 +1,8 @@
-"""Print a deck's items, one per line: id, split, prompt, answer and the domain's data.
+"""Print a deck's items, one per line: id, split and prompt; with --spoil, the answers too.
 
-The held-out answers are printed too: this is for researchers and tools. A learner who
-wants to find the rule should not read it.
+The answers (and the domain's data, which holds them and names the rule) are printed only
+when asked for with --spoil: this is for researchers and tools, and a learner who wants to
+find the rule should not read them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 import argparse
 
 from drill.commands.common import add_deck_argument, deck_from_args
+
+SPOILERS = ("answer", "data")
+"""The fields that only --spoil prints."""
+WITHHELD = "drill: answers and item data left out (they give the rule away); add --spoil"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
+    )
+    parser.add_argument(
+        "--spoil",
+        action="store_true",
+        help="print each item's answer and data too (this names the rule)",
     )
 
 
@@ -31,22 +41,29 @@ def run(args: argparse.Namespace) -> int:
     from drill.decks import DeckError
 
     deck = deck_from_args(args)
+    if not args.spoil:
+        print(WITHHELD, file=sys.stderr)
     made = deck.domain.iter_items(deck.params, deck.seed, deck.heldout_fraction)
     try:
         items = (it for it in made if args.split == "all" or it.split == args.split)
         if args.format == "jsonl":
             for item in items:
-                sys.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+                obj = item.to_json()
+                if not args.spoil:
+                    obj = {k: v for k, v in obj.items() if k not in SPOILERS}
+                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
             sys.stdout.flush()
             return 0
         listed = list(items)
-        data_keys = sorted({key for item in listed for key in item.data})
+        data_keys = sorted({key for item in listed for key in item.data}) if args.spoil else []
+        spoiled = ["answer", *(f"data.{k}" for k in data_keys)] if args.spoil else []
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["id", "split", "prompt", "answer", *(f"data.{k}" for k in data_keys)])
+        writer.writerow(["id", "split", "prompt", *spoiled])
         for item in listed:
             values = [item.data.get(k, "") for k in data_keys]
             cells = [json.dumps(v) if isinstance(v, list | dict) else v for v in values]
-            writer.writerow([item.id, item.split, item.prompt, item.answer, *cells])
+            answer = [item.answer, *cells] if args.spoil else []
+            writer.writerow([item.id, item.split, item.prompt, *answer])
         sys.stdout.flush()
     except (ValueError, OSError) as err:
         if isinstance(err, BrokenPipeError):
