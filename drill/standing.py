@@ -1,5 +1,8 @@
 """Where a learner stands on each deck: the home screen's and the summary's figures.
 
+A standing is that of the deck's variant as loaded (its fingerprint: domain, parameters,
+seed, split): another seed or `--param` is another variant, with its own.
+
 State comes from the engine's saved snapshot when it is current, else from replaying the
 history through the detectors; days are the learner's local calendar days, so a daily
 target and the run of days met follow the learner's clock, not UTC.
@@ -125,8 +128,8 @@ def is_control(deck: Deck) -> bool:
 
 def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
     """The learner's seal on `deck` (a learner with no history has a closed one)."""
-    past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
-    revealed = learner_id is not None and history.rule_revealed(learner_id, deck.name)
+    past = history.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
+    revealed = learner_id is not None and history.rule_revealed(learner_id, deck.fingerprint)
     return Seal(revealed, _seal_view(deck, past, revealed), past[-1].exposure if past else 0)
 
 
@@ -152,13 +155,14 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     )  # fmt: skip
     if learner_id is None:
         return fresh
-    past = history.outcomes(learner_id, deck.name)
+    past = history.outcomes(learner_id, deck.fingerprint)
     if not past:
         return fresh
-    state = resume_tracker(history.load_deck_state(learner_id, deck.name) or {}, past).state
+    saved = history.load_deck_state(learner_id, deck.fingerprint) or {}
+    state = resume_tracker(saved, past).state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
-    events = history.events(learner_id, deck.name, kinds=(*GROK_EVENTS, *STATE_EVENTS))
+    events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_EVENTS, *STATE_EVENTS))
     grok = next((e for e in events if e.kind in GROK_EVENTS), None)
     rule_open = any(e.kind in RULE_OPENED for e in events)
     return Standing(

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
             ),
             learner_id=learner_id,
             deck=deck.name,
+            fingerprint=deck.fingerprint,
         )
         print(deck.rule_text.strip())
         print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")

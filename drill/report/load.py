@@ -93,13 +93,14 @@ class DeckSummary:
     events: list[EventRecord] = field(default_factory=list)
 
 
-def _sessions_of(learner_id: int, deck: str | None) -> Select[tuple[int]]:
+def _sessions_of(learner_id: int, variant: str | None) -> Select[tuple[int]]:
+    """The learner's sessions on one variant of a deck (its fingerprint), or on all decks."""
     query = select(_S.id).where(_S.learner_id == learner_id)
-    return query if deck is None else query.where(_S.deck == deck)
+    return query if variant is None else query.where(_S.deck_fingerprint == variant)
 
 
-def _attempt_filter(learner_id: int, deck: str | None, since: datetime | None) -> Any:
-    condition: Any = _A.session_id.in_(_sessions_of(learner_id, deck))
+def _attempt_filter(learner_id: int, variant: str | None, since: datetime | None) -> Any:
+    condition: Any = _A.session_id.in_(_sessions_of(learner_id, variant))
     if since is not None:
         condition = and_(condition, _A.shown_at >= since)
     return condition
@@ -116,9 +117,10 @@ _TRAIN = not_(_A.probe)
 
 
 def load_bins(
-    history: History, learner_id: int, deck: str, since: datetime | None, top: int
+    history: History, learner_id: int, variant: str, since: datetime | None, top: int
 ) -> Bins:
-    """Bin the learner's attempts on a deck, exposures 1 … `top`, in one scan in SQL.
+    """Bin the learner's attempts on a variant of a deck (its fingerprint), exposures 1 …
+    `top`, in one scan in SQL.
 
     First steps give the counts, times and deadlines per (bin, probe); later steps count
     only where they failed (a multi-step item that went wrong after its first move). A
@@ -127,13 +129,13 @@ def load_bins(
     width = max(1, -(-top // BINS_TARGET))
     if width > 1 and since is None:
         width = -(-width // BLOCK) * BLOCK  # whole blocks per bin
-        raw = _scan_blocks(history, learner_id, deck, width // BLOCK)
+        raw = _scan_blocks(history, learner_id, variant, width // BLOCK)
     else:
-        raw = _scan_attempts(history, learner_id, deck, since, width)
+        raw = _scan_attempts(history, learner_id, variant, since, width)
     return _bins(raw, width, top)
 
 
-def _scan_blocks(history: History, learner_id: int, deck: str, per_bin: int) -> list[Any]:
+def _scan_blocks(history: History, learner_id: int, variant: str, per_bin: int) -> list[Any]:
     """Rows shaped like `_scan_attempts`', summed from the exposure blocks."""
     _B = ExposureBlock.__table__.c  # noqa: N806 (a table's columns, like _A and _S)
     key = _B.block // per_bin if per_bin > 1 else _B.block
@@ -143,7 +145,7 @@ def _scan_blocks(history: History, learner_id: int, deck: str, per_bin: int) -> 
             func.sum(_B.rt_n), func.sum(_B.deadline_sum), func.sum(_B.later_fail),
             func.min(_B.first_at),
         )
-        .where(_B.learner_id == learner_id, _B.deck == deck)
+        .where(_B.learner_id == learner_id, _B.deck_fingerprint == variant)
         .group_by(key, _B.probe)
     )  # fmt: skip
     with history.translated_errors(), history.engine.connect() as conn:
@@ -151,11 +153,11 @@ def _scan_blocks(history: History, learner_id: int, deck: str, per_bin: int) -> 
 
 
 def _scan_attempts(
-    history: History, learner_id: int, deck: str, since: datetime | None, width: int
+    history: History, learner_id: int, variant: str, since: datetime | None, width: int
 ) -> list[Any]:
     """Per (bin, probe): first steps, right ones, response and deadline sums, later failures,
     and the first time shown."""
-    where = _attempt_filter(learner_id, deck, since)
+    where = _attempt_filter(learner_id, variant, since)
     key = ((_A.exposure - 1) // width) if width > 1 else (_A.exposure - 1)
     ok = and_(_A.correct, not_(_A.timed_out))
     first = _A.step == 0
@@ -228,36 +230,36 @@ def _matrix(rows: Sequence[Any], columns: int) -> FloatArray:
     return values.reshape(-1, columns)
 
 
-def _train_before(history: History, learner_id: int, deck: str, since: datetime) -> int:
-    condition = and_(_A.session_id.in_(_sessions_of(learner_id, deck)), _A.shown_at < since)
+def _train_before(history: History, learner_id: int, variant: str, since: datetime) -> int:
+    condition = and_(_A.session_id.in_(_sessions_of(learner_id, variant)), _A.shown_at < since)
     query = select(_count(and_(_FIRST, _TRAIN))).where(condition)
     with history.translated_errors(), history.engine.connect() as conn:
         return int(conn.execute(query).scalar() or 0)
 
 
-def _last_exposure(history: History, learner_id: int, deck: str) -> int:
-    """The learner's latest exposure on the deck: it is in one of their latest sessions."""
-    latest = _sessions_of(learner_id, deck).order_by(_S.id.desc()).limit(3)
+def _last_exposure(history: History, learner_id: int, variant: str) -> int:
+    """The learner's latest exposure on the variant: it is in one of their latest sessions."""
+    latest = _sessions_of(learner_id, variant).order_by(_S.id.desc()).limit(3)
     with history.translated_errors(), history.engine.connect() as conn:
         found = conn.execute(
             select(func.max(_A.exposure)).where(_A.session_id.in_(latest.scalar_subquery()))
         ).scalar()
         if found is None:
             found = conn.execute(
-                select(func.max(_A.exposure)).where(_attempt_filter(learner_id, deck, None))
+                select(func.max(_A.exposure)).where(_attempt_filter(learner_id, variant, None))
             ).scalar()
     return int(found or 0)
 
 
 def _session_time(
-    history: History, learner_id: int, deck: str, since: datetime | None
+    history: History, learner_id: int, variant: str, since: datetime | None
 ) -> tuple[int, float]:
     """(sessions, seconds) of the sessions that ended after `since`, from start to end.
 
     A session still open, or whose end is before its start (a simulated clock runs ahead
     of the real one that closes it), is timed from its first to its last item instead."""
     query = select(_S.id, _S.started_at, _S.ended_at).where(
-        _S.learner_id == learner_id, _S.deck == deck
+        _S.learner_id == learner_id, _S.deck_fingerprint == variant
     )
     count, seconds = 0, 0.0
     with history.translated_errors(), history.engine.connect() as conn:
@@ -285,26 +287,26 @@ def load_deck_history(
     deck: str,
     *,
     n_train: int,
-    fingerprint: str | None = None,
+    fingerprint: str,
     since: datetime | None = None,
 ) -> DeckHistory:
-    """Read everything the report of one deck needs."""
-    last_exposure = _last_exposure(history, learner_id, deck)
-    bins = load_bins(history, learner_id, deck, since, last_exposure)
-    sessions, seconds = _session_time(history, learner_id, deck, since)
-    all_events = history.events(learner_id, deck)
+    """Read everything the report of one variant of a deck (its fingerprint) needs."""
+    last_exposure = _last_exposure(history, learner_id, fingerprint)
+    bins = load_bins(history, learner_id, fingerprint, since, last_exposure)
+    sessions, seconds = _session_time(history, learner_id, fingerprint, since)
+    all_events = history.events(learner_id, fingerprint)
     events = [e for e in all_events if since is None or _aware(e.at) >= since]
     runs = [
         run
         for run in history.reference_runs(learner_id, deck)
-        if fingerprint is None or run.get("deck_fingerprint") == fingerprint
+        if run.get("deck_fingerprint") == fingerprint
     ]
     return DeckHistory(
         learner=learner,
         deck=deck,
         n_train=max(1, n_train),
         bins=bins,
-        train_before=_train_before(history, learner_id, deck, since) if since else 0,
+        train_before=_train_before(history, learner_id, fingerprint, since) if since else 0,
         sessions=sessions,
         seconds=seconds,
         last_exposure=last_exposure,
@@ -354,7 +356,7 @@ def load_summaries(
                 heldout_accuracy=(probe_n - probe_fail) / probe_n if probe_n else None,
                 last_seen=_aware(last) if isinstance(last, datetime) else None,
                 last_exposure=int(top or 0),
-                events=history.events(learner_id, deck),
+                events=history.deck_events(learner_id, deck),
             )
         )
     return summaries

@@ -32,7 +32,7 @@ from drill.store.models import (
     ReferenceRun,
 )
 from drill.store.quick import outcomes_from_rows
-from drill.store.schema import BLOCKS_BACKFILL_SQL, OUTCOMES_SQL, UNSEALED_SQL
+from drill.store.schema import BLOCKS_BACKFILL_SQL, OUTCOMES_SQL, TAUGHT_SQL, UNSEALED_SQL
 
 T = TypeVar("T")
 
@@ -52,8 +52,10 @@ EXPORT_FIELDS = (
     "result",
     "exposure",
     "step",
+    "deck_fingerprint",
 )
-"""The columns of `drill export`, in order: the design's contract, then drill's extras."""
+"""The columns of `drill export`, in order: the design's contract, then drill's extras
+(`deck_fingerprint` names the variant: domain, parameters, seed and split)."""
 
 
 ADVISORY_SPACE = 0x6472696C  # "dril": the first key of drill's PostgreSQL advisory locks
@@ -274,36 +276,44 @@ class History:
         attempt: AttemptRecord,
         events: Sequence[EventRecord] = (),
         state: Mapping[str, Any] | None = None,
+        *,
+        fingerprint: str,
     ) -> None:
-        """One transaction: the attempt, the events it caused, and the engine's snapshot."""
+        """One transaction: the attempt, the events it caused, and the engine's snapshot,
+        for the variant `fingerprint` of `deck`."""
         values = asdict(attempt)
         values["result"] = attempt.result.value
         values["session_id"] = session_id
         if self.engine.dialect.name == "postgresql":
             values["response"] = escape_nul(attempt.response)
-        rows = [self._event_values(e, learner_id, deck, session_id) for e in events]
+        rows = [self._event_values(e, learner_id, deck, fingerprint, session_id) for e in events]
 
         def write(conn: Connection) -> None:
             conn.execute(insert(Attempt).values(values))
-            self._count_block(conn, learner_id, deck, attempt)
+            self._count_block(conn, learner_id, deck, fingerprint, attempt)
             if rows:
                 conn.execute(insert(Event), rows)
             if state is not None:
-                self._save_state(conn, learner_id, deck, dict(state))
+                self._save_state(conn, learner_id, deck, fingerprint, dict(state))
 
         self._write(write)
 
     def record_attempt(self, session_id: int, attempt: AttemptRecord) -> None:
         """An attempt alone (the store's tests and bulk tools; the engine uses `record`)."""
-        learner = select(DrillSession.learner_id, DrillSession.deck).where(
-            DrillSession.id == session_id
-        )
+        learner = select(
+            DrillSession.learner_id, DrillSession.deck, DrillSession.deck_fingerprint
+        ).where(DrillSession.id == session_id)
         with self.translated_errors(), self._read() as conn:
-            learner_id, deck = conn.execute(learner).one()
-        self.record(session_id, learner_id, deck, attempt)
+            learner_id, deck, fingerprint = conn.execute(learner).one()
+        self.record(session_id, learner_id, deck, attempt, fingerprint=fingerprint)
 
     def _count_block(
-        self, conn: Connection, learner_id: int, deck: str, attempt: AttemptRecord
+        self,
+        conn: Connection,
+        learner_id: int,
+        deck: str,
+        fingerprint: str,
+        attempt: AttemptRecord,
     ) -> None:
         """Add one attempt to its exposure block's running totals (see ExposureBlock)."""
         if attempt.result is Result.UNREADABLE:
@@ -312,6 +322,7 @@ class History:
         timed = first and attempt.response_ms is not None
         values = {
             "learner_id": learner_id,
+            "deck_fingerprint": fingerprint,
             "deck": deck,
             "block": (attempt.exposure - 1) // BLOCK,
             "probe": attempt.probe,
@@ -338,7 +349,8 @@ class History:
         changes["first_at"] = case((new.first_at < old.first_at, new.first_at), else_=old.first_at)
         conn.execute(
             statement.on_conflict_do_update(
-                index_elements=["learner_id", "deck", "block", "probe"], set_=changes
+                index_elements=["learner_id", "deck_fingerprint", "block", "probe"],
+                set_=changes,
             )
         )
 
@@ -353,11 +365,12 @@ class History:
 
     @staticmethod
     def _event_values(
-        event: EventRecord, learner_id: int, deck: str, session_id: int | None
+        event: EventRecord, learner_id: int, deck: str, fingerprint: str, session_id: int | None
     ) -> dict[str, Any]:
         return {
             "learner_id": learner_id,
             "deck": deck,
+            "deck_fingerprint": fingerprint,
             "session_id": event.session_id or session_id,
             "kind": event.kind,
             "exposure": event.exposure,
@@ -365,9 +378,11 @@ class History:
             "data": dict(event.data),
         }
 
-    def record_event(self, event: EventRecord, *, learner_id: int, deck: str) -> None:
-        """An event outside a session (e.g. `drill rule --force`)."""
-        values = self._event_values(event, learner_id, deck, None)
+    def record_event(
+        self, event: EventRecord, *, learner_id: int, deck: str, fingerprint: str
+    ) -> None:
+        """An event outside a session (e.g. `drill rule --force`), on one variant of a deck."""
+        values = self._event_values(event, learner_id, deck, fingerprint, None)
         self._write(lambda conn: conn.execute(insert(Event).values(values)))
 
     # -- reference runs and deck states ---------------------------------------------------
@@ -412,54 +427,75 @@ class History:
         with self.translated_errors(), self._read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def save_deck_state(self, learner_id: int, deck: str, state: dict[str, Any]) -> None:
-        """Keep the engine's snapshot for this learner and deck (one row, replaced)."""
-        self._write(lambda conn: self._save_state(conn, learner_id, deck, state))
+    def save_deck_state(
+        self, learner_id: int, deck: str, state: dict[str, Any], *, fingerprint: str
+    ) -> None:
+        """Keep the engine's snapshot for this learner and variant (one row, replaced)."""
+        self._write(lambda conn: self._save_state(conn, learner_id, deck, fingerprint, state))
 
     @staticmethod
-    def _save_state(conn: Connection, learner_id: int, deck: str, state: dict[str, Any]) -> None:
+    def _save_state(
+        conn: Connection, learner_id: int, deck: str, fingerprint: str, state: dict[str, Any]
+    ) -> None:
         now = utcnow()
         done = conn.execute(
             update(DeckState)
-            .where(DeckState.learner_id == learner_id, DeckState.deck == deck)
-            .values(state=state, updated_at=now)
+            .where(DeckState.learner_id == learner_id, DeckState.deck_fingerprint == fingerprint)
+            .values(state=state, deck=deck, updated_at=now)
         )
         if done.rowcount == 0:
             conn.execute(
                 insert(DeckState).values(
-                    learner_id=learner_id, deck=deck, state=state, updated_at=now
+                    learner_id=learner_id,
+                    deck=deck,
+                    deck_fingerprint=fingerprint,
+                    state=state,
+                    updated_at=now,
                 )
             )
 
-    def load_deck_state(self, learner_id: int, deck: str) -> dict[str, Any] | None:
+    def load_deck_state(self, learner_id: int, fingerprint: str) -> dict[str, Any] | None:
+        """The engine's snapshot for this learner on one variant (Deck.fingerprint)."""
         query = select(DeckState.state).where(
-            DeckState.learner_id == learner_id, DeckState.deck == deck
+            DeckState.learner_id == learner_id, DeckState.deck_fingerprint == fingerprint
         )
         with self.translated_errors(), self._read() as conn:
             found = conn.execute(query).scalar()
         return dict(found) if found is not None else None
 
-    def port(self, learner_id: int, deck: str, session_id: int) -> SessionHistory:
-        """The engine's view: a HistoryPort bound to one learner, deck and session."""
-        return SessionHistory(self, learner_id, deck, session_id)
+    def port(
+        self, learner_id: int, deck: str, session_id: int, *, fingerprint: str
+    ) -> SessionHistory:
+        """The engine's view: a HistoryPort bound to one learner, variant and session."""
+        return SessionHistory(self, learner_id, deck, session_id, fingerprint)
 
     # -- reading --------------------------------------------------------------------------
 
-    def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
-        """Every exposure's final outcome on a deck, in order (for resuming the protocol)."""
+    def outcomes(self, learner_id: int, fingerprint: str) -> list[PastOutcome]:
+        """Every exposure's final outcome on one variant of a deck (its fingerprint), in
+        order (for resuming the protocol)."""
         with self.translated_errors(), self._read() as conn:
-            rows = conn.exec_driver_sql(self._driver_sql(OUTCOMES_SQL), (learner_id, deck)).all()
+            sql = self._driver_sql(OUTCOMES_SQL)
+            rows = conn.exec_driver_sql(sql, (learner_id, fingerprint)).all()
         return outcomes_from_rows([tuple(row) for row in rows])
 
-    def rule_revealed(self, learner_id: int, deck: str) -> bool:
-        """Is the rule open on record: earned, or revealed early with `drill rule --force`?"""
-        return bool(self.events(learner_id, deck, kinds=("rule_unsealed", "early_reveal")))
+    def taught_ids(self, learner_id: int, domain: str) -> frozenset[str]:
+        """The items this learner was ever taught in `domain`, in any deck or variant (see
+        schema.TAUGHT_SQL): they are never again untaught evidence, so never probed."""
+        with self.translated_errors(), self._read() as conn:
+            sql = self._driver_sql(TAUGHT_SQL)
+            rows = conn.exec_driver_sql(sql, (learner_id, domain, learner_id)).all()
+        return frozenset(str(row[0]) for row in rows)
 
-    def rule_unsealed(self, learner_id: int, deck: str) -> bool:
-        """Has held-out accuracy (or a forced reveal) opened this deck's rule?"""
+    def rule_revealed(self, learner_id: int, fingerprint: str) -> bool:
+        """Is the rule open on record: earned, or revealed early with `drill rule --force`?"""
+        return bool(self.events(learner_id, fingerprint, kinds=("rule_unsealed", "early_reveal")))
+
+    def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
+        """Has held-out accuracy opened this variant's rule?"""
         with self.translated_errors(), self._read() as conn:
             sql = self._driver_sql(UNSEALED_SQL)
-            return conn.exec_driver_sql(sql, (learner_id, deck)).first() is not None
+            return conn.exec_driver_sql(sql, (learner_id, fingerprint)).first() is not None
 
     def exposures_per_minute(
         self, learner_id: int, deck: str | None = None, since: datetime | None = None
@@ -496,10 +532,22 @@ class History:
                 for at, n in conn.execute(query)
             ]
 
-    def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
+    def events(
+        self, learner_id: int, fingerprint: str, kinds: Sequence[str] = ()
+    ) -> list[EventRecord]:
+        """The events of one variant of a deck (its fingerprint), in exposure order."""
+        return self._events(Event.deck_fingerprint == fingerprint, learner_id, kinds)
+
+    def deck_events(
+        self, learner_id: int, deck: str, kinds: Sequence[str] = ()
+    ) -> list[EventRecord]:
+        """The events of every variant of the deck named `deck` (the all-decks report)."""
+        return self._events(Event.deck == deck, learner_id, kinds)
+
+    def _events(self, where: Any, learner_id: int, kinds: Sequence[str]) -> list[EventRecord]:
         query = (
             select(Event.kind, Event.exposure, Event.at, Event.session_id, Event.data)
-            .where(Event.learner_id == learner_id, Event.deck == deck)
+            .where(Event.learner_id == learner_id, where)
             .order_by(Event.exposure, Event.id)
         )
         if kinds:
@@ -529,6 +577,7 @@ class History:
                 Attempt.result,
                 Attempt.exposure,
                 Attempt.step,
+                DrillSession.deck_fingerprint,
             )
             .join(DrillSession, Attempt.session_id == DrillSession.id)
             .join(Learner, DrillSession.learner_id == Learner.id)
@@ -549,13 +598,16 @@ class History:
 
 
 class SessionHistory:
-    """`HistoryPort` for one learner, deck and session: what the engine writes through."""
+    """`HistoryPort` for one learner, variant and session: what the engine writes through."""
 
-    def __init__(self, history: History, learner_id: int, deck: str, session_id: int) -> None:
+    def __init__(
+        self, history: History, learner_id: int, deck: str, session_id: int, fingerprint: str
+    ) -> None:
         self.history = history
         self.learner_id = learner_id
         self.deck = deck
         self.session_id = session_id
+        self.fingerprint = fingerprint
 
     def record(
         self,
@@ -563,7 +615,15 @@ class SessionHistory:
         events: Sequence[EventRecord] = (),
         state: Mapping[str, Any] | None = None,
     ) -> None:
-        self.history.record(self.session_id, self.learner_id, self.deck, attempt, events, state)
+        self.history.record(
+            self.session_id,
+            self.learner_id,
+            self.deck,
+            attempt,
+            events,
+            state,
+            fingerprint=self.fingerprint,
+        )
 
     def end(self, reason: str) -> None:
         self.history.end_session(self.session_id, reason)

@@ -88,7 +88,10 @@ class DrillSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(20))
     """`finished`, `quit`, or `interrupted` (found open by a later session)."""
 
-    __table_args__ = (Index("ix_sessions_learner_deck", "learner_id", "deck"),)
+    __table_args__ = (
+        Index("ix_sessions_learner_deck", "learner_id", "deck"),
+        Index("ix_sessions_learner_deck_fingerprint", "learner_id", "deck_fingerprint"),
+    )
 
 
 class Attempt(Base):
@@ -120,13 +123,18 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     deck: Mapped[str] = mapped_column(String(200))
+    deck_fingerprint: Mapped[str] = mapped_column(String(32))
+    """The variant it happened in: a seal or a plateau belongs to one variant of a deck."""
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id"))
     kind: Mapped[str] = mapped_column(String(40))
     exposure: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime]
     data: Mapped[dict[str, Any]]
 
-    __table_args__ = (Index("ix_events_learner_deck", "learner_id", "deck"),)
+    __table_args__ = (
+        Index("ix_events_learner_deck", "learner_id", "deck"),
+        Index("ix_events_learner_deck_fingerprint", "learner_id", "deck_fingerprint"),
+    )
 
 
 class ReferenceRun(Base):
@@ -158,18 +166,25 @@ class ReferenceRun(Base):
 
 
 class DeckState(Base):
-    """Where a learner stands on a deck, so the next session does not start cold."""
+    """Where a learner stands on a variant of a deck, so the next session does not start cold."""
 
     __tablename__ = "deck_states"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     deck: Mapped[str] = mapped_column(String(200))
+    """The deck's name when the state was last saved (for people reading the table)."""
+    deck_fingerprint: Mapped[str] = mapped_column(String(32))
+    """The variant (Deck.fingerprint) the state belongs to: its key, with the learner."""
     state: Mapped[dict[str, Any]]
     """The engine's snapshot: deadline, scheduler position, detector bookkeeping."""
     updated_at: Mapped[datetime]
 
-    __table_args__ = (UniqueConstraint("learner_id", "deck"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "learner_id", "deck_fingerprint", name="uq_deck_states_learner_id_deck_fingerprint"
+        ),
+    )
 
 
 BLOCK = 50
@@ -177,7 +192,8 @@ BLOCK = 50
 
 
 class ExposureBlock(Base):
-    """Running totals of a learner's exposures on a deck, per block of BLOCK exposures.
+    """Running totals of a learner's exposures on a variant of a deck, per block of BLOCK
+    exposures.
 
     Kept in the same transaction as each attempt, so the report on a long history reads a
     few thousand rows instead of every attempt."""
@@ -185,7 +201,9 @@ class ExposureBlock(Base):
     __tablename__ = "exposure_blocks"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
-    deck: Mapped[str] = mapped_column(String(200), primary_key=True)
+    deck_fingerprint: Mapped[str] = mapped_column(String(32), primary_key=True)
+    """The variant: exposures are counted per variant, so blocks are too."""
+    deck: Mapped[str] = mapped_column(String(200))
     block: Mapped[int] = mapped_column(Integer, primary_key=True)
     """(exposure - 1) // BLOCK."""
     probe: Mapped[bool] = mapped_column(Boolean, primary_key=True)

@@ -16,18 +16,27 @@ from typing import Any
 
 from drill.protocol.records import PastOutcome
 from drill.resources import user_data_dir
-from drill.store.schema import HEAD, LEARNER_SQL, OUTCOMES_SQL, STATE_SQL, UNSEALED_SQL
+from drill.store.schema import (
+    HEAD,
+    LEARNER_SQL,
+    OUTCOMES_SQL,
+    STATE_SQL,
+    TAUGHT_SQL,
+    UNSEALED_SQL,
+)
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A learner's standing on one deck, as the engine needs it to start."""
+    """A learner's standing on one variant of a deck, as the engine needs it to start."""
 
     learner_id: int | None
     past: list[PastOutcome]
     rule_unsealed: bool
     state: dict[str, Any] | None = None
     """The engine's snapshot from the last session, if any."""
+    taught: frozenset[str] = frozenset()
+    """Every item of the domain this learner was ever taught, in any deck or variant."""
 
 
 def sqlite_path(db: str | None) -> Path | None:
@@ -61,8 +70,9 @@ def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastO
     return list(outcomes.values())
 
 
-def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
-    """The learner's past on `deck`, if the file is a drill database at this drill's head."""
+def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
+    """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
+    a drill database at this drill's head."""
     try:
         if path.stat().st_size == 0:
             return None
@@ -77,16 +87,21 @@ def read_snapshot(path: Path, learner: str, deck: str) -> Snapshot | None:
         if row is None:
             return Snapshot(None, [], False)
         learner_id = int(row[0])
-        past = outcomes_from_rows(conn.execute(OUTCOMES_SQL, (learner_id, deck)).fetchall())
-        unsealed = conn.execute(UNSEALED_SQL, (learner_id, deck)).fetchone() is not None
-        saved = conn.execute(STATE_SQL, (learner_id, deck)).fetchone()
+        rows = conn.execute(OUTCOMES_SQL, (learner_id, fingerprint)).fetchall()
+        past = outcomes_from_rows(rows)
+        unsealed = conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
+        taught = frozenset(
+            str(row[0]) for row in conn.execute(TAUGHT_SQL, (learner_id, domain, learner_id))
+        )
+        saved = conn.execute(STATE_SQL, (learner_id, fingerprint)).fetchone()
         if saved is not None:
             import json  # only a returning learner has a state to read
 
             state = json.loads(saved[0])
         else:
             state = None
-        return Snapshot(learner_id, past, unsealed, state if isinstance(state, dict) else None)
+        state = state if isinstance(state, dict) else None
+        return Snapshot(learner_id, past, unsealed, state, taught)
     except (sqlite3.Error, TypeError, ValueError):
         return None
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 """Every Alembic revision this drill knows, oldest first; the last is the head.
 A test checks this against migrations/versions."""
 HEAD = SCHEMA_REVISIONS[-1]
@@ -10,22 +10,39 @@ HEAD = SCHEMA_REVISIONS[-1]
 OUTCOMES_SQL = """
 SELECT a.exposure, a.item_id, a.probe, a.correct, a.timed_out
 FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
-WHERE s.learner_id = ? AND s.deck = ? AND a.result != 'unreadable'
+WHERE s.learner_id = ? AND s.deck_fingerprint = ? AND a.result != 'unreadable'
 ORDER BY a.exposure, a.step, a.id
 """
-"""Every final response of a learner on a deck, in order. Shared by the SQLAlchemy store
-and the start-up fast path (drill.store.quick), so the two cannot disagree."""
+"""Every final response of a learner on a variant of a deck (its fingerprint), in order.
+Shared by the SQLAlchemy store and the start-up fast path (drill.store.quick), so the two
+cannot disagree."""
+
+TAUGHT_SQL = """
+SELECT DISTINCT a.item_id
+FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
+WHERE s.learner_id = ? AND s.domain = ? AND a.result != 'unreadable'
+  AND (NOT a.probe OR (a.split = 'heldout' AND s.deck_fingerprint IN (
+      SELECT e.deck_fingerprint FROM events AS e
+      WHERE e.learner_id = ? AND e.kind IN ('rule_unsealed', 'early_reveal'))))
+"""
+"""The items a learner was ever taught in a domain, in any deck or variant: every item of
+a training attempt that ended an exposure (shown with its answer, or answered right), and
+the held-out items seen in a variant whose rule the learner opened. Parameters: learner,
+domain, learner. Item ids name content, so an item taught
+in one variant is taught in all."""
 
 LEARNER_SQL = "SELECT id FROM learners WHERE name = ?"
 UNSEALED_SQL = (
-    "SELECT 1 FROM events WHERE learner_id = ? AND deck = ? AND kind = 'rule_unsealed' LIMIT 1"
+    "SELECT 1 FROM events WHERE learner_id = ? AND deck_fingerprint = ? "
+    "AND kind = 'rule_unsealed' LIMIT 1"
 )
-STATE_SQL = "SELECT state FROM deck_states WHERE learner_id = ? AND deck = ?"
+STATE_SQL = "SELECT state FROM deck_states WHERE learner_id = ? AND deck_fingerprint = ?"
 
 BLOCKS_BACKFILL_SQL = """
 INSERT INTO exposure_blocks
-    (learner_id, deck, block, probe, n, ok, rt_sum, rt_n, deadline_sum, later_fail, first_at)
-SELECT s.learner_id, s.deck, (a.exposure - 1) / 50, a.probe,
+    (learner_id, deck_fingerprint, deck, block, probe, n, ok, rt_sum, rt_n, deadline_sum,
+     later_fail, first_at)
+SELECT s.learner_id, s.deck_fingerprint, MAX(s.deck), (a.exposure - 1) / 50, a.probe,
        SUM(CASE WHEN a.step = 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN a.step = 0 AND a.correct AND NOT a.timed_out THEN 1 ELSE 0 END),
        COALESCE(SUM(CASE WHEN a.step = 0 THEN a.response_ms END), 0),
@@ -35,7 +52,7 @@ SELECT s.learner_id, s.deck, (a.exposure - 1) / 50, a.probe,
        MIN(a.shown_at)
 FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
 WHERE a.result != 'unreadable'
-GROUP BY s.learner_id, s.deck, (a.exposure - 1) / 50, a.probe
+GROUP BY s.learner_id, s.deck_fingerprint, (a.exposure - 1) / 50, a.probe
 """
-"""The exposure blocks computed from the attempts: what revision 0003 ran once, and what
+"""The exposure blocks computed from the attempts: what revision 0004 ran once, and what
 `History.rebuild_blocks` runs after a bulk load. Keep the block size equal to models.BLOCK."""

@@ -156,7 +156,7 @@ def test_forced_reveal_is_recorded(db_path: Path, capsys: pytest.CaptureFixture[
     history = History.open(db)
     lookup = history.learner_id("lookup", create=False)
     assert lookup is not None
-    (event,) = history.events(lookup, "modarith", kinds=("early_reveal",))
+    (event,) = history.events(lookup, load_deck("modarith").fingerprint, kinds=("early_reveal",))
     assert event.exposure == 50
     # Once revealed it is not hidden again; nobody else's seal is touched.
     assert main(["rule", "modarith", "--learner", "lookup", "--db", db]) == 0

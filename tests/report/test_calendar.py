@@ -71,9 +71,10 @@ def test_long_histories_read_the_same_bins_from_blocks(
     learner_id = history.learner_id("ann", create=False)
     assert learner_id is not None
     monkeypatch.setattr(load, "BINS_TARGET", 100)
-    from_blocks = load.load_bins(history, learner_id, "modarith", None, 620)
+    variant = load_deck("modarith").fingerprint
+    from_blocks = load.load_bins(history, learner_id, variant, None, 620)
     assert from_blocks.width == 50
-    counted = load._bins(load._scan_attempts(history, learner_id, "modarith", None, 50), 50, 620)
+    counted = load._bins(load._scan_attempts(history, learner_id, variant, None, 50), 50, 620)
     for field in (
         "first",
         "last",

@@ -88,7 +88,7 @@ def test_outcomes_keep_one_per_exposure_and_skip_unreadable(db_path: Path) -> No
     history.record_attempt(session_id, attempt(1, result=Result.UNREADABLE, correct=False))
     history.record_attempt(session_id, attempt(1))
     history.record_attempt(session_id, attempt(2, result=Result.WRONG, correct=False))
-    outcomes = history.outcomes(learner_id, "modarith")
+    outcomes = history.outcomes(learner_id, "f")
     assert [(o.exposure, o.success) for o in outcomes] == [(1, True), (2, False)]
 
 
@@ -102,7 +102,7 @@ def test_learners_never_mix(db_path: Path) -> None:
     assert [r["learner"] for r in history.export("ann")] == ["ann"]
     assert [r["response"] for r in history.export("bob")] == ["bob's"]
     assert len(list(history.export())) == 2
-    assert len(history.outcomes(ann_id, "modarith")) == 1
+    assert len(history.outcomes(ann_id, "f")) == 1
     assert [name for name, *_ in history.learners()] == ["ann", "bob"]
 
 
@@ -124,7 +124,7 @@ def test_events_round_trip(db_path: Path) -> None:
     """An attempt, its events and the snapshot are written together; events read in order."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
-    port = history.port(learner_id, "modarith", session_id)
+    port = history.port(learner_id, "modarith", session_id, fingerprint="f")
     port.record(
         attempt(40),
         [
@@ -133,11 +133,11 @@ def test_events_round_trip(db_path: Path) -> None:
         ],
         {"exposure": 40},
     )
-    events = history.events(learner_id, "modarith")
+    events = history.events(learner_id, "f")
     assert [(e.kind, e.exposure) for e in events] == [("plateau_started", 12), ("transition", 40)]
     assert events[1].data == {"before": 0.1}
     assert {e.session_id for e in events} == {session_id}
-    assert history.load_deck_state(learner_id, "modarith") == {"exposure": 40}
+    assert history.load_deck_state(learner_id, "f") == {"exposure": 40}
 
 
 def test_new_database_is_private_and_at_head(db_path: Path) -> None:
@@ -220,11 +220,13 @@ def test_deck_state_is_one_row_replaced(db_path: Path) -> None:
     history = History.open(str(db_path))
     ann, _ = new_session(history, "ann")
     bob, _ = new_session(history, "bob")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000})
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a", "b"]})
-    history.save_deck_state(bob, "modarith", {"deadline_ms": 9000})
-    assert history.load_deck_state(ann, "modarith") == {"deadline_ms": 4200, "queue": ["a", "b"]}
-    assert history.load_deck_state(bob, "modarith") == {"deadline_ms": 9000}
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f")
+    history.save_deck_state(bob, "modarith", {"deadline_ms": 9000}, fingerprint="f")
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 7000}, fingerprint="g")
+    assert history.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
+    assert history.load_deck_state(bob, "f") == {"deadline_ms": 9000}
+    assert history.load_deck_state(ann, "g") == {"deadline_ms": 7000}  # another variant
     assert history.load_deck_state(ann, "control") is None
 
 

@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
+from drill.domains.control import Control
 from drill.resources import migrations_dir
 from drill.store.database import alembic_config, upgrade
 from drill.store.history import History
@@ -126,7 +127,12 @@ def fill_at_0002(engine: object) -> dict[str, int]:
     return {**counts, "deck_states": 1, "reference_runs": 1}
 
 
-FILLERS = {"0001": fill_at_0001, "0002": fill_at_0002}
+def fill_at_0003(engine: object) -> dict[str, int]:
+    """Everything 0002 has (its blocks counted by 0003's own backfill)."""
+    return fill_at_0002(engine)
+
+
+FILLERS = {"0001": fill_at_0001, "0002": fill_at_0002, "0003": fill_at_0003}
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
 
@@ -147,7 +153,10 @@ def test_every_earlier_revision_upgrades_with_its_data(tmp_path: Path) -> None:
             version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             after = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all() for t in counts}
         assert version == HEAD
-        assert after == before
+        # Later revisions add columns at the end (0004: the fingerprint of events and states).
+        assert {t: [tuple(r)[: len(before[t][0])] for r in rows] for t, rows in after.items()} == {
+            t: [tuple(r) for r in rows] for t, rows in before.items()
+        }
         assert {t: len(rows) for t, rows in after.items()} == counts
         with engine.connect() as conn:  # 0003 counted the old attempts into blocks
             answered = conn.execute(text("SELECT SUM(n), SUM(ok) FROM exposure_blocks")).one()
@@ -165,4 +174,160 @@ def test_drill_opens_an_old_database_and_keeps_its_history(tmp_path: Path) -> No
     rows = list(history.export())
     assert len(rows) == 50
     assert rows[0]["response"] == "1\u00e9\n"
-    assert history.load_deck_state(1, "modarith") is None
+    assert history.load_deck_state(1, "f") is None
+
+
+OLD_IDS = {
+    "modarith-add-13-3-5": ({"modulus": 13, "operation": "add"}, 1, (3, 5)),
+    "modarith-sum-of-squares-7-2-6": ({"modulus": 7, "operation": "sum-of-squares"}, 1, (2, 6)),
+    "modarith-add-13-3-5-g2": ({"modulus": 13, "presentation": "glyphs"}, 2, (3, 5)),
+}
+"""Ids as drill wrote them before revision 0004, and the items they named."""
+
+
+def new_id(domain_name: str, given: dict[str, object], seed: int, pair: tuple[int, int]) -> str:
+    from drill.domains import get_domain
+
+    domain = get_domain(domain_name)
+    items = domain.items(domain.resolve(given), seed, 0.2)
+    return next(i.id for i in items if (i.data["a"], i.data["b"]) == pair)
+
+
+def fill_variants_at_0003(engine: object) -> None:
+    """Two variants of modarith (seeds 1 and 2) and a chords session, with old readable ids,
+    events with and without a session, and a state per deck name."""
+    from sqlalchemy import Engine, text
+
+    assert isinstance(engine, Engine)
+    sessions = [
+        (1, "modarith", "fa", "modarith", "{}", "2026-11-01 09:00:00"),
+        (2, "modarith", "fb", "modarith", "{}", "2026-11-02 09:00:00"),
+        (3, "chords", "fc", "chords", "{}", "2026-11-02 10:00:00"),
+        (4, "control", "fd", "control", '{"modulus": 13}', "2026-11-02 11:00:00"),
+    ]
+    attempts = [
+        (1, "modarith-add-13-3-5", 1),
+        (1, "modarith-sum-of-squares-7-2-6", 2),
+        (1, "modarith-add-13-3-5-g2", 3),
+        (2, "modarith-add-13-3-5", 1),
+        (3, "chords-sym-Db-m7", 1),
+        (3, "chords-rn-Ab-major-ii7", 2),
+        (3, "chess-00000000deadbeef", 3),
+        (4, "control-13-3-5-s1", 1),
+        (4, "hand-written", 2),
+    ]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO learners (id, name, created_at) VALUES (1, 'ann', :t)"),
+                     {"t": "2026-11-01 08:00:00"})  # fmt: skip
+        for sid, deck, fp, domain, params, at in sessions:
+            conn.execute(
+                text(
+                    "INSERT INTO sessions (id, learner_id, deck, deck_fingerprint, domain, "
+                    "params, kind, started_at, ended_at, end_reason) "
+                    "VALUES (:id, 1, :deck, :fp, :domain, :params, 'drill', :at, :at, 'quit')"
+                ),
+                {"id": sid, "deck": deck, "fp": fp, "domain": domain, "params": params, "at": at},
+            )
+        for n, (sid, item, exposure) in enumerate(attempts, 1):
+            conn.execute(
+                text(
+                    "INSERT INTO attempts (id, session_id, item_id, split, probe, exposure, step, "
+                    "response, result, correct, timed_out, response_ms, deadline_ms, shown_at) "
+                    "VALUES (:n, :sid, :item, 'train', 0, :e, 0, '1', 'correct', 1, 0, 900, "
+                    "8000, '2026-11-02 12:00:00')"
+                ),
+                {"n": n, "sid": sid, "item": item, "e": exposure},
+            )
+        for eid, session, kind, at in [
+            (1, 1, "plateau_started", "2026-11-01 09:30:00"),
+            (2, None, "early_reveal", "2026-11-01 12:00:00"),  # between the two sessions
+            (3, None, "early_reveal", "2026-11-03 12:00:00"),  # after both
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO events (id, learner_id, deck, session_id, kind, exposure, at, "
+                    "data) VALUES (:id, 1, 'modarith', :s, :k, 1, :at, '{}')"
+                ),
+                {"id": eid, "s": session, "k": kind, "at": at},
+            )
+        for sid, deck in [(1, "modarith"), (2, "chords"), (3, "forgotten")]:
+            conn.execute(
+                text(
+                    "INSERT INTO deck_states (id, learner_id, deck, state, updated_at) "
+                    "VALUES (:id, 1, :deck, '{\"version\": 1}', '2026-11-02 13:00:00')"
+                ),
+                {"id": sid, "deck": deck},
+            )
+
+
+def test_0004_maps_old_ids_to_content_ids_and_keys_standing_by_variant(tmp_path: Path) -> None:
+    """Every row is kept; old readable ids become the content ids today's generators give
+    (the same content in two variants, one id); what no generator gives is kept as it was;
+    events, states and blocks are keyed by the variant's fingerprint."""
+    from sqlalchemy import text
+
+    from drill.domains.chords import KINDS, universe
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'variants.db'}")
+    upgrade(engine, "0003")
+    fill_variants_at_0003(engine)
+    with engine.connect() as conn:
+        counts = {
+            t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
+            for t in ("learners", "sessions", "attempts", "events", "deck_states")
+        }
+    upgrade(engine)
+    chords = {s.name: s.item_id for s in universe(KINDS)}
+    control = Control()
+    control_id = next(
+        i.id
+        for i in control.items(control.resolve({"modulus": 13}), 1, 0.2)
+        if (i.data["a"], i.data["b"]) == (3, 5)
+    )
+    expected = [
+        new_id("modarith", *OLD_IDS["modarith-add-13-3-5"]),
+        new_id("modarith", *OLD_IDS["modarith-sum-of-squares-7-2-6"]),
+        new_id("modarith", *OLD_IDS["modarith-add-13-3-5-g2"]),
+        new_id("modarith", *OLD_IDS["modarith-add-13-3-5"]),  # seed 2: the same content
+        chords["chords-sym-Db-m7"],
+        chords["chords-rn-Ab-major-ii7"],
+        "chess-00000000deadbeef",  # chess ids were content hashes already
+        control_id,
+        "hand-written",  # no generator gives it: kept as it was
+    ]
+    with engine.connect() as conn:
+        after = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in counts}
+        ids = [r[0] for r in conn.execute(text("SELECT item_id FROM attempts ORDER BY id"))]
+        events = conn.execute(text("SELECT deck_fingerprint FROM events ORDER BY id")).all()
+        states = conn.execute(text("SELECT deck, deck_fingerprint FROM deck_states ORDER BY id"))
+        blocks = conn.execute(
+            text("SELECT deck_fingerprint, SUM(n) FROM exposure_blocks GROUP BY 1 ORDER BY 1")
+        ).all()
+    assert after == counts
+    assert ids == expected
+    assert ids[0] == ids[3] != ids[2]  # glyphs are other content: other glyphs on screen
+    assert [e[0] for e in events] == ["fa", "fa", "fb"]
+    assert [tuple(s) for s in states] == [
+        ("modarith", "fb"),
+        ("chords", "fc"),
+        ("forgotten", "orphan-3"),
+    ]
+    assert [tuple(b) for b in blocks] == [("fa", 3), ("fb", 1), ("fc", 3), ("fd", 2)]
+
+
+def test_a_migrated_history_reads_per_variant(tmp_path: Path) -> None:
+    """After 0004 the store reads outcomes and states by fingerprint, taught ids by domain."""
+    path = tmp_path / "variants.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0003")
+    fill_variants_at_0003(engine)
+    engine.dispose()
+    history = History.open(str(path))
+    assert [o.exposure for o in history.outcomes(1, "fa")] == [1, 2, 3]
+    assert [o.exposure for o in history.outcomes(1, "fb")] == [1]
+    assert history.load_deck_state(1, "fb") == {"version": 1}
+    assert history.load_deck_state(1, "fa") is None
+    taught = history.taught_ids(1, "modarith")
+    assert new_id("modarith", *OLD_IDS["modarith-add-13-3-5"]) in taught
+    assert len(taught) == 3
+    history.close()

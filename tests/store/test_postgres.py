@@ -110,13 +110,13 @@ def test_outcomes_unsealing_and_interrupted_sessions(store_url: str) -> None:
     history.record_attempt(first, attempt(1, result=Result.UNREADABLE, correct=False))
     history.record_attempt(first, attempt(1))
     history.record_attempt(first, attempt(2, result=Result.WRONG, correct=False))
-    outcomes = history.outcomes(learner_id, "modarith")
+    outcomes = history.outcomes(learner_id, "f")
     assert [(o.exposure, o.success) for o in outcomes] == [(1, True), (2, False)]
-    assert not history.rule_unsealed(learner_id, "modarith")
+    assert not history.rule_unsealed(learner_id, "f")
     unsealed = EventRecord("rule_unsealed", 2, T0, {"accuracy": 0.9, "note": "é"}, first)
-    history.record_event(unsealed, learner_id=learner_id, deck="modarith")
-    assert history.rule_unsealed(learner_id, "modarith")
-    assert history.events(learner_id, "modarith")[0].data == {"accuracy": 0.9, "note": "é"}
+    history.record_event(unsealed, learner_id=learner_id, deck="modarith", fingerprint="f")
+    assert history.rule_unsealed(learner_id, "f")
+    assert history.events(learner_id, "f")[0].data == {"accuracy": 0.9, "note": "é"}
     new_session(history, "ann")
     query = select(DrillSession.ended_at, DrillSession.end_reason).order_by(DrillSession.id)
     with history.engine.connect() as conn:
@@ -128,9 +128,9 @@ def test_json_state_and_reference_runs(store_url: str) -> None:
     """JSON columns (deck state, a run's curve) round-trip; the state is one row, replaced."""
     history = History.open(store_url)
     ann, _ = new_session(history, "ann")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000})
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a", "b"]})
-    assert history.load_deck_state(ann, "modarith") == {"deadline_ms": 4200, "queue": ["a", "b"]}
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
+    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f")
+    assert history.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
     result: dict[str, Any] = {
         "steps": 3,
         "steps_to_memorize": 1,

@@ -12,6 +12,8 @@ from drill.simulation import simulate
 from drill.store.history import History
 from drill.store.quick import read_snapshot, sqlite_path
 
+FINGERPRINT = load_deck("modarith").fingerprint
+
 
 def test_snapshot_matches_the_store(db_path: Path) -> None:
     """Outcomes, the seal and the saved state agree between the two readers."""
@@ -19,14 +21,17 @@ def test_snapshot_matches_the_store(db_path: Path) -> None:
     simulate(load_deck("modarith"), history, kind="network", items=1300, seed=0, learner="ann")
     learner_id = history.learner_id("ann", create=False)
     assert learner_id is not None
-    snapshot = read_snapshot(db_path, "ann", "modarith")
+    snapshot = read_snapshot(db_path, "ann", FINGERPRINT, "modarith")
     assert snapshot is not None
     assert snapshot.learner_id == learner_id
-    assert snapshot.past == history.outcomes(learner_id, "modarith")
-    assert snapshot.rule_unsealed == history.rule_unsealed(learner_id, "modarith") is True
-    assert snapshot.state == history.load_deck_state(learner_id, "modarith")
-    assert read_snapshot(db_path, "bob", "modarith") is not None  # unknown learner: empty
-    assert read_snapshot(db_path, "ann", "control").past == []  # type: ignore[union-attr]
+    assert snapshot.past == history.outcomes(learner_id, FINGERPRINT)
+    assert snapshot.rule_unsealed == history.rule_unsealed(learner_id, FINGERPRINT) is True
+    assert snapshot.state == history.load_deck_state(learner_id, FINGERPRINT)
+    assert read_snapshot(db_path, "bob", FINGERPRINT, "modarith") is not None  # no such learner
+    control = load_deck("control").fingerprint
+    assert read_snapshot(db_path, "ann", control, "control").past == []  # type: ignore[union-attr]
+    assert snapshot.taught == history.taught_ids(learner_id, "modarith")
+    assert snapshot.taught
 
 
 def test_quick_start_resumes_like_a_normal_start(db_path: Path) -> None:
@@ -63,10 +68,10 @@ def test_fast_path_only_for_sqlite_files(spec: str, expected: Path | None) -> No
 
 def test_unusual_files_fall_back(tmp_path: Path) -> None:
     """No file, an empty file or garbage give None (the ordinary path explains the problem)."""
-    assert read_snapshot(tmp_path / "none.db", "ann", "modarith") is None
+    assert read_snapshot(tmp_path / "none.db", "ann", "f", "modarith") is None
     empty = tmp_path / "empty.db"
     empty.touch()
-    assert read_snapshot(empty, "ann", "modarith") is None
+    assert read_snapshot(empty, "ann", "f", "modarith") is None
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite" * 100)
-    assert read_snapshot(junk, "ann", "modarith") is None
+    assert read_snapshot(junk, "ann", "f", "modarith") is None

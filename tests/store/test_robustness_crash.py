@@ -235,7 +235,9 @@ start = time.perf_counter()
 for k in range(1, n + 1):
     record = AttemptRecord("modarith-add-13-1-2", "train", False, k, "3", Result.CORRECT, True,
                            False, 900, 8000, datetime.now(UTC))
-    history.record(session_id, learner_id, "modarith", record, state={"deadline_ms": 8000 - k})
+    history.record(
+        session_id, learner_id, "modarith", record, state={"deadline_ms": 8000 - k}, fingerprint="f"
+    )
 print(time.perf_counter() - start)
 """
 

@@ -90,7 +90,7 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
         assert isinstance(app.screen, SessionScreen)
     learner_id = history.learner_id("eve", create=False)
     assert learner_id is not None
-    assert history.rule_unsealed(learner_id, "modarith")
+    assert history.rule_unsealed(learner_id, deck.fingerprint)
 
 
 async def test_the_control_deck_coach_never_says_a_rule_forms(db_path: Path) -> None:
