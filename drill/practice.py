@@ -8,7 +8,7 @@ item is already on screen; the first write waits for it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -114,6 +114,8 @@ class Practice:
     claim: Claim | None = None
     """This learner's hold on the deck while the session is live (see drill.store.claim)."""
     closed: bool = False
+    notice: str | None = None
+    """One line for the learner before the first item (see `overlap_notice`), or None."""
 
     def close(self, reason: str) -> None:
         """End the session row (`finished` or `quit`) and give up the claim; safe to call
@@ -125,6 +127,21 @@ class Practice:
             finally:
                 if self.claim is not None:
                     self.claim.release()
+
+
+def overlap_notice(deck: Deck, taught: Collection[str]) -> str | None:
+    """Say so when held-out items of this variant were taught in another: the engine never
+    probes them, and the learner should know why there are fewer tests."""
+    taught_set = taught if isinstance(taught, set | frozenset) else set(taught)
+    n = sum(1 for item in deck.items if item.split == "heldout" and item.id in taught_set)
+    if n == 0:
+        return None
+    were = "item was" if n == 1 else "items were"
+    they = "it" if n == 1 else "they"
+    return (
+        f"{n} of this deck's held-out {were} taught to you in another variant; "
+        f"{they} will not be probed"
+    )
 
 
 def _open_session(
@@ -141,7 +158,7 @@ def _open_session(
         kind=kind,
         at=started_at,
     )
-    return history.port(learner_id, deck.name, session_id)
+    return history.port(learner_id, deck.name, session_id, fingerprint=deck.fingerprint)
 
 
 def _engine(
@@ -154,6 +171,7 @@ def _engine(
     clock: Callable[[], datetime],
     seed: int | None,
     review: Sequence[str] = (),
+    taught: Collection[str] = (),
 ) -> Engine:
     exposures = past[-1].exposure if past else 0
     return Engine(
@@ -167,6 +185,7 @@ def _engine(
         rule_unsealed=unsealed,
         state=state,
         review=review,
+        taught=taught,
     )
 
 
@@ -193,16 +212,18 @@ def start_practice(
     try:
         started_at = clock()
         port = _open_session(history, deck, learner, kind, started_at)
-        past = history.outcomes(port.learner_id, deck.name)
-        unsealed = history.rule_unsealed(port.learner_id, deck.name)
+        past = history.outcomes(port.learner_id, deck.fingerprint)
+        unsealed = history.rule_unsealed(port.learner_id, deck.fingerprint)
+        taught = history.taught_ids(port.learner_id, deck.domain_name)
         if state is None:
-            state = history.load_deck_state(port.learner_id, deck.name)
+            state = history.load_deck_state(port.learner_id, deck.fingerprint)
         link = SessionLink(port)
-        engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review)
+        engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review, taught)
     except BaseException:
         _abandon(port, held)
         raise
-    return Practice(deck, learner, engine, link, started_at, held)
+    notice = overlap_notice(deck, taught)
+    return Practice(deck, learner, engine, link, started_at, held, notice=notice)
 
 
 def _abandon(port: SessionHistory | None, held: Claim) -> None:
@@ -224,7 +245,9 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
 
     path = sqlite_path(db)
     held = claim(path, learner, deck.name)  # before the past is read: no one else adds to it
-    snapshot = read_snapshot(path, learner, deck.name) if path is not None else None
+    snapshot = None
+    if path is not None:
+        snapshot = read_snapshot(path, learner, deck.fingerprint, deck.domain_name)
     if snapshot is None:
         from drill.store.history import History
 
@@ -252,11 +275,13 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
             snapshot.state,
             _utcnow,
             None,
+            taught=snapshot.taught,
         )
     except BaseException:
         held.release()  # nothing opened yet: the store opens with the first write or warm()
         raise
-    return Practice(deck, learner, engine, link, started_at, held)
+    notice = overlap_notice(deck, snapshot.taught)
+    return Practice(deck, learner, engine, link, started_at, held, notice=notice)
 
 
 def start_review(done: Practice, *, clock: Callable[[], datetime] = _utcnow) -> Practice:

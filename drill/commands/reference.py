@@ -119,8 +119,12 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
     history = History.open(args.db)
     try:
         learner_id = history.learner_id(learner, create=False)
-        past = history.outcomes(learner_id, deck.name) if learner_id is not None else []
-        shown = {p.item_id for p in past if not p.probe}
+        past = history.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
+        taught = (
+            history.taught_ids(learner_id, deck.domain_name) if learner_id is not None else set()
+        )
+        # Everything taught, in this variant or another, is trained on and never tested.
+        shown = taught & {item.id for item in deck.items}
         if learner_id is None or not shown:
             print(
                 f"{learner} has not drilled {deck.name} yet, so there is nothing to train on: "
@@ -128,16 +132,20 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
             )
             return 1
         config = train_config(args)
-        if args.json:
-            result = train_on_items(deck, shown, config)
-        else:
-            with progress_display(config.steps) as callback:
-                result = train_on_items(deck, shown, config, callback)
+        try:
+            if args.json:
+                result = train_on_items(deck, shown, config, taught=taught)
+            else:
+                with progress_display(config.steps) as callback:
+                    result = train_on_items(deck, shown, config, callback, taught=taught)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+        exposures = past[-1].exposure if past else 0
         run_id = history.save_reference_run(
             learner_id,
             deck=deck.name,
             fingerprint=deck.fingerprint,
-            exposures=past[-1].exposure,
+            exposures=exposures,
             result=result.to_json(),
         )
     finally:
@@ -149,8 +157,8 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
     else:
         print(summary(result))
         print(
-            f"trained on the {len(shown):,} training items {learner} has been shown "
-            f"(by exposure {past[-1].exposure:,}); stored as run {run_id} for `drill report`"
+            f"trained on the {len(shown):,} items {learner} has been taught "
+            f"(by exposure {exposures:,}); stored as run {run_id} for `drill report`"
         )
     return 0
 

@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from drill.tui.app import make_app
 
     opened = quick_start(deck, args.db, learner)
+    if opened.notice:
+        import sys
+
+        print(f"drill: {opened.notice}", file=sys.stderr)  # stays on the terminal after
     first: Practice | None = opened
 
     def next_block() -> Practice:

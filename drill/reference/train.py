@@ -232,25 +232,36 @@ def train_on_items(
     train_item_ids: Collection[str],
     config: TrainConfig | None = None,
     callback: Callback | None = None,
+    *,
+    taught: Collection[str] = (),
 ) -> RunResult:
-    """Train on the deck's items with these ids (a learner's), test on its held-out items.
+    """Train on the deck's items with these ids (a learner's), test on its held-out items
+    that were never taught.
 
-    No ids, unknown ids and held-out ids (which a learner is never shown) raise ValueError.
+    `taught` names the items the learner was taught in any variant of the deck: a held-out
+    item among them is no test of generalization, so it may be trained on and is never
+    tested. No ids, unknown ids and other held-out ids (which a learner is never shown)
+    raise ValueError.
     """
     config = config or TrainConfig()
     universe = deck.items
     by_id = {it.id: it for it in universe}
     wanted = set(train_item_ids)
+    taught_here = set(taught) & by_id.keys()
     if not wanted:
         raise ValueError(f"no items of {deck.name!r} to train on yet")
     unknown = sorted(wanted - by_id.keys())
     if unknown:
         raise ValueError(f"{len(unknown)} item ids are not in deck {deck.name!r}: {unknown[0]}")
-    leaked = sorted(i for i in wanted if by_id[i].split != "train")
+    leaked = sorted(i for i in wanted - taught_here if by_id[i].split != "train")
     if leaked:
         raise ValueError(f"{len(leaked)} ids are held-out items of {deck.name!r}: {leaked[0]}")
     train_items = [it for it in universe if it.id in wanted]
-    heldout_items = [it for it in universe if it.split == "heldout"]
+    heldout_items = [
+        it for it in universe if it.split == "heldout" and it.id not in wanted | taught_here
+    ]
+    if not heldout_items:
+        raise ValueError(f"every held-out item of {deck.name!r} was taught: nothing to test on")
     encoder = get_encoder(deck.domain_name, universe)
     rng = np.random.default_rng(config.seed)
     return train(encoder.encode(train_items), encoder.encode(heldout_items), config, rng, callback)

@@ -79,6 +79,16 @@ class DrillApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        self.say_notice()
+
+    def on_mount(self) -> None:
+        self.say_notice()
+
+    def say_notice(self) -> None:
+        """The block's one line before its first item (taught held-out items), once."""
+        if self.practice is not None and self.practice.notice:
+            self.notify(self.practice.notice, title="Held-out items", timeout=8)
+            self.practice.notice = None
 
     def start_deck(self, name: str) -> None:
         """From the home screen: drill `name`; "another block" repeats it."""

@@ -22,7 +22,7 @@ def test_a_run_on_a_simulated_history_is_stored(
     simulate(deck, history, kind="lookup", items=120, seed=0, learner="ann")
     learner_id = history.learner_id("ann", create=False)
     assert learner_id is not None
-    shown = {p.item_id for p in history.outcomes(learner_id, "modarith") if not p.probe}
+    shown = {p.item_id for p in history.outcomes(learner_id, deck.fingerprint) if not p.probe}
     history.close()
 
     args = ["reference", "modarith", "--learner", "ann", "--db", str(db_path), "--json"]

@@ -1,0 +1,174 @@
+"""Variants of a deck (another seed or --param): one content, one id; held-out means never
+taught to this learner; each variant keeps its own standing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from drill.cli import main
+from drill.decks import load_deck
+from drill.practice import overlap_notice, quick_start, start_practice
+from drill.protocol.records import AttemptRecord, EventRecord, Result
+from drill.simulation import simulate
+from drill.standing import seal_of, standing
+from drill.store.history import History
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def two_variants(db_path: Path) -> History:
+    """The issue's reproduction: lookup learner x drills seed 2, then the shipped seed."""
+    history = History.open(str(db_path))
+    for params in (["seed=2"], []):
+        deck = load_deck("modarith", params)
+        simulate(deck, history, kind="lookup", items=300, seed=0, learner="x", start=T0)
+    return history
+
+
+def probes_and_taught(history: History) -> tuple[list[str], set[str]]:
+    """Item ids probed in the second variant, and ids taught in the first."""
+    first, second = load_deck("modarith", ["seed=2"]), load_deck("modarith")
+    rows = [r for r in history.export("x")]
+    taught = {
+        r["item_id"]
+        for r in rows
+        if r["deck_fingerprint"] == first.fingerprint
+        and not r["probe"]
+        and r["result"] != "unreadable"
+    }
+    probed = [
+        r["item_id"] for r in rows if r["deck_fingerprint"] == second.fingerprint and r["probe"]
+    ]
+    return probed, taught
+
+
+def test_a_variant_never_probes_an_item_taught_in_another(two_variants: History) -> None:
+    """In the second run no probe asks for an item taught, with its answer, in the first;
+    and the variants share ids, so there were such items to avoid."""
+    probed, taught = probes_and_taught(two_variants)
+    heldout = {i.id for i in load_deck("modarith").items if i.split == "heldout"}
+    assert probed
+    assert heldout & taught  # the seed-2 run taught some of this deck's held-out items
+    assert not set(probed) & taught
+
+
+def test_taught_ids_are_what_was_shown_with_the_answer(db_path: Path) -> None:
+    """Training attempts teach; probes and unreadable responses do not; a variant whose
+    rule was opened teaches the held-out items seen in it."""
+    history = History.open(str(db_path))
+    deck = load_deck("modarith")
+    learner_id = history.learner_id("ann")
+    assert learner_id is not None
+    session = history.start_session(
+        learner_id,
+        deck=deck.name,
+        fingerprint=deck.fingerprint,
+        domain="modarith",
+        params={},
+        kind="drill",
+        at=T0,
+    )
+
+    def attempt(item: str, split: str, probe: bool, result: Result, n: int) -> AttemptRecord:
+        ok = result is Result.CORRECT
+        return AttemptRecord(item, split, probe, n, "1", result, ok, False, 900, 8000, T0)
+
+    history.record_attempt(session, attempt("t-right", "train", False, Result.CORRECT, 1))
+    history.record_attempt(session, attempt("t-wrong", "train", False, Result.WRONG, 2))
+    history.record_attempt(session, attempt("t-typo", "train", False, Result.UNREADABLE, 3))
+    history.record_attempt(session, attempt("h-probe", "heldout", True, Result.CORRECT, 3))
+    assert history.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong"}
+    assert history.taught_ids(learner_id, "control") == set()
+    opened = EventRecord("early_reveal", 3, T0, {})
+    history.record_event(
+        opened, learner_id=learner_id, deck=deck.name, fingerprint=deck.fingerprint
+    )
+    assert history.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong", "h-probe"}
+
+
+def test_the_reference_network_tests_only_untaught_items(
+    two_variants: History, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`drill reference modarith --learner x` works after a variant run, and its held-out
+    set leaves out every item x was taught."""
+    _, taught = probes_and_taught(two_variants)
+    heldout = {i.id for i in load_deck("modarith").items if i.split == "heldout"}
+    args = ["reference", "modarith", "--learner", "x", "--db", str(db_path), "--json"]
+    assert main([*args, "--steps", "50"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["n_heldout"] == len(heldout - taught) < len(heldout)
+
+
+def test_start_says_when_held_out_items_were_taught(two_variants: History, db_path: Path) -> None:
+    """Starting the second variant says, in one line, how many of its held-out items were
+    taught in another variant and that they will not be probed (both start paths)."""
+    deck = load_deck("modarith")
+    learner_id = two_variants.learner_id("x", create=False)
+    assert learner_id is not None
+    taught = two_variants.taught_ids(learner_id, "modarith")
+    n = sum(1 for i in deck.items if i.split == "heldout" and i.id in taught)
+    expected = (
+        f"{n} of this deck's held-out items were taught to you in another variant; "
+        "they will not be probed"
+    )
+    assert overlap_notice(deck, taught) == expected
+    practice = start_practice(deck, two_variants, "x")
+    assert practice.notice == expected
+    practice.close("quit")
+    two_variants.close()
+    fast = quick_start(deck, str(db_path), "x")
+    assert fast.notice == expected
+    fast.close("quit")
+    assert overlap_notice(deck, ()) is None
+
+
+def test_each_variant_keeps_its_own_standing(db_path: Path) -> None:
+    """A run on seed 2 leaves the shipped variant new: its exposures, state and seal are
+    its own, and an early reveal on one variant opens only that one."""
+    history = History.open(str(db_path))
+    variant, shipped = load_deck("modarith", ["seed=2"]), load_deck("modarith")
+    simulate(variant, history, kind="lookup", items=120, seed=0, learner="x", start=T0)
+    learner_id = history.learner_id("x", create=False)
+    assert learner_id is not None
+    assert standing(history, "x", variant, T0, UTC).exposures == 120
+    assert standing(history, "x", shipped, T0, UTC).state.phase == "new"
+    assert history.load_deck_state(learner_id, variant.fingerprint) is not None
+    assert history.load_deck_state(learner_id, shipped.fingerprint) is None
+    assert (
+        main(
+            [
+                "rule",
+                "modarith",
+                "--param",
+                "seed=2",
+                "--learner",
+                "x",
+                "--db",
+                str(db_path),
+                "--force",
+            ]
+        )
+        == 0
+    )
+    assert seal_of(history, learner_id, variant).revealed
+    assert not seal_of(history, learner_id, shipped).revealed
+
+
+def test_export_names_the_variant_of_every_attempt(
+    two_variants: History, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each exported attempt carries the deck fingerprint of its variant, in JSONL and CSV."""
+    two_variants.close()
+    fingerprints = {load_deck("modarith", p).fingerprint for p in (["seed=2"], [])}
+    assert main(["export", "--db", str(db_path), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) >= 600
+    assert {r["deck_fingerprint"] for r in rows} == fingerprints
+    assert main(["export", "--db", str(db_path), "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert "deck_fingerprint" in header.split(",")
