@@ -172,3 +172,20 @@ def test_export_names_the_variant_of_every_attempt(
     assert main(["export", "--db", str(db_path), "--format", "csv"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert "deck_fingerprint" in header.split(",")
+
+
+def test_the_report_of_an_undrilled_variant_says_why_it_is_empty(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report on a variant the learner never drilled, when they drilled another, says
+    that each variant keeps its own history."""
+    history = History.open(str(db_path))
+    simulate(
+        load_deck("modarith", ["seed=2"]), history, kind="lookup", items=20, seed=0, learner="x"
+    )
+    history.close()
+    assert main(["report", "modarith", "--learner", "x", "--db", str(db_path)]) == 0
+    assert "has not drilled this variant of modarith" in capsys.readouterr().out
+    args = ["report", "modarith", "--learner", "x", "--db", str(db_path), "-p", "seed=2"]
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["curve"]

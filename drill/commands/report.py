@@ -82,10 +82,16 @@ def run(args: argparse.Namespace) -> int:
         from drill.report.page import load_report
 
         report = load_report(history, learner, deck, since)
+        others = [] if report else history.variants(learner_id, deck.name)
     finally:
         history.close()
     if report is None:
         when = f" since {args.since}" if since else ""
+        if [fp for fp in others if fp != deck.fingerprint]:
+            return _nothing(
+                f"{learner} has not drilled this variant of {deck.name}{when}: each seed and "
+                "--param set keeps its own history; give the same --param as when drilling"
+            )
         return _nothing(f"{learner} has not drilled {deck.name}{when}: `drill start {deck.name}`")
     if output is not None:
         from drill.report.picture import save_picture

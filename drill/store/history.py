@@ -479,6 +479,16 @@ class History:
             rows = conn.exec_driver_sql(sql, (learner_id, fingerprint)).all()
         return outcomes_from_rows([tuple(row) for row in rows])
 
+    def variants(self, learner_id: int, deck: str) -> list[str]:
+        """The fingerprints of every variant of the deck named `deck` this learner drilled."""
+        query = (
+            select(DrillSession.deck_fingerprint)
+            .where(DrillSession.learner_id == learner_id, DrillSession.deck == deck)
+            .distinct()
+        )
+        with self.translated_errors(), self._read() as conn:
+            return sorted(str(fp) for fp in conn.execute(query).scalars())
+
     def taught_ids(self, learner_id: int, domain: str) -> frozenset[str]:
         """The items this learner was ever taught in `domain`, in any deck or variant (see
         schema.TAUGHT_SQL): they are never again untaught evidence, so never probed."""

@@ -44,6 +44,9 @@ FROM (SELECT n, abs(random()) % 1000 < 80 + 900 * n / :total AS ok FROM seq)
 
 def build_history(path: Path) -> None:
     """One learner, `bench`, with ATTEMPTS attempts on modarith and a few events."""
+    from drill.decks import load_deck
+
+    fingerprint = load_deck("modarith").fingerprint  # the variant `drill report modarith` reads
     history = History.open(str(path))
     learner = history.learner_id("bench")
     assert learner is not None
@@ -52,7 +55,7 @@ def build_history(path: Path) -> None:
         history.start_session(
             learner,
             deck="modarith",
-            fingerprint="bench",
+            fingerprint=fingerprint,
             domain="modarith",
             params={},
             kind="simulate",
@@ -76,9 +79,9 @@ def build_history(path: Path) -> None:
             ("plateau_ended", 400_000, '{"started_at": 20000, "reason": "transition"}'),
         ):
             conn.execute(
-                "INSERT INTO events (learner_id, deck, kind, exposure, at, data) "
-                "VALUES (?, 'modarith', ?, ?, '2026-01-02 00:00:00.000000', ?)",
-                (learner, kind, exposure, data),
+                "INSERT INTO events (learner_id, deck, deck_fingerprint, kind, exposure, at, "
+                "data) VALUES (?, 'modarith', ?, ?, ?, '2026-01-02 00:00:00.000000', ?)",
+                (learner, fingerprint, kind, exposure, data),
             )
     # Bulk-written attempts bypass the running totals drill keeps as it writes: count them.
     history = History.open(str(path))

@@ -140,7 +140,7 @@ def test_simulate_chess_network_writes_history(deck: Deck, tmp_path: Path) -> No
         result = simulate(deck, history, kind="network", items=200, seed=0, learner="net")
         learner_id = history.learner_id("net", create=False)
         assert learner_id is not None
-        outcomes = history.outcomes(learner_id, deck.name)
+        outcomes = history.outcomes(learner_id, deck.fingerprint)
     finally:
         history.close()
     assert result.exposures == 200

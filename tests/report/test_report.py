@@ -372,7 +372,10 @@ def test_a_chess_history_with_failed_second_moves_reports_true_counts(
         if row["result"] != "unreadable":
             final[row["exposure"]] = row  # an exposure's outcome is its last step's
     assert any(r["step"] == 1 and not r["correct"] for r in final.values())
-    code, out, _ = report(capsys, "chess", "--learner", "lookup", "--db", str(db), "--json")
+    variant = ["-p", "motifs=mate-in-2", "-p", "session.length=100"]  # the variant drilled
+    code, out, _ = report(
+        capsys, "chess", "--learner", "lookup", "--db", str(db), "--json", *variant
+    )
     assert code == 0
     point = json.loads(out)["curve"][-1]
     trained = [r for r in final.values() if not r["probe"]]
