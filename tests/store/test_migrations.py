@@ -233,10 +233,10 @@ def fill_variants_at_0003(engine: object) -> None:
                 text(
                     "INSERT INTO attempts (id, session_id, item_id, split, probe, exposure, step, "
                     "response, result, correct, timed_out, response_ms, deadline_ms, shown_at) "
-                    "VALUES (:n, :sid, :item, 'train', 0, :e, 0, '1', 'correct', 1, 0, 900, "
-                    "8000, '2026-11-02 12:00:00')"
-                ),
-                {"n": n, "sid": sid, "item": item, "e": exposure},
+                    "VALUES (:n, :sid, :item, 'train', :no, :e, 0, '1', 'correct', :yes, :no, "
+                    "900, 8000, '2026-11-02 12:00:00')"
+                ),  # booleans bound, so that SQLite and PostgreSQL each store their own
+                {"n": n, "sid": sid, "item": item, "e": exposure, "no": False, "yes": True},
             )
         for eid, session, kind, at in [
             (1, 1, "plateau_started", "2026-11-01 09:30:00"),
@@ -264,11 +264,17 @@ def test_0004_maps_old_ids_to_content_ids_and_keys_standing_by_variant(tmp_path:
     """Every row is kept; old readable ids become the content ids today's generators give
     (the same content in two variants, one id); what no generator gives is kept as it was;
     events, states and blocks are keyed by the variant's fingerprint."""
+    check_0004(f"sqlite:///{tmp_path / 'variants.db'}")
+
+
+def check_0004(url: str) -> None:
+    """Upgrade a database at 0003 holding two variants' history, and check every row of it
+    (on SQLite here, on PostgreSQL in test_postgres)."""
     from sqlalchemy import text
 
     from drill.domains.chords import KINDS, universe
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'variants.db'}")
+    engine = create_engine(url)
     upgrade(engine, "0003")
     fill_variants_at_0003(engine)
     with engine.connect() as conn:
@@ -313,6 +319,7 @@ def test_0004_maps_old_ids_to_content_ids_and_keys_standing_by_variant(tmp_path:
         ("forgotten", "orphan-3"),
     ]
     assert [tuple(b) for b in blocks] == [("fa", 3), ("fb", 1), ("fc", 3), ("fd", 2)]
+    engine.dispose()
 
 
 def test_a_migrated_history_reads_per_variant(tmp_path: Path) -> None:

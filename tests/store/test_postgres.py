@@ -331,6 +331,14 @@ def fill_reflected(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return found
 
 
+def test_0004_maps_ids_and_keys_variants(store_url: str) -> None:
+    """Revision 0004 keeps every row, maps old ids to content ids and keys standing by
+    variant, on PostgreSQL as on SQLite."""
+    from tests.store.test_migrations import check_0004
+
+    check_0004(store_url)
+
+
 def test_every_earlier_revision_upgrades_with_its_data(store_url: str) -> None:
     """At each earlier revision, with data in it, an upgrade to head keeps every row."""
     for revision in SCHEMA_REVISIONS[:-1]:
