@@ -39,11 +39,11 @@ GROUP BY minute ORDER BY minute
 """
 EVENTS_SQL = """
 SELECT kind, exposure, at, session_id, data FROM events
-WHERE learner_id = ? AND deck = ?{kinds}
+WHERE learner_id = ? AND deck_fingerprint = ?{kinds}
 ORDER BY exposure, id
 """
 REVEALED_SQL = (
-    "SELECT 1 FROM events WHERE learner_id = ? AND deck = ? "
+    "SELECT 1 FROM events WHERE learner_id = ? AND deck_fingerprint = ? "
     "AND kind IN ('rule_unsealed', 'early_reveal') LIMIT 1"
 )
 
@@ -76,24 +76,24 @@ class Glance:
         row = self._conn.execute(LEARNER_SQL, (name,)).fetchone()
         return None if row is None else int(row[0])
 
-    def outcomes(self, learner_id: int, deck: str) -> list[PastOutcome]:
-        """Read once per deck: a glance is one moment's view, and a standing asks twice."""
-        key = (learner_id, deck)
+    def outcomes(self, learner_id: int, fingerprint: str) -> list[PastOutcome]:
+        """Read once per variant: a glance is one moment's view, and a standing asks twice."""
+        key = (learner_id, fingerprint)
         if key not in self._outcomes:
             rows = self._conn.execute(OUTCOMES_SQL, key).fetchall()
             self._outcomes[key] = outcomes_from_rows(rows)
         return list(self._outcomes[key])
 
-    def load_deck_state(self, learner_id: int, deck: str) -> dict[str, Any] | None:
-        row = self._conn.execute(STATE_SQL, (learner_id, deck)).fetchone()
+    def load_deck_state(self, learner_id: int, fingerprint: str) -> dict[str, Any] | None:
+        row = self._conn.execute(STATE_SQL, (learner_id, fingerprint)).fetchone()
         state = json.loads(row[0]) if row is not None else None
         return dict(state) if isinstance(state, dict) else None
 
-    def rule_unsealed(self, learner_id: int, deck: str) -> bool:
-        return self._conn.execute(UNSEALED_SQL, (learner_id, deck)).fetchone() is not None
+    def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
+        return self._conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
 
-    def rule_revealed(self, learner_id: int, deck: str) -> bool:
-        return self._conn.execute(REVEALED_SQL, (learner_id, deck)).fetchone() is not None
+    def rule_revealed(self, learner_id: int, fingerprint: str) -> bool:
+        return self._conn.execute(REVEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
 
     def exposures_per_minute(
         self, learner_id: int, deck: str | None = None, since: datetime | None = None
@@ -109,10 +109,12 @@ class Glance:
         )
         return [(_instant(f"{at}:00"), int(n)) for at, n in self._conn.execute(sql, args)]
 
-    def events(self, learner_id: int, deck: str, kinds: Sequence[str] = ()) -> list[EventRecord]:
+    def events(
+        self, learner_id: int, fingerprint: str, kinds: Sequence[str] = ()
+    ) -> list[EventRecord]:
         marks = ", ".join("?" for _ in kinds)
         sql = EVENTS_SQL.format(kinds=f" AND kind IN ({marks})" if kinds else "")
-        rows = self._conn.execute(sql, (learner_id, deck, *kinds)).fetchall()
+        rows = self._conn.execute(sql, (learner_id, fingerprint, *kinds)).fetchall()
         return [
             EventRecord(kind, exposure, _instant(at), json.loads(data) if data else {}, session)
             for kind, exposure, at, session, data in rows

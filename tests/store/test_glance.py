@@ -41,14 +41,17 @@ def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
     assert ann is not None
     assert glance.learner_id("ann", create=False) == ann
     assert glance.learner_id("bob", create=False) is None
-    assert glance.outcomes(ann, "modarith") == history.outcomes(ann, "modarith")
-    assert glance.load_deck_state(ann, "modarith") == history.load_deck_state(ann, "modarith")
-    for deck in ("modarith", "control"):
-        assert glance.rule_unsealed(ann, deck) == history.rule_unsealed(ann, deck)
-        assert glance.rule_revealed(ann, deck) == history.rule_revealed(ann, deck)
-        assert glance.events(ann, deck) == history.events(ann, deck)
+    drilled = load_deck("modarith").fingerprint  # reads are per variant (deck fingerprint)
+    assert glance.outcomes(ann, drilled) == history.outcomes(ann, drilled)
+    assert glance.outcomes(ann, drilled)
+    assert glance.load_deck_state(ann, drilled) == history.load_deck_state(ann, drilled)
+    for variant in (drilled, load_deck("control").fingerprint):
+        assert glance.rule_unsealed(ann, variant) == history.rule_unsealed(ann, variant)
+        assert glance.rule_revealed(ann, variant) == history.rule_revealed(ann, variant)
+        assert glance.events(ann, variant) == history.events(ann, variant)
+    assert history.events(ann, drilled)
     kinds = ("plateau_detected", "rule_unsealed")
-    assert glance.events(ann, "modarith", kinds) == history.events(ann, "modarith", kinds)
+    assert glance.events(ann, drilled, kinds) == history.events(ann, drilled, kinds)
     for since in (None, start + timedelta(minutes=30)):
         assert glance.exposures_per_minute(ann, "modarith", since) == (
             history.exposures_per_minute(ann, "modarith", since)
