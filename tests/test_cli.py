@@ -154,7 +154,7 @@ def test_items_stream_and_stop_quietly_on_a_closed_pipe() -> None:
     import sys
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "drill", "items", "chess"],
+        [sys.executable, "-m", "drill", "items", "chess", "--spoil"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

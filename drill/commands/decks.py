@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     for name in deck_names():
         try:
             deck = load_deck(name)
-            counts = split_counts(deck) if opened(name) else None
+            counts = split_counts(deck) if opened(deck.fingerprint) else None
         except DeckError as err:
             table.add_row(name, "[red]error[/]", "", "", str(err))
             rows.append({"deck": name, "error": str(err)})
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def open_rules(db: str | None, learner: str) -> Callable[[str], bool]:
-    """Is the rule of a deck open for `learner`? Read without SQLAlchemy where possible."""
+    """Is the rule of a deck's variant (its fingerprint) open for `learner`? Read without
+    SQLAlchemy where possible."""
     from drill.store.glance import open_glance
 
     def full() -> History:
@@ -70,5 +71,5 @@ def open_rules(db: str | None, learner: str) -> Callable[[str], bool]:
     reader = open_glance(db, full) or full()
     learner_id = reader.learner_id(learner, create=False)
     if learner_id is None:
-        return lambda _name: False
-    return lambda name: bool(reader.rule_revealed(learner_id, name))
+        return lambda _variant: False
+    return lambda variant: bool(reader.rule_revealed(learner_id, variant))
