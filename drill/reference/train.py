@@ -257,10 +257,9 @@ def train_on_items(
     if leaked:
         raise ValueError(f"{len(leaked)} ids are held-out items of {deck.name!r}: {leaked[0]}")
     train_items = [it for it in universe if it.id in wanted]
-    heldout_items = [
-        it for it in universe if it.split == "heldout" and it.id not in wanted | taught_here
-    ]
-    if not heldout_items:
+    untested = wanted | taught_here
+    heldout_items = [it for it in universe if it.split == "heldout" and it.id not in untested]
+    if not heldout_items and any(it.split == "heldout" for it in universe):
         raise ValueError(f"every held-out item of {deck.name!r} was taught: nothing to test on")
     encoder = get_encoder(deck.domain_name, universe)
     rng = np.random.default_rng(config.seed)
