@@ -214,7 +214,7 @@ def start_practice(
         port = _open_session(history, deck, learner, kind, started_at)
         past = history.outcomes(port.learner_id, deck.fingerprint)
         unsealed = history.rule_unsealed(port.learner_id, deck.fingerprint)
-        taught = history.taught_ids(port.learner_id, deck.domain_name)
+        taught = history.taught_ids(port.learner_id, deck.domain_name, elsewhere=deck.fingerprint)
         if state is None:
             state = history.load_deck_state(port.learner_id, deck.fingerprint)
         link = SessionLink(port)

@@ -11,7 +11,7 @@ target and the run of days met follow the learner's clock, not UTC.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -128,16 +128,27 @@ def is_control(deck: Deck) -> bool:
 
 def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
     """The learner's seal on `deck` (a learner with no history has a closed one)."""
-    past = history.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
-    revealed = learner_id is not None and history.rule_revealed(learner_id, deck.fingerprint)
-    return Seal(revealed, _seal_view(deck, past, revealed), past[-1].exposure if past else 0)
+    if learner_id is None:
+        return Seal(False, _seal_view(deck, [], False), 0)
+    past = history.outcomes(learner_id, deck.fingerprint)
+    revealed = history.rule_revealed(learner_id, deck.fingerprint)
+    taught = _taught_elsewhere(history, learner_id, deck) if past else frozenset()
+    view = _seal_view(deck, past, revealed, taught)
+    return Seal(revealed, view, past[-1].exposure if past else 0)
 
 
-def _seal_view(deck: Deck, past: Sequence[PastOutcome], opened: bool) -> SealView:
+def _taught_elsewhere(history: History, learner_id: int, deck: Deck) -> frozenset[str]:
+    """What this learner was taught in other variants: never untaught evidence here."""
+    return history.taught_ids(learner_id, deck.domain_name, elsewhere=deck.fingerprint)
+
+
+def _seal_view(
+    deck: Deck, past: Sequence[PastOutcome], opened: bool, taught: Collection[str] = ()
+) -> SealView:
     """The seal as shown; open when on record, or when the untaught answers ever proved it
     (a history written before the seal was recorded as an event)."""
     test = Settings.from_mapping(deck.settings).seal
-    tracker, stream = replay_seal(past, test)
+    tracker, stream = replay_seal(past, test, taught)
     return shown_view(stream, test, opened or tracker.ever_reached)
 
 
@@ -159,7 +170,8 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     if not past:
         return fresh
     saved = history.load_deck_state(learner_id, deck.fingerprint) or {}
-    state = resume_tracker(saved, past).state
+    taught = _taught_elsewhere(history, learner_id, deck)
+    state = resume_tracker(saved, past, taught).state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
     events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_EVENTS, *STATE_EVENTS))
@@ -183,7 +195,7 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
             control=control,
             exposures=past[-1].exposure,
         ),
-        seal=None if control else _seal_view(deck, past, rule_open),
+        seal=None if control else _seal_view(deck, past, rule_open, taught),
         description=str(deck.setting("description")),
     )
 

@@ -89,6 +89,7 @@ def test_taught_ids_are_what_was_shown_with_the_answer(db_path: Path) -> None:
         opened, learner_id=learner_id, deck=deck.name, fingerprint=deck.fingerprint
     )
     assert history.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong", "h-probe"}
+    assert history.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint) == set()
 
 
 def test_the_reference_network_tests_only_untaught_items(
@@ -110,7 +111,7 @@ def test_start_says_when_held_out_items_were_taught(two_variants: History, db_pa
     deck = load_deck("modarith")
     learner_id = two_variants.learner_id("x", create=False)
     assert learner_id is not None
-    taught = two_variants.taught_ids(learner_id, "modarith")
+    taught = two_variants.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint)
     n = sum(1 for i in deck.items if i.split == "heldout" and i.id in taught)
     expected = (
         f"{n} of this deck's held-out items were taught to you in another variant; "

@@ -25,6 +25,7 @@ from drill.store.schema import (
     OUTCOMES_SQL,
     SCHEMA_REVISIONS,
     STATE_SQL,
+    TAUGHT_SQL,
     UNSEALED_SQL,
 )
 
@@ -88,6 +89,10 @@ class Glance:
         row = self._conn.execute(STATE_SQL, (learner_id, fingerprint)).fetchone()
         state = json.loads(row[0]) if row is not None else None
         return dict(state) if isinstance(state, dict) else None
+
+    def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
+        args = (learner_id, domain, elsewhere, learner_id)
+        return frozenset(str(row[0]) for row in self._conn.execute(TAUGHT_SQL, args))
 
     def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
         return self._conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None

@@ -489,12 +489,14 @@ class History:
         with self.translated_errors(), self._read() as conn:
             return sorted(str(fp) for fp in conn.execute(query).scalars())
 
-    def taught_ids(self, learner_id: int, domain: str) -> frozenset[str]:
-        """The items this learner was ever taught in `domain`, in any deck or variant (see
-        schema.TAUGHT_SQL): they are never again untaught evidence, so never probed."""
+    def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
+        """The items this learner was ever taught in `domain`, in any deck or variant, or
+        in any but the variant `elsewhere` names (see schema.TAUGHT_SQL): they are never
+        again untaught evidence, so never probed."""
         with self.translated_errors(), self._read() as conn:
             sql = self._driver_sql(TAUGHT_SQL)
-            rows = conn.exec_driver_sql(sql, (learner_id, domain, learner_id)).all()
+            args = (learner_id, domain, elsewhere, learner_id)
+            rows = conn.exec_driver_sql(sql, args).all()
         return frozenset(str(row[0]) for row in rows)
 
     def rule_revealed(self, learner_id: int, fingerprint: str) -> bool:

@@ -36,7 +36,7 @@ class Snapshot:
     state: dict[str, Any] | None = None
     """The engine's snapshot from the last session, if any."""
     taught: frozenset[str] = frozenset()
-    """Every item of the domain this learner was ever taught, in any deck or variant."""
+    """Every item of the domain this learner was taught in another deck or variant."""
 
 
 def sqlite_path(db: str | None) -> Path | None:
@@ -90,9 +90,8 @@ def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Sn
         rows = conn.execute(OUTCOMES_SQL, (learner_id, fingerprint)).fetchall()
         past = outcomes_from_rows(rows)
         unsealed = conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
-        taught = frozenset(
-            str(row[0]) for row in conn.execute(TAUGHT_SQL, (learner_id, domain, learner_id))
-        )
+        args = (learner_id, domain, fingerprint, learner_id)  # taught in other variants
+        taught = frozenset(str(row[0]) for row in conn.execute(TAUGHT_SQL, args))
         saved = conn.execute(STATE_SQL, (learner_id, fingerprint)).fetchone()
         if saved is not None:
             import json  # only a returning learner has a state to read

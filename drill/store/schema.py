@@ -20,7 +20,8 @@ cannot disagree."""
 TAUGHT_SQL = """
 SELECT DISTINCT a.item_id
 FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
-WHERE s.learner_id = ? AND s.domain = ? AND a.result != 'unreadable'
+WHERE s.learner_id = ? AND s.domain = ? AND s.deck_fingerprint != ?
+  AND a.result != 'unreadable'
   AND (NOT a.probe OR (a.split = 'heldout' AND s.deck_fingerprint IN (
       SELECT e.deck_fingerprint FROM events AS e
       WHERE e.learner_id = ? AND e.kind IN ('rule_unsealed', 'early_reveal'))))
@@ -28,8 +29,9 @@ WHERE s.learner_id = ? AND s.domain = ? AND a.result != 'unreadable'
 """The items a learner was ever taught in a domain, in any deck or variant: every item of
 a training attempt that ended an exposure (shown with its answer, or answered right), and
 the held-out items seen in a variant whose rule the learner opened. Parameters: learner,
-domain, learner. Item ids name content, so an item taught
-in one variant is taught in all."""
+domain, a variant left out ("" for none; the engine wants what was taught outside the past
+it is given), learner. Item ids name content, so an item taught in one variant is taught
+in all."""
 
 LEARNER_SQL = "SELECT id FROM learners WHERE name = ?"
 UNSEALED_SQL = (

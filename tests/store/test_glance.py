@@ -50,6 +50,9 @@ def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
         assert glance.rule_revealed(ann, variant) == history.rule_revealed(ann, variant)
         assert glance.events(ann, variant) == history.events(ann, variant)
     assert history.events(ann, drilled)
+    for elsewhere in ("", drilled):
+        taught = history.taught_ids(ann, "modarith", elsewhere=elsewhere)
+        assert glance.taught_ids(ann, "modarith", elsewhere=elsewhere) == taught
     kinds = ("plateau_detected", "rule_unsealed")
     assert glance.events(ann, drilled, kinds) == history.events(ann, drilled, kinds)
     for since in (None, start + timedelta(minutes=30)):
