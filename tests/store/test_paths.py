@@ -41,7 +41,8 @@ def test_every_attempt_goes_into_the_file_named(
     assert attempts_in(db) >= 12
     assert files_beside(db) == {name, f"{name}.live"}
     assert oct(db.stat().st_mode & 0o777) == oct(0o600)
-    snapshot = read_snapshot(db, "ann", "modarith")  # the start-up fast path reads it too
+    deck = load_deck("modarith")
+    snapshot = read_snapshot(db, "ann", deck.fingerprint, "modarith")  # the fast path too
     assert snapshot is not None
     assert len(snapshot.past) == 12
     practice = quick_start(load_deck("modarith"), str(db), "ann")
