@@ -73,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         home = ["home"]
-        if args.home_learner:
+        if args.home_learner is not None:
             home += ["--learner", args.home_learner]
-        if args.home_db:
+        if args.home_db is not None:
             home += ["--db", args.home_db]
         args = build_parser("home").parse_args(home)
     try:

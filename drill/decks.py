@@ -16,6 +16,7 @@ from typing import Any
 from drill.domains import DOMAINS, Domain, Item, get_domain
 from drill.domains.base import Param, ParamValue, stable_hash
 from drill.errors import UserError
+from drill.files import FileKindError, read_regular
 from drill.resources import shipped_decks_dir, user_decks_dir
 
 
@@ -94,6 +95,9 @@ RETIRED = {
     "now (set rule.known, rule.unknown and rule.evidence; see docs/deck-format.md)",
 }
 """Settings an older drill read, with what to write instead."""
+
+DECK_FILE_LIMIT = 1 << 20
+"""A deck file is a page of TOML; a megabyte is not a deck."""
 
 
 @dataclass(frozen=True)
@@ -275,9 +279,11 @@ def load_deck_file(path: Path, overrides: Mapping[str, str] | None = None) -> De
     """Read, validate and resolve one deck file. Raises DeckError."""
     where = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, DECK_FILE_LIMIT)  # never waits on a FIFO or reads a device
     except FileNotFoundError:
         raise DeckError(f"{where}: no such deck file") from None
+    except FileKindError as err:
+        raise DeckError(str(err)) from None
     except OSError as err:
         raise DeckError(f"{where}: cannot read: {err.strerror or err}") from None
     try:

@@ -60,9 +60,11 @@ def deck_from_args(args: argparse.Namespace) -> Deck:
 
 
 def learner_name(args: argparse.Namespace) -> str:
-    """`--learner`, else the login name."""
-    if args.learner:
-        return str(args.learner)
+    """`--learner` (checked: see drill.names), else the login name."""
+    from drill.names import check_learner_name
+
+    if args.learner is not None:
+        return check_learner_name(str(args.learner))
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -88,3 +90,33 @@ def run_app(app: DrillApp, history: Callable[[], Closable]) -> int:
         if app.return_code in (0, None):
             history().close()
     return app.return_code or 0
+
+
+SEED_LIMIT = 2**63
+"""Seeds are 64-bit: NumPy's generators refuse negatives, SQLite's integers stop here."""
+
+
+def check_seed(seed: int, flag: str = "--seed") -> int:
+    """`seed` if a generator and the store can take it; else one line (UserError)."""
+    from drill.errors import UserError
+
+    if not 0 <= seed < SEED_LIMIT:
+        raise UserError(f"{flag}: expected a whole number from 0 to 2**63 - 1, got {seed}")
+    return seed
+
+
+def open_existing(db: str | None) -> History:
+    """The history for a command that only reads: a missing file is refused in one line,
+    never created (a mistyped --db would otherwise leave an empty database behind)."""
+    from drill.store.database import StoreError, locate
+    from drill.store.history import History
+
+    location = locate(db)
+    path = location.path
+    if path is not None and not path.is_file():
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file; give a file path")
+        raise StoreError(
+            f"{path}: no such database; check --db (`drill start DECK` creates a history)"
+        )
+    return History.open(db)

@@ -144,6 +144,7 @@ def backup(args: argparse.Namespace, location: DatabaseLocation) -> int:
     from pathlib import Path
 
     from drill.errors import UserError
+    from drill.files import is_regular
     from drill.store.database import StoreError
 
     if location.path is None:
@@ -154,6 +155,8 @@ def backup(args: argparse.Namespace, location: DatabaseLocation) -> int:
     target = Path(args.path).expanduser()
     if target.is_dir():
         raise UserError(f"{target}: is a folder; give the backup's file name")
+    if (target.exists() or target.is_symlink()) and not is_regular(target):
+        raise UserError(f"{target}: not a regular file; a backup replaces only a regular file")
     if target.exists() and not args.force:
         raise UserError(f"{target}: already exists; choose another name or add --force")
     if target.resolve() == location.path.resolve():

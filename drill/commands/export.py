@@ -32,11 +32,14 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from drill.store.history import EXPORT_FIELDS, History
+    from drill.commands.common import open_existing
+    from drill.names import check_learner_name
+    from drill.store.history import EXPORT_FIELDS
 
-    history = History.open(args.db)
+    learner = check_learner_name(args.learner) if args.learner is not None else None
+    history = open_existing(args.db)
     try:
-        rows = history.export(args.learner)
+        rows = history.export(learner)
         if args.format == "jsonl":
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")

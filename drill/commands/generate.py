@@ -62,13 +62,16 @@ def run(args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
+    from drill.commands.common import check_seed
     from drill.domains import chess_gen
     from drill.domains.chess_puzzles import save_puzzles
     from drill.errors import UserError
+    from drill.files import check_writable
     from drill.resources import user_decks_dir
 
     if args.count < 1:
         raise UserError(f"--count: expected at least 1, got {args.count}")
+    check_seed(args.seed)
     if args.workers is not None and args.workers < 1:
         raise UserError(f"--workers: expected at least 1, got {args.workers}")
     unknown = [m for m in args.motif if m not in chess_gen.ALL_MOTIFS]
@@ -86,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         if args.output
         else (user_decks_dir() / f"chess-{args.seed}-{args.count}.jsonl.gz")
     )
+    try:  # a folder or a read-only place fails now, not after the games
+        check_writable(output)
+    except OSError as err:
+        raise UserError(f"{output}: cannot write the puzzle file ({err.strerror or err})") from None
     console = Console(stderr=True)
     columns = (
         TextColumn("[bold]puzzles"),
@@ -118,7 +125,10 @@ def run(args: argparse.Namespace) -> int:
             )
         except ValueError as err:
             raise UserError(str(err)) from None
-    save_puzzles(output, result.puzzles)
+    try:
+        save_puzzles(output, result.puzzles)
+    except OSError as err:
+        raise UserError(f"{output}: cannot write the puzzle file ({err.strerror or err})") from None
     counts: dict[str, int] = {}
     for puzzle in result.puzzles:
         counts[puzzle.motif] = counts.get(puzzle.motif, 0) + 1

@@ -3,14 +3,20 @@
     drill import lichess lichess_db_puzzle.csv --name lichess --limit 20000
 
 Writes NAME-puzzles.jsonl.gz and NAME.toml to your deck folder, keeping each puzzle's
-rating and themes. A row that cannot be read is reported with its line number and
-skipped; the rest is imported.
+rating and themes. Rows that cannot be read are skipped and counted, by reason, in one
+line; the rest is imported. On a terminal a progress bar shows how far it has read.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import re
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,66 +66,116 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import csv
-    import gzip
-    from pathlib import Path
-
-    from drill.domains.chess_puzzles import save_puzzles
+    from drill.domains.chess_puzzles import dump_puzzles
     from drill.errors import UserError
+    from drill.files import FileKindError, is_regular, private_dir, write_atomic
     from drill.resources import user_decks_dir
 
     if not NAME.match(args.name):
         raise UserError(f"--name {args.name!r}: use letters, digits, - and _ only")
+    if args.limit < 0:
+        raise UserError(f"--limit: expected 0 (no limit) or more, got {args.limit}")
     source = Path(args.file).expanduser()
-    try:
-        with source.open("rb") as probe:
-            magic = probe.read(4)
-    except OSError as err:
-        raise UserError(f"{source}: cannot read: {err.strerror or err}") from None
-    if magic == b"\x28\xb5\x2f\xfd":
-        raise UserError(f"{source}: zstd-compressed; decompress it first (zstd -d {source})")
+    if source.exists() and not is_regular(source):
+        raise UserError(f"{source}: not a regular file; give the puzzle CSV itself")
     folder = user_decks_dir()
     deck_path = folder / f"{args.name}.toml"
     puzzles_path = folder / f"{args.name}-puzzles.jsonl.gz"
+    for path in (deck_path, puzzles_path):
+        if path.is_dir():
+            raise UserError(f"{path}: is a folder; move it aside or choose another --name")
     if deck_path.exists() and not args.force:
         raise UserError(f"{deck_path}: a deck of that name exists (pass --force to replace it)")
-    gzipped = magic[:2] == b"\x1f\x8b"
-    with (
-        gzip.open(source, "rt", encoding="utf-8", errors="replace", newline="")
-        if gzipped
-        else source.open(encoding="utf-8", errors="replace", newline="")
-    ) as stream:
-        puzzles, skipped = read_rows(csv.reader(stream), str(source), args.limit)
+    try:
+        puzzles, skips = read_file(source, args.limit)
+    except FileKindError as err:
+        raise UserError(str(err)) from None
+    except OSError as err:
+        raise UserError(f"{source}: cannot read: {err.strerror or err}") from None
+    skipped = sum(count for count, _ in skips.values())
     if not puzzles:
-        raise UserError(f"{source}: no puzzle could be imported ({skipped} rows skipped)")
-    save_puzzles(puzzles_path, puzzles)
-    deck_path.write_text(
-        DECK_TEMPLATE.format(
-            source=source.name,
-            count=len(puzzles),
-            title=f"Lichess puzzles ({args.name})",
-            puzzles=puzzles_path.name,
-        ),
-        encoding="utf-8",
+        raise UserError(f"{source}: no puzzle could be imported; {skip_summary(skips)}")
+    if skipped:
+        print(f"drill: {source}: {skip_summary(skips)}", file=sys.stderr)
+    deck_text = DECK_TEMPLATE.format(
+        source=source.name,
+        count=len(puzzles),
+        title=f"Lichess puzzles ({args.name})",
+        puzzles=puzzles_path.name,
     )
+    try:
+        private_dir(folder)
+        write_atomic(puzzles_path, dump_puzzles(puzzles))
+        write_atomic(deck_path, deck_text.encode("utf-8"))
+    except OSError as err:
+        raise UserError(
+            f"{folder}: cannot write the deck ({err.strerror or err}); "
+            "check the folder's permissions"
+        ) from None
     print(
-        f"imported {len(puzzles)} puzzles ({skipped} skipped) into deck {args.name!r}: "
+        f"imported {len(puzzles):,} puzzles ({skipped:,} skipped) into deck {args.name!r}: "
         f"{deck_path}; drill it with `drill start {args.name}`"
     )
     return 0
 
 
-def read_rows(reader: Any, where: str, limit: int) -> tuple[list[Puzzle], int]:
-    """The puzzles of a csv reader's rows, one per position; each bad row is reported."""
-    import sys
+def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
+    """The puzzles of a CSV file (or .csv.gz), with a progress bar when stderr is a terminal.
+    Raises OSError, or FileKindError for what is not a regular file."""
+    import gzip
+    import io
 
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from drill.files import FileKindError
+
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as raw:
+        if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
+            raise FileKindError(f"{source}: not a regular file; give the puzzle CSV itself")
+        magic = raw.read(4)
+        raw.seek(0)
+        if magic == b"\x28\xb5\x2f\xfd":
+            raise FileKindError(
+                f"{source}: zstd-compressed; decompress it first (zstd -d {source})"
+            )
+        size = os.fstat(raw.fileno()).st_size
+        binary = gzip.GzipFile(fileobj=raw) if magic[:2] == b"\x1f\x8b" else raw
+        stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+        columns = (TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+        quiet = not sys.stderr.isatty()
+        with Progress(*columns, transient=True, disable=quiet) as bar:
+            task = bar.add_task("import", total=size)
+
+            def progress() -> None:
+                bar.update(task, completed=raw.tell())
+
+            try:
+                return read_rows(csv.reader(stream), limit, progress)
+            except (EOFError, gzip.BadGzipFile) as err:
+                raise FileKindError(f"{source}: not a readable gzip file ({err})") from None
+
+
+def read_rows(
+    reader: Any, limit: int, progress: Callable[[], None] = lambda: None
+) -> tuple[list[Puzzle], Skips]:
+    """The puzzles of a csv reader's rows, one per position; bad rows are counted by reason."""
     from drill.domains.chess_lichess import is_header, parse_row
     from drill.domains.chess_puzzles import position_key
 
     puzzles: list[Puzzle] = []
     seen: set[str] = set()
-    skipped = 0
-    for row in reader:
+    skips: Skips = {}
+    while True:
+        if reader.line_num % 2000 == 0:
+            progress()
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:  # e.g. a field past the csv module's limit
+            _skip(skips, f"not CSV ({_reason(str(err))})", reader.line_num)
+            continue
         if not row or is_header(row) or not "".join(row).strip():
             continue
         try:
@@ -128,11 +184,37 @@ def read_rows(reader: Any, where: str, limit: int) -> tuple[list[Puzzle], int]:
             if key in seen:
                 raise ValueError("repeats an earlier puzzle's position")
         except ValueError as err:
-            skipped += 1
-            print(f"{where}:{reader.line_num}: {err}; skipped", file=sys.stderr)
+            _skip(skips, _reason(str(err)), reader.line_num)
             continue
         seen.add(key)
         puzzles.append(puzzle)
         if limit and len(puzzles) >= limit:
             break
-    return puzzles, skipped
+    return puzzles, skips
+
+
+Skips = dict[str, tuple[int, int]]
+"""A reason → how many rows it skipped, and the line of the first."""
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|, got .*$|\(\d+\)")
+
+
+def _reason(message: str) -> str:
+    """A row's problem without the row's own text (a 200,000-character field stays out)."""
+    bare = " ".join(_QUOTED.sub("", message).split()).rstrip(": ")
+    return bare.replace(": is ", " is ")[:80]
+
+
+def _skip(skips: Skips, reason: str, line: int) -> None:
+    count, first = skips.get(reason, (0, line))
+    skips[reason] = (count + 1, first)
+
+
+def skip_summary(skips: Skips) -> str:
+    """One line: how many rows were skipped, by reason, most common first."""
+    total = sum(count for count, _ in skips.values())
+    parts = [
+        f"{reason}: {count:,} (first at line {first})"
+        for reason, (count, first) in sorted(skips.items(), key=lambda kv: -kv[1][0])
+    ]
+    return f"skipped {total:,} row{'s' * (total != 1)}; " + "; ".join(parts)

@@ -21,9 +21,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from drill.store.history import History
+    from drill.commands.common import open_existing
 
-    history = History.open(args.db)
+    history = open_existing(args.db)
     try:
         learners = history.learners()
         states = {name: deck_states(history, name) for name, *_ in learners}

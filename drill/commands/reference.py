@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from drill.commands.common import add_deck_argument, add_history_options
+from drill.commands.common import add_deck_argument, add_history_options, check_seed
 from drill.errors import UserError
 
 if TYPE_CHECKING:
@@ -72,10 +72,9 @@ def check_args(args: argparse.Namespace) -> None:
         raise UserError(
             f"--train-fraction: expected a number between 0 and 1, got {args.train_fraction:g}"
         )
-    if not args.weight_decay >= 0:
+    if not 0 <= args.weight_decay < float("inf"):
         raise UserError(f"--weight-decay: expected 0 or more, got {args.weight_decay:g}")
-    if args.seed < 0:
-        raise UserError(f"--seed: expected 0 or more, got {args.seed}")
+    check_seed(args.seed)
 
 
 def run(args: argparse.Namespace) -> int:

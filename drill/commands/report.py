@@ -53,14 +53,19 @@ def parse_since(text: str | None) -> datetime | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"--since: expected a date like 2026-11-01, got {text!r}") from None
-    return (when if when.tzinfo else when.replace(tzinfo=local_zone())).astimezone(UTC)
+    try:
+        since = (when if when.tzinfo else when.replace(tzinfo=local_zone())).astimezone(UTC)
+    except (ValueError, OverflowError, OSError):  # year 0 or 10000 once in UTC
+        since = None
+    if since is None or not 1970 <= since.year <= 9000:
+        raise UserError(f"--since: expected a date from 1970 to 9000, got {text!r}")
+    return since
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from drill.commands.common import deck_from_args, learner_name
-    from drill.store.history import History
+    from drill.commands.common import deck_from_args, learner_name, open_existing
 
     since = parse_since(args.since)
     deck = deck_from_args(args) if args.deck else None
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
         picture_format(output)  # a bad extension or folder fails before any work
     learner = learner_name(args)
-    history = History.open(args.db)
+    history = open_existing(args.db)
     try:
         learner_id = history.learner_id(learner, create=False)
         if deck is None:

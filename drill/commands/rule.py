@@ -26,14 +26,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from drill.commands.common import deck_from_args, learner_name
+    from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventRecord
     from drill.standing import seal_of
-    from drill.store.history import History
 
     deck = deck_from_args(args)
     learner = learner_name(args)
-    history = History.open(args.db)
+    history = open_existing(args.db)
     try:
         learner_id = history.learner_id(learner, create=args.force)
         seal = seal_of(history, learner_id, deck)

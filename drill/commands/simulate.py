@@ -50,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from drill.commands.common import deck_from_args
+    from drill.commands.common import check_seed, deck_from_args
     from drill.errors import UserError
+    from drill.names import check_learner_name
 
     if args.items < 1:
         raise UserError(f"--items: expected a positive number, got {args.items}")
@@ -59,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--accuracy: expected a chance from 0 to 1, got {args.accuracy}")
     if not 0.05 <= args.rt <= 600:  # also refuses nan
         raise UserError(f"--rt: expected seconds from 0.05 to 600, got {args.rt}")
+    check_seed(args.seed)
+    learner = check_learner_name(args.learner) if args.learner is not None else args.kind
     deck = deck_from_args(args)
-    learner = args.learner or args.kind
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -8,6 +8,7 @@ and the `Domain` interface defined here.
 from __future__ import annotations
 
 import enum
+import math
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -143,6 +144,8 @@ class Param:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
             if ok:
                 value = float(value)  # type: ignore[arg-type]
+                if not math.isfinite(value):  # NaN passes every range check
+                    raise ValueError(f"expected {self.expected()}, got {value!r}")
         else:
             ok = isinstance(value, str)
         if not ok:

@@ -134,6 +134,12 @@ class Chess(Domain):
             if key not in seen:
                 seen.add(key)
                 chosen.append((puzzle, key))
+        if not chosen:  # a deck of no items cannot be drilled: say which filter emptied it
+            motifs = ", ".join(sorted({p.motif for p in loaded})) or "none: the file is empty"
+            raise ValueError(
+                f"no puzzle in {path.name} matches motifs={params['motifs']}, "
+                f"ratings {low}-{high} (its motifs: {motifs})"
+            )
         return chosen
 
     def items(

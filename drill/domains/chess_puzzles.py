@@ -11,12 +11,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import chess
+
+from drill.files import read_regular, write_atomic
 
 PIECE_VALUES: dict[chess.PieceType, int] = {
     chess.PAWN: 1,
@@ -195,20 +198,67 @@ def check_puzzle(puzzle: Puzzle, *, prove: bool = True) -> str | None:
 # --- files ----------------------------------------------------------------------------------
 
 
+PUZZLE_FILE_LIMIT = 1 << 30
+"""A puzzle file, and its text once decompressed, is at most a gigabyte (the whole Lichess
+database is about 300 MB of puzzles): a bigger one is not a puzzle file."""
+
+
 def load_puzzles(path: Path) -> list[Puzzle]:
-    """Read a puzzle file (.jsonl or .jsonl.gz). Raises OSError or ValueError."""
-    raw = path.read_bytes()
+    """Read a puzzle file (.jsonl or .jsonl.gz); every puzzle's line must be legal.
+
+    Only a regular file is read (a FIFO or a device is refused, not waited on). Raises
+    OSError or ValueError, whose message names the file and the line."""
+    raw = read_regular(path, PUZZLE_FILE_LIMIT)
     if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+        unzip = zlib.decompressobj(wbits=31)  # bounded: a gzip bomb stops at the limit
+        try:
+            raw = unzip.decompress(raw, PUZZLE_FILE_LIMIT + 1)
+        except zlib.error as err:
+            raise ValueError(f"{path}: not a readable gzip file ({err})") from None
+        if len(raw) <= PUZZLE_FILE_LIMIT and not unzip.eof:
+            raise ValueError(f"{path}: not a readable gzip file (it is cut short)")
+        if len(raw) > PUZZLE_FILE_LIMIT:
+            raise ValueError(f"{path}: more than {PUZZLE_FILE_LIMIT >> 30} GB of puzzles")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not a puzzle file (expected UTF-8 JSON lines)") from None
     puzzles = []
-    for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            puzzles.append(Puzzle.from_json(json.loads(line)))
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise TypeError(f"expected a JSON object, got {type(obj).__name__}")
+            puzzle = Puzzle.from_json(obj)
+            problem = _line_problem(puzzle)
         except (ValueError, KeyError, TypeError) as err:
-            raise ValueError(f"{path}:{number}: not a puzzle ({err})") from None
+            problem = f"missing {err}" if isinstance(err, KeyError) else str(err)
+        if problem:
+            raise ValueError(f"{path}:{number}: not a puzzle ({problem[:200]})")
+        puzzles.append(puzzle)
     return puzzles
+
+
+def _line_problem(puzzle: Puzzle) -> str | None:
+    """Why a loaded puzzle cannot be drilled (no position, no line, an illegal move), or
+    None; cheap: the proofs of `check_puzzle` are for generated sets."""
+    try:
+        board = chess.Board(puzzle.fen)
+    except ValueError:
+        return f"not a FEN: {puzzle.fen!r}"
+    if not puzzle.solution:
+        return "the solution is empty"
+    for ply, uci in enumerate(puzzle.solution):
+        try:
+            move = chess.Move.from_uci(uci)
+        except ValueError:
+            return f"ply {ply + 1}: not a UCI move: {uci!r}"
+        if move not in board.legal_moves:
+            return f"ply {ply + 1}: illegal move {uci}"
+        board.push(move)
+    return None
 
 
 def dump_puzzles(puzzles: Iterable[Puzzle]) -> bytes:
@@ -221,14 +271,11 @@ def dump_puzzles(puzzles: Iterable[Puzzle]) -> bytes:
 
 
 def save_puzzles(path: Path, puzzles: Iterable[Puzzle]) -> None:
-    """Write a puzzle file atomically (gzip if the name ends in .gz)."""
+    """Write a puzzle file atomically (gzip if the name ends in .gz). Raises OSError."""
     data = dump_puzzles(puzzles)
     if not path.name.endswith(".gz"):
         data = gzip.decompress(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomic(path, data)
 
 
 def iter_lines(puzzles: Iterable[Puzzle]) -> Iterator[str]:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from drill.errors import UserError
+from drill.files import private_dir
 from drill.resources import migrations_dir
 from drill.store.quick import sqlite_path
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
@@ -37,6 +38,15 @@ class StoreError(UserError):
     """The history database cannot be used; the message says which and what to do."""
 
 
+SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pass", "sslpassword", "pwd"})
+"""Query-string keys that hold a password (libpq accepts ?password=)."""
+
+DIALECTS = frozenset({"postgres", "postgresql", "sqlite", "mysql", "mariadb", "oracle", "mssql"})
+"""Schemes that make a `--db` value a URL even when mistyped (`postgresql:/u:pw@h/x`)."""
+
+URL_HELP = "expected sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME"
+
+
 @dataclass(frozen=True)
 class DatabaseLocation:
     url: URL
@@ -48,17 +58,35 @@ class DatabaseLocation:
         """For messages: the file path, or the URL with any password hidden."""
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        return shown_url(self.url)
+
+    def secrets(self) -> list[str]:
+        """The URL's passwords, which no message may contain."""
+        found = [str(self.url.password)] if self.url.password else []
+        for key, value in self.url.query.items():
+            if key.lower() in SECRET_QUERY_KEYS:
+                found += [value] if isinstance(value, str) else list(value)
+        return [v for v in found if v]
+
+
+def shown_url(url: URL) -> str:
+    """The URL with its password and any password in the query string as ***."""
+    query = {k: ("***" if k.lower() in SECRET_QUERY_KEYS else v) for k, v in url.query.items()}
+    return url.set(query=query).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def locate(db: str | None = None) -> DatabaseLocation:
-    """`--db` (a path or a URL), else $DRILL_DB, else $DRILL_DATABASE_URL, else the default."""
+    """`--db` (a path or a URL), else $DRILL_DB, else $DRILL_DATABASE_URL, else the default.
+
+    A URL must name a backend drill supports (SQLite, or PostgreSQL through psycopg 3);
+    anything else is refused in one line rather than taken for a local file name."""
+    from_env_url = not (db or os.environ.get("DRILL_DB")) and bool(
+        os.environ.get("DRILL_DATABASE_URL")
+    )
     spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
-    if spec and "://" in spec:
-        try:
-            url = make_url(spec)
-        except Exception:  # SQLAlchemy raises ArgumentError, but be safe for any text
-            raise StoreError("the database URL is not a valid SQLAlchemy URL") from None
+    scheme = spec.partition(":")[0].partition("+")[0].lower() if spec and ":" in spec else ""
+    if spec and ("://" in spec or from_env_url or scheme in DIALECTS):
+        url = _parse_url(spec, "DRILL_DATABASE_URL" if from_env_url else "the database URL")
         database = url.database
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             return DatabaseLocation(url, Path(database).expanduser())
@@ -69,14 +97,49 @@ def locate(db: str | None = None) -> DatabaseLocation:
     return DatabaseLocation(URL.create("sqlite", database=str(path)), path)
 
 
+def _parse_url(spec: str, what: str) -> URL:
+    """A URL drill can open, else StoreError (never repeating the text: it may hold a
+    password)."""
+    try:
+        url = make_url(spec) if "://" in spec else None
+    except Exception:  # SQLAlchemy raises ArgumentError, but be safe for any text
+        url = None
+    if url is None:
+        raise StoreError(f"{what} is not a database URL ({URL_HELP})")
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend == "sqlite":
+        if url.username or url.password or url.host or url.port:
+            raise StoreError(f"{what}: a sqlite URL names a file, not a server ({URL_HELP})")
+        if url.query:
+            keys = ", ".join(sorted(url.query))
+            raise StoreError(f"{what}: drill sets SQLite's options itself; remove ?{keys}")
+        return url
+    if backend == "postgresql":
+        if "+" not in url.drivername:  # SQLAlchemy would pick psycopg2; drill ships psycopg 3
+            return url.set(drivername="postgresql+psycopg")
+        if driver != "psycopg":
+            raise StoreError(
+                f"{what}: drill talks to PostgreSQL through psycopg 3, not {driver}; "
+                "write postgresql+psycopg:// and install it with: pip install 'drill[postgres]'"
+            )
+        return url
+    raise StoreError(f"{what}: drill supports SQLite and PostgreSQL, not {backend} ({URL_HELP})")
+
+
 def _prepare_file(path: Path) -> bool:
-    """Create the folder and an empty file readable by its owner only; True if new."""
+    """Create the folders and an empty file readable by their owner only; True if new."""
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file; give a file path")
-        return path.stat().st_size == 0
+        if path.stat().st_size == 0:
+            try:  # an empty file drill is about to fill: the history is the owner's only
+                os.chmod(path, 0o600)
+            except OSError:
+                pass
+            return True
+        return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
@@ -154,8 +217,18 @@ def _seconds(waited: float) -> str:
 def explain(
     error: BaseException, location: DatabaseLocation, waited: float | None = None
 ) -> StoreError:
-    """Turn a database driver's error into one line a person can act on; `waited` is how
-    long it was tried, for a lock (the busy timeout if not known)."""
+    """Turn a database driver's error into one line a person can act on, with any of the
+    URL's passwords hidden (a driver may repeat them); `waited` is how long it was tried,
+    for a lock (the busy timeout if not known)."""
+    message = str(_explain(error, location, waited))
+    for secret in location.secrets():
+        message = message.replace(secret, "***")
+    return StoreError(" ".join(message.split()))
+
+
+def _explain(
+    error: BaseException, location: DatabaseLocation, waited: float | None = None
+) -> StoreError:
     where = location.display
     text = str(getattr(error, "orig", error)).lower()
     if "not a database" in text or "malformed" in text:

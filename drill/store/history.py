@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, case, delete, func, insert, select, text, update
 
 from drill.domains.base import stable_hash
+from drill.names import check_learner_name
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
 from drill.store.claim import Claim, busy, claim
 from drill.store.database import DatabaseLocation, locate, open_engine, retry_busy
@@ -154,7 +155,9 @@ class History:
     # -- learners and sessions ------------------------------------------------------
 
     def learner_id(self, name: str, *, create: bool = True) -> int | None:
-        """The learner's id, created on first use (unless `create` is False)."""
+        """The learner's id, created on first use (unless `create` is False). A name no
+        backend should store raises LearnerNameError, on SQLite as on PostgreSQL."""
+        check_learner_name(name, "learner name")
         with self.translated_errors(), self._read() as conn:
             found = conn.execute(select(Learner.id).where(Learner.name == name)).scalar()
         if found is not None or not create:

@@ -44,8 +44,9 @@ def sqlite_path(db: str | None) -> Path | None:
     spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
     if not spec:
         return user_data_dir() / "drill.db"
-    if "://" not in spec:
-        return Path(spec).expanduser()
+    if "://" not in spec:  # a DRILL_DATABASE_URL must be a URL: the full path refuses it
+        from_url = not (db or os.environ.get("DRILL_DB"))
+        return None if from_url or ":" in spec else Path(spec).expanduser()
     if spec.startswith("sqlite:///") and "?" not in spec and spec != "sqlite:///:memory:":
         from urllib.parse import unquote  # a URL's %XX means what SQLAlchemy reads it as
 

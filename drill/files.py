@@ -1,0 +1,86 @@
+"""Files drill reads and writes for the learner: regular files only, bounded, owner-only.
+
+A FIFO or a device named as a deck or puzzle file would hang a read or fill memory
+(`/dev/zero`), so reads open without blocking, refuse anything but a regular file and
+stop at a size limit. Writes go through a private temporary file beside the target and
+leave nothing behind when they fail. Folders drill creates are its owner's only (0700).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+MiB = 1 << 20
+
+
+class FileKindError(ValueError):
+    """A path that is not a file drill may read (a FIFO, a device, too large)."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. Raises FileKindError or OSError."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens, not waits
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileKindError(f"{path}: not a regular file (a FIFO, a device or a socket)")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FileKindError(f"{path}: larger than {limit // MiB} MB; not a file drill reads")
+    return data
+
+
+def is_regular(path: Path) -> bool:
+    """True for a regular file (after symlinks); False for anything else or nothing."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` and any missing parents, each readable by its owner only."""
+    missing = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (0600); nothing is left behind on failure."""
+    private_dir(path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def check_writable(path: Path) -> None:
+    """Fail now (OSError) if `path` cannot be written later: a folder, or no permission."""
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder; give a file name", str(path))
+    private_dir(path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    os.unlink(temp)

@@ -1,0 +1,166 @@
+"""Every bad command a careless or hostile person might type: one line, a non-zero exit.
+
+The table is the list: each row is the command line (leading NAME=VALUE words set the
+environment) and a piece of text the one line on stderr must contain. `{tmp}` is a folder
+of prepared bad files (see `bad_files`), `{ff}` the bytes 0xff 0xfe, which are not UTF-8.
+A new bad input is a new row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+START = "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1"
+NOT_UTF8 = os.fsdecode(b"\xff\xfe")
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+SECRET = "SECRETPW"
+NO_SERVER = "postgresql+psycopg://u@127.0.0.1:1/x"
+"""Nothing listens on port 1: the connection is refused at once."""
+REPO = Path(__file__).resolve().parents[1]
+
+CASES = [
+    # non-finite numbers, naming the key
+    ("items modarith -p threshold=nan", "threshold"),
+    ("items modarith -p shrink=nan", "shrink"),
+    ("items modarith -p ease=inf", "ease"),
+    ("items modarith -p probe_rate=nan", "probe_rate"),
+    ("items modarith -p heldout_fraction=-inf", "heldout_fraction"),
+    ("items {tmp}/nan.toml", "heldout_fraction"),
+    # dates, seeds and counts out of range
+    ("report --since 0001-01-01", "--since"),
+    ("TZ=Pacific/Kiritimati report --since 9999-12-31T23:59", "--since"),
+    ("TZ=America/Adak report --since 9999-12-31T23:59", "--since"),
+    ("simulate modarith --kind network --seed -1", "--seed"),
+    ("simulate modarith --kind lookup --seed 99999999999999999999999", "--seed"),
+    # learner names
+    ("simulate modarith --kind lookup --items 5 --learner {ff}", "UTF-8"),
+    ("export --learner {ff} --db {tmp}/history.db", "UTF-8"),
+    ("report --learner {ff} --db {tmp}/history.db", "UTF-8"),
+    ("rule modarith --learner {ff} --db {tmp}/history.db", "UTF-8"),
+    ("simulate modarith --kind lookup --items 5 --learner ''", "empty"),
+    ("report --learner '' --db {tmp}/history.db", "empty"),
+    ("rule modarith --learner '' --db {tmp}/history.db", "empty"),
+    ("export --learner '' --db {tmp}/history.db", "empty"),
+    ("simulate modarith --kind lookup --items 5 --learner " + "x" * 201, "200"),
+    ("simulate modarith --kind lookup --items 5 --learner $'a\\nb'", "control"),
+    # lichess imports
+    ("import lichess {tmp}/huge-field.csv", "huge-field.csv"),
+    ("import lichess tests/fixtures/lichess-puzzles.csv --limit -5", "--limit"),
+    ("DRILL_HOME={tmp}/clash import lichess tests/fixtures/lichess-puzzles.csv", "clash"),
+    ("DRILL_HOME={tmp}/ro-home import lichess tests/fixtures/lichess-puzzles.csv", "ro-home"),
+    # generate chess --output
+    ("generate chess --no-engine -n 1 --output {tmp}", "folder"),
+    ("generate chess --no-engine -n 1 --output {tmp}/ro/x.jsonl.gz", "ro"),
+    # puzzle and deck files
+    ("items chess -p puzzles={tmp}/junk.jsonl.gz", "cut short"),
+    ("items chess -p puzzles={tmp}/list.jsonl", "list.jsonl:1"),
+    ("items chess -p puzzles={tmp}/illegal.jsonl", "illegal.jsonl:1"),
+    ("items chess -p puzzles={tmp}/empty.jsonl", "empty.jsonl:1"),
+    ("items chess -p puzzles={tmp}/nofen.jsonl", "nofen.jsonl:1"),
+    ("items chess -p puzzles=/dev/zero", "/dev/zero"),
+    ("items chess -p puzzles={tmp}/fifo", "fifo"),
+    ("items {tmp}/fifo.toml", "fifo.toml"),
+    ("items /dev/zero.toml", "zero.toml"),
+    ("items chess -p motifs=zzz", "zzz"),
+    # database URLs: refused in one line, never a password
+    ("DRILL_DATABASE_URL=sqlite:///{tmp}/x.db?timeout=abc learners", "timeout"),
+    ("DRILL_DATABASE_URL=sqlite://u:pw@/x.db learners", "sqlite"),
+    ("DRILL_DATABASE_URL=postgresql:/u:" + SECRET + "@127.0.0.1/x db check", "URL"),
+    ("DRILL_DATABASE_URL=mysql://u@localhost/x learners", "mysql"),
+    ("DRILL_DATABASE_URL=postgresql+psycopg2://u@127.0.0.1/x learners", "psycopg"),
+    ("DRILL_DATABASE_URL=postgresql+pg8000://u@127.0.0.1/x learners", "psycopg"),
+    (f"DRILL_DATABASE_URL={NO_SERVER}?password={SECRET} learners", "password=***"),
+    ("learners --db postgresql://u:" + SECRET + "@127.0.0.1:1/x", "127.0.0.1"),
+    # commands that only read refuse a missing database
+    ("export --db {tmp}/missing/typo.db", "typo.db"),
+    ("report --db {tmp}/missing/typo.db", "typo.db"),
+    ("rule modarith --db {tmp}/missing/typo.db", "typo.db"),
+    ("learners --db {tmp}/missing/typo.db", "typo.db"),
+    ("db check --db {tmp}/missing/typo.db", "typo.db"),
+    # backups go to regular files only
+    ("db backup {tmp}/fifo --force --db {tmp}/history.db", "regular file"),
+]  # fmt: skip
+
+
+def puzzle_line(**fields: object) -> str:
+    return json.dumps({"fen": START, "solution": ["e2e4"], "motif": "tactic", **fields}) + "\n"
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of every bad file the table names, and one good history database."""
+    tmp = tmp_path_factory.mktemp("bad")
+    (tmp / "junk.jsonl.gz").write_bytes(gzip.compress(b'{"fen": "x"}\n' * 50)[:40])
+    (tmp / "list.jsonl").write_text("[1, 2, 3]\n")
+    (tmp / "illegal.jsonl").write_text(puzzle_line(solution=["e2e5"]))
+    (tmp / "empty.jsonl").write_text(puzzle_line(solution=[]))
+    (tmp / "nofen.jsonl").write_text(puzzle_line(fen="not a position"))
+    os.mkfifo(tmp / "fifo")
+    os.mkfifo(tmp / "fifo.toml")
+    deck = (REPO / "decks" / "modarith.toml").read_text(encoding="utf-8")
+    (tmp / "nan.toml").write_text(
+        "heldout_fraction = nan\n" + deck.replace("heldout_fraction", "#")
+    )
+    header = "PuzzleId,FEN,Moves,Rating,RatingDeviation,Popularity,NbPlays,Themes,GameUrl\n"
+    (tmp / "huge-field.csv").write_text(header + "x," + "y" * 200_000 + ",e2e4 e7e5,1500\n")
+    (tmp / "clash" / "decks" / "lichess.toml").mkdir(parents=True)
+    (tmp / "ro-home" / "decks").mkdir(parents=True)
+    (tmp / "ro-home" / "decks").chmod(0o555)
+    (tmp / "ro").mkdir()
+    (tmp / "ro").chmod(0o555)
+    env = {**os.environ, "DRILL_HOME": str(tmp / "home")}
+    made = subprocess.run(
+        [sys.executable, "-m", "drill", "simulate", "modarith", "--kind", "lookup", "--items",
+         "5", "--learner", "someone", "--db", str(tmp / "history.db")],
+        env=env, capture_output=True, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return tmp
+
+
+def command(row: str, tmp: Path) -> tuple[list[str], dict[str, str]]:
+    """The row's words (after shell quoting) and the environment it sets."""
+    words = shlex.split(row.replace("{tmp}", str(tmp)).replace("$'a\\nb'", "'a\nb'"))
+    words = [w.replace("{ff}", NOT_UTF8) for w in words]
+    env = {**os.environ, "DRILL_HOME": str(tmp / "home")}
+    env.pop("DRILL_DB", None)
+    env.pop("DRILL_DATABASE_URL", None)
+    while words and "=" in words[0] and words[0].split("=")[0].isupper():
+        key, _, value = words.pop(0).partition("=")
+        env[key] = value
+    return words, env
+
+
+@pytest.mark.parametrize(("row", "expected"), CASES, ids=[row for row, _ in CASES])
+def test_bad_command_says_one_line(row: str, expected: str, bad_files: Path) -> None:
+    """The command exits non-zero with one line on stderr that says what, and no traceback."""
+    if ROOT and ("ro-home" in row or "/ro/" in row):
+        pytest.skip("root may write to read-only folders")
+    words, env = command(row, bad_files)
+    done = subprocess.run(
+        [sys.executable, "-m", "drill", *words],
+        env=env,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode != 0, stderr
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("drill: "), stderr
+    assert expected in lines[0], stderr
+    assert SECRET not in stderr + done.stdout.decode("utf-8", "replace")
+    assert not (bad_files / "missing").exists()
+    assert not list(bad_files.glob("*.tmp"))
