@@ -60,7 +60,7 @@ CASES = [
     ("generate chess --no-engine -n 1 --output {tmp}", "folder"),
     ("generate chess --no-engine -n 1 --output {tmp}/ro/x.jsonl.gz", "ro"),
     # puzzle and deck files
-    ("items chess -p puzzles={tmp}/junk.jsonl.gz", "cut short"),
+    ("items chess -p puzzles={tmp}/junk.jsonl.gz", "not a readable gzip file"),
     ("items chess -p puzzles={tmp}/list.jsonl", "list.jsonl:1"),
     ("items chess -p puzzles={tmp}/illegal.jsonl", "illegal.jsonl:1"),
     ("items chess -p puzzles={tmp}/empty.jsonl", "empty.jsonl:1"),
@@ -98,7 +98,7 @@ def puzzle_line(**fields: object) -> str:
 def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of every bad file the table names, and one good history database."""
     tmp = tmp_path_factory.mktemp("bad")
-    (tmp / "junk.jsonl.gz").write_bytes(gzip.compress(b'{"fen": "x"}\n' * 50)[:40])
+    (tmp / "junk.jsonl.gz").write_bytes(gzip.compress(b"x" * 5000)[:12])
     (tmp / "list.jsonl").write_text("[1, 2, 3]\n")
     (tmp / "illegal.jsonl").write_text(puzzle_line(solution=["e2e5"]))
     (tmp / "empty.jsonl").write_text(puzzle_line(solution=[]))
