@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from drill.cli import COMMANDS, build_parser, main
+from drill.store.history import History
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -140,7 +141,8 @@ def test_start_needs_a_terminal() -> None:
 
 
 def test_export_of_an_empty_history(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Export on a new database prints nothing (JSON) or only the header (CSV)."""
+    """Export on an empty database prints nothing (JSON) or only the header (CSV)."""
+    History.open(str(db_path)).close()
     assert main(["export", "--db", str(db_path)]) == 0
     assert capsys.readouterr().out == ""
     assert main(["export", "--db", str(db_path), "--format", "csv"]) == 0

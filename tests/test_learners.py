@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from drill.cli import main
+from drill.store.history import History
 
 
 @pytest.mark.slow
@@ -64,6 +65,7 @@ def test_two_learners_stay_apart(db_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_no_learners_yet(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An empty history says how to begin."""
+    History.open(str(db_path)).close()
     assert main(["learners", "--db", str(db_path)]) == 0
     assert "No learners yet" in capsys.readouterr().out
 

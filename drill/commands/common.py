@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from drill.decks import Deck, load_deck
 
 if TYPE_CHECKING:
+    from drill.store.history import History
     from drill.tui.app import DrillApp
 
 

@@ -26,10 +26,12 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from drill.commands.common import learner_name
     from drill.counts import split_counts
     from drill.decks import DeckError, deck_names, load_deck
+    from drill.text import cell
 
     opened = open_rules(args.db, learner_name(args))
     table = Table("deck", "domain", "train", "held-out", "title", box=None)
@@ -39,15 +41,17 @@ def run(args: argparse.Namespace) -> int:
             deck = load_deck(name)
             counts = split_counts(deck) if opened(deck.fingerprint) else None
         except DeckError as err:
-            table.add_row(name, "[red]error[/]", "", "", str(err))
+            table.add_row(Text(cell(name)), Text("error", "red"), "", "", Text(cell(str(err))))
             rows.append({"deck": name, "error": str(err)})
             continue
         row: dict[str, object] = {"deck": name, "domain": deck.domain_name, "title": deck.title}
+        title = Text(cell(deck.title))
         if counts is None:
-            table.add_row(name, deck.domain_name, "sealed", "sealed", deck.title)
+            table.add_row(Text(cell(name)), deck.domain_name, "sealed", "sealed", title)
             row["sealed"] = True
         else:
-            table.add_row(name, deck.domain_name, f"{counts[0]:,}", f"{counts[1]:,}", deck.title)
+            train, heldout = f"{counts[0]:,}", f"{counts[1]:,}"
+            table.add_row(Text(cell(name)), deck.domain_name, train, heldout, title)
             row.update(train=counts[0], heldout=counts[1])
         rows.append(row)
     if args.json:

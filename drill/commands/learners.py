@@ -20,8 +20,10 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from drill.commands.common import open_existing
+    from drill.text import cell
 
     history = open_existing(args.db)
     try:
@@ -42,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     table = Table("learner", "sessions", "exposures", "last practice", "state", box=None)
     for name, sessions, exposures, last in learners:
         when = last.astimezone().strftime("%Y-%m-%d %H:%M") if last else "–"
-        state = "\n".join(f"{deck}: {word}" for deck, word in states[name]) or "–"
-        table.add_row(name, f"{sessions:,}", f"{exposures:,}", when, state)
+        state = "\n".join(f"{cell(deck)}: {word}" for deck, word in states[name]) or "–"
+        table.add_row(Text(cell(name)), f"{sessions:,}", f"{exposures:,}", when, Text(state))
     Console().print(table)
     return 0
 

@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventRecord
     from drill.standing import seal_of
+    from drill.text import visible
 
     deck = deck_from_args(args)
     learner = learner_name(args)
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         seal = seal_of(history, learner_id, deck)
         view = seal.view
         if seal.revealed or view.open:
-            print(deck.rule_text.strip())
+            print(visible(deck.rule_text.strip()))
             return 0
         if not args.force:
             print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             deck=deck.name,
             fingerprint=deck.fingerprint,
         )
-        print(deck.rule_text.strip())
+        print(visible(deck.rule_text.strip()))
         print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")
         return 0
     finally:

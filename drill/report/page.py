@@ -48,6 +48,7 @@ from drill.report.terminal import (
     pressure_chart,
     state_style,
 )
+from drill.text import cell
 
 if TYPE_CHECKING:
     from drill.decks import Deck
@@ -105,7 +106,7 @@ class Report:
         data = self.data
         when = data.since.astimezone(self.zone) if data.since and self.zone else data.since
         since = f" since {when:%Y-%m-%d %H:%M}" if when else ""  # local, as it was typed
-        return f"{data.learner} on {data.deck}{since}"
+        return cell(f"{data.learner} on {data.deck}{since}")
 
     def facts(self) -> list[tuple[str, str]]:
         """The table's rows: (what, value)."""

@@ -24,6 +24,7 @@ from drill.report.curves import (
     Stretch,
 )
 from drill.report.load import DeckSummary
+from drill.text import cell
 
 TRAIN = Style(color="cyan")
 HELDOUT = Style(color="yellow", bold=True)
@@ -306,7 +307,7 @@ def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:
         table.add_column(header, justify="right" if right else "left", no_wrap=header != "state")
     for summary, state in zip(summaries, states, strict=True):
         table.add_row(
-            summary.deck,
+            Text(cell(summary.deck)),
             f"{summary.sessions:,}",
             f"{summary.exposures:,}",
             percent(summary.train_accuracy),

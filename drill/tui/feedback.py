@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 
 from drill.protocol.engine import Feedback, Outcome
+from drill.text import cell
 
 SEPARATOR = " · "
 TAKEN = "• answer taken"
@@ -46,7 +47,7 @@ def _answer(answer: str, said: Said) -> str:
 
 
 def _typed(said: Said) -> str:
-    typed = (said.typed or "").strip()
+    typed = cell((said.typed or "").strip())  # what was typed is shown, never obeyed
     if len(typed) > 24:
         typed = typed[:23] + "…"
     glyph = said.glyphs.get(typed.lower())
@@ -70,7 +71,7 @@ def feedback_text(outcome: Outcome, said: Said | None = None, plain: bool = Fals
         case Feedback.UNREADABLE:
             text = Text("? couldn't read that", style=_style("bold magenta", plain))
             if outcome.note:
-                text.append(f": {outcome.note}")
+                text.append(f": {cell(outcome.note)}")
             return text
         case Feedback.WRONG:
             text = Text("✗ ", style=_style("bold red", plain))
@@ -80,7 +81,7 @@ def feedback_text(outcome: Outcome, said: Said | None = None, plain: bool = Fals
         case Feedback.LATE:
             text = _late(outcome, said, plain)
     if outcome.note:
-        text.append(f" ({outcome.note})", style="italic")
+        text.append(f" ({cell(outcome.note)})", style="italic")
     return text
 
 

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from drill.errors import UserError
+from drill.text import cell
 
 if TYPE_CHECKING:
     from drill.home import Home
@@ -41,7 +42,7 @@ def row_cells(s: Standing, plain: bool = False) -> tuple[Text | str, ...]:
     today = f"{s.today:,}/{s.target:,}" + (" ✓" if s.target and s.today >= s.target else "")
     run = f"{s.run_days} d" if s.run_days else "–"
     return (
-        Text(s.deck, style="bold"),
+        Text(cell(s.deck), style="bold"),
         Text(f"{marks.get(phase, ' ')} {s.label}", style="" if plain else styles.get(phase, "")),
         today,
         f"{s.exposures:,}",
@@ -82,12 +83,12 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         home = self.home
         title = Text(" drill", style="bold")
-        title.append(f"   learner: {home.learner}", style="dim")
+        title.append(f"   learner: {cell(home.learner)}", style="dim")
         self.query_one("#home-title", Static).update(title)
         table = self.query_one(DataTable)
         table.add_columns("deck", "state", "today", "total", "run", "held-out", "rule")
         for name in home.names():  # every deck at once; where the learner stands follows
-            table.add_row(Text(name, style="bold"), *WAITING, key=name)
+            table.add_row(Text(cell(name), style="bold"), *WAITING, key=name)
         self.query_one("#home-note", Static).update(Text(KEYS_NOTE))
         table.focus()
         self._shown = False

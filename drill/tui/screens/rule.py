@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from drill.protocol.records import EventRecord
+from drill.text import visible
 
 
 def reflow(rule: str) -> list[Text]:
     """Paragraphs of a deck's rule text: prose joined to wrap at the screen's width,
     paragraphs with indented or listed lines (tables, lists) kept line for line."""
-    paragraphs = [p for p in rule.strip().split("\n\n") if p.strip()]
+    paragraphs = [p for p in visible(rule.strip()).split("\n\n") if p.strip()]
     shown = []
     for paragraph in paragraphs:
         lines = paragraph.splitlines()

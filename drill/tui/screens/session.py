@@ -27,6 +27,7 @@ from drill.practice import Practice
 from drill.protocol.coach import quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.protocol.records import EventRecord
+from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
 from drill.tui.widgets.answer import AnswerInput
@@ -130,8 +131,8 @@ class SessionScreen(Screen[None]):
         return any("fen" in item.data for item in self.practice.deck.items[:1])
 
     def _title(self) -> Text:
-        title = Text(f" {self.practice.deck.title}", style="bold")
-        title.append(f"   learner: {self.practice.learner}", style="dim")
+        title = Text(f" {cell(self.practice.deck.title)}", style="bold")
+        title.append(f"   learner: {cell(self.practice.learner)}", style="dim")
         return title
 
     def on_mount(self) -> None:
@@ -190,7 +191,7 @@ class SessionScreen(Screen[None]):
             self.query_one("#feedback", Static).update("")
         self.shown = presentation
         self.typed = None
-        self.query_one("#prompt", Static).update(Text(presentation.prompt, style="bold"))
+        self.query_one("#prompt", Static).update(Text(visible(presentation.prompt), style="bold"))
         if "fen" in presentation.data:
             from drill.tui.widgets.board import Board
 

@@ -20,6 +20,7 @@ from drill.errors import UserError
 from drill.practice import Practice
 from drill.protocol.coach import end_of_session_advice
 from drill.standing import Standing, weak_spots
+from drill.text import cell
 
 
 def percent(successes: int, n: int) -> str:
@@ -104,7 +105,7 @@ class SummaryScreen(Screen[None]):
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
         kind = " (review)" if not self.practice.engine.save_state else ""
-        heading = Text(f"{done}{kind}: {self.practice.deck.title}", style="bold")
+        heading = Text(f"{done}{kind}: {cell(self.practice.deck.title)}", style="bold")
         if self.rule_found_at is not None:
             heading.append(f"\nRule found at exposure {self.rule_found_at:,}, this session ✓")
         return heading
