@@ -88,7 +88,7 @@ def run_app(app: DrillApp, history: Callable[[], Closable]) -> int:
     try:
         app.run()
     finally:
-        if app.return_code in (0, None):
+        if app.return_code in (0, None) or app.stopped_by is not None:
             history().close()
     return app.return_code or 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from drill.practice import Practice
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+"""Signals that end the app cleanly (a quit), restoring the terminal."""
 
 
 class DrillApp(App[None]):
@@ -49,6 +53,8 @@ class DrillApp(App[None]):
         self.home = home
         self.clock = clock
         self.practice: Practice | None = None
+        self.stopped_by: int | None = None
+        """The signal (SIGTERM, SIGHUP) that ended the app, if one did."""
         chosen = theme or os.environ.get("DRILL_THEME", "dark")
         self.theme = THEMES.get(chosen, THEMES["dark"])
 
@@ -135,9 +141,30 @@ class DrillApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
 
+    def on_mount(self) -> None:
+        """SIGTERM and SIGHUP (a kill, a closed terminal window) end the app as quitting
+        does, so Textual restores the terminal: main screen back, mouse tracking off."""
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self._stop, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread, or no such signals here
+
+    def _stop(self, signum: int) -> None:
+        self.stopped_by = signum
+        name = signal.Signals(signum).name
+        self.exit(return_code=128 + signum, message=f"drill: stopped by {name}; answers are saved")
+
     def on_unmount(self) -> None:
-        # Quitting from anywhere (ctrl+q) still closes the session row.
-        if self.practice is not None and self.return_code in (0, None):
+        loop = asyncio.get_running_loop()
+        for signum in STOP_SIGNALS:
+            try:
+                loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+        # Quitting from anywhere (ctrl+q), or being told to stop, still closes the session row.
+        if self.practice is not None and (self.return_code in (0, None) or self.stopped_by):
             self.practice.close("quit")
 
 
