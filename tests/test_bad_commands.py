@@ -62,9 +62,10 @@ CASES = [
     # puzzle and deck files
     ("items chess -p puzzles={tmp}/junk.jsonl.gz", "not a readable gzip file"),
     ("items chess -p puzzles={tmp}/list.jsonl", "list.jsonl:1"),
-    ("items chess -p puzzles={tmp}/illegal.jsonl", "illegal.jsonl:1"),
+    ("items chess -p puzzles={tmp}/illegal.jsonl", "e2e5 is illegal"),
     ("items chess -p puzzles={tmp}/empty.jsonl", "empty.jsonl:1"),
-    ("items chess -p puzzles={tmp}/nofen.jsonl", "nofen.jsonl:1"),
+    ("items chess -p puzzles={tmp}/nofen.jsonl", "not a position"),
+    ("items chess -p puzzles={tmp}/notuci.jsonl", "notuci.jsonl:1"),
     ("items chess -p puzzles=/dev/zero", "/dev/zero"),
     ("items chess -p puzzles={tmp}/fifo", "fifo"),
     ("items {tmp}/fifo.toml", "fifo.toml"),
@@ -103,6 +104,7 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "illegal.jsonl").write_text(puzzle_line(solution=["e2e5"]))
     (tmp / "empty.jsonl").write_text(puzzle_line(solution=[]))
     (tmp / "nofen.jsonl").write_text(puzzle_line(fen="not a position"))
+    (tmp / "notuci.jsonl").write_text(puzzle_line(solution=["e4"]))
     os.mkfifo(tmp / "fifo")
     os.mkfifo(tmp / "fifo.toml")
     deck = (REPO / "decks" / "modarith.toml").read_text(encoding="utf-8")

@@ -104,34 +104,65 @@ def upgrade(args: argparse.Namespace, location: DatabaseLocation) -> int:
 def check(args: argparse.Namespace, location: DatabaseLocation) -> int:
     from sqlalchemy import text
 
-    from drill.store.database import translated_errors
+    from drill.store.database import StoreError, translated_errors
     from drill.store.schema import HEAD
 
-    engine, revision = _engine(location)
+    integrity = _integrity(location.path) if location.path is not None else None
+    try:
+        engine, revision = _engine(location)
+    except StoreError:
+        if integrity is None or integrity == "ok":
+            raise  # not a database at all, or a problem the integrity check does not see
+        return _report(location.display, "unknown (the file is damaged)", integrity, {}, [])
     problems: list[str] = []
+    counts: dict[str, int] = {}
     try:
         with translated_errors(location), engine.connect() as conn:
-            if location.path is not None:
-                found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
-                integrity = "ok" if found == ["ok"] else "; ".join(found[:5])
-            else:
+            if location.path is None:
                 conn.execute(text("SELECT 1"))
                 integrity = "not checked (a server checks its own storage)"
-            counts = {}
-            if revision is not None:
-                for table in TABLES:
-                    exists = conn.dialect.has_table(conn, table)
-                    if exists:
-                        counts[table] = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+            readable = revision is not None and (integrity == "ok" or location.path is None)
+            for table in TABLES if readable else ():  # a damaged file's rows may not be read
+                if conn.dialect.has_table(conn, table):
+                    found = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                    counts[table] = int(found or 0)
     finally:
         engine.dispose()
     if revision != HEAD:
         problems.append(f"schema {revision or '(empty)'} is not {HEAD}: run `drill db upgrade`")
-    if integrity != "ok" and location.path is not None:
-        problems.append(f"integrity check failed: {integrity}")
     known = {HEAD: f"{HEAD} (this drill's)", None: "none (an empty database)"}
-    print(f"{'database':<15}{location.display}")
-    print(f"{'schema':<15}{known.get(revision, f'{revision} (older than this drill)')}")
+    shown = known.get(revision, f"{revision} (older than this drill)")
+    return _report(location.display, shown, integrity or "ok", counts, problems)
+
+
+def _integrity(path: Path) -> str | None:
+    """SQLite's integrity check, read-only: "ok", its first findings, or None when the file
+    cannot be read as a database at all."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            found = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return "ok" if found == ["ok"] else "; ".join(" ".join(f.split()) for f in found)
+
+
+def _report(
+    where: str, schema: str, integrity: str, counts: dict[str, int], problems: list[str]
+) -> int:
+    """Print the check; status 1 if anything is wrong."""
+    if integrity != "ok" and not integrity.startswith("not checked"):
+        problems = [
+            *problems,
+            f"integrity check failed: {integrity}; back up what you can "
+            "(drill db backup) and move the file aside",
+        ]
+    print(f"{'database':<15}{where}")
+    print(f"{'schema':<15}{schema}")
     print(f"{'integrity':<15}{integrity}")
     for table, count in counts.items():
         print(f"{table:<15}{count:,}")

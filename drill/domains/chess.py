@@ -130,7 +130,10 @@ class Chess(Domain):
             rating = puzzle.extra.get("rating")
             if isinstance(rating, int) and not low <= rating <= high:
                 continue
-            key = position_key(puzzle.board())
+            try:
+                key = position_key(puzzle.board())
+            except ValueError as err:  # a FEN python-chess cannot read
+                raise ValueError(f"puzzles: {path.name}: not a position: {err}") from None
             if key not in seen:
                 seen.add(key)
                 chosen.append((puzzle, key))
@@ -157,7 +160,10 @@ class Chess(Domain):
         splits = assign_splits([key for _puzzle, key in chosen], seed, heldout_fraction)
         for puzzle, key in chosen:
             board = puzzle.board()
-            answer = board.san(chess.Move.from_uci(puzzle.solution[0]))
+            first = chess.Move.from_uci(puzzle.solution[0])
+            if not board.is_legal(first):  # san() would fail an assertion
+                raise ValueError(f"puzzles: {puzzle.fen}: the first move {first} is illegal here")
+            answer = board.san(first)
             yield Item(
                 puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle)
             )

@@ -172,7 +172,7 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
         if location.path is not None:
             # WAL is written into the file's header: never into someone else's database.
             tables = {row[0] for row in cursor.execute(_TABLES_SQL)}
-            if not tables or "alembic_version" in tables:
+            if not tables or {"alembic_version", "learners"} <= tables:
                 cursor.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed attempt survives power loss too, at about a millisecond.
             cursor.execute("PRAGMA synchronous = FULL")
@@ -282,10 +282,15 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
-        if "alembic_version" in tables:
+        ours = "learners" in tables and "attempts" in tables
+        if "alembic_version" in tables and (ours or tables == {"alembic_version"}):
             row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+            if row is None and ours:
+                raise StoreError("__unversioned__")
             return None if row is None else str(row[0])
-        if tables:
+        if ours:
+            raise StoreError("__unversioned__")
+        if tables:  # including another program's Alembic database
             raise StoreError("__foreign__")
         return None
 
@@ -331,7 +336,12 @@ def schema_revision(engine: Engine, location: DatabaseLocation) -> str | None:
     """The database's revision (None if empty); refuses someone else's tables."""
     try:
         return current_revision(engine)
-    except StoreError:
+    except StoreError as err:
+        if str(err) == "__unversioned__":
+            raise StoreError(
+                f"{location.display}: drill's tables are here but not the schema version "
+                "drill needs to upgrade them; restore a backup, or move the file aside"
+            ) from None
         raise StoreError(
             f"{location.display}: this database holds tables that are not drill's; "
             "choose another with --db"

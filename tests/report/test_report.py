@@ -208,6 +208,7 @@ def test_empty_history_and_undrilled_deck_get_one_friendly_line(
     simulated_db: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """No history, or a deck never drilled: one line, status 0, with or without a deck."""
+    History.open(str(db_path)).close()
     cases = [
         ("modarith", "--learner", "nobody", "--db", str(db_path)),
         ("--learner", "nobody", "--db", str(db_path)),

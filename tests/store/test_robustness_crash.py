@@ -111,7 +111,9 @@ def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
         for row in map(json.loads, drill("items", "modarith", "--spoil").stdout.split("\n")[:-1])
     }
     assert drill("db", "upgrade", "--db", str(db_path)).returncode != 0  # no file yet: refused
-    assert drill("export", "--db", str(db_path)).returncode == 0  # creates it
+    assert drill("export", "--db", str(db_path)).returncode != 0  # only reads: refused too
+    sqlite3.connect(db_path).close()  # an empty file: drill makes it a database
+    assert drill("db", "upgrade", "--db", str(db_path)).returncode == 0
     term = Terminal(db_path, "crash")
     answered: list[tuple[str, str]] = []
     try:

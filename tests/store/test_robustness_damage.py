@@ -217,7 +217,17 @@ def test_a_read_only_folder(unprivileged: tuple[list[str], Path]) -> None:
     locked.chmod(0o555)
     result = as_user(prefix, folder, "export", "--db", str(path))
     assert_one_clear_line(result, str(path), "folder", "read-only", "writable")
-    created = as_user(prefix, folder, "export", "--db", str(locked / "new.db"))
+    new = (
+        "simulate",
+        "modarith",
+        "--kind",
+        "lookup",
+        "--items",
+        "1",
+        "--db",
+        str(locked / "new.db"),
+    )
+    created = as_user(prefix, folder, *new)
     assert_one_clear_line(created, str(locked / "new.db"), "cannot create")
     assert not (locked / "new.db").exists()
 
