@@ -54,6 +54,7 @@ class DrillApp(App[None]):
         self.clock = clock
         self.practice: Practice | None = None
         self.stopped_by: int | None = None
+        self._previous_handlers: dict[int, Any] = {}
         """The signal (SIGTERM, SIGHUP) that ended the app, if one did."""
         chosen = theme or os.environ.get("DRILL_THEME", "dark")
         self.theme = THEMES.get(chosen, THEMES["dark"])
@@ -144,12 +145,18 @@ class DrillApp(App[None]):
     def on_mount(self) -> None:
         """SIGTERM and SIGHUP (a kill, a closed terminal window) end the app as quitting
         does, so Textual restores the terminal: main screen back, mouse tracking off."""
+        # signal.signal, not loop.add_signal_handler: the latter's wakeup fd slows Textual's
+        # input on a real terminal. The handler only schedules the exit on the loop.
         loop = asyncio.get_running_loop()
+
+        def handler(signum: int, _frame: object) -> None:
+            loop.call_soon_threadsafe(self._stop, signum)
+
         for signum in STOP_SIGNALS:
             try:
-                loop.add_signal_handler(signum, self._stop, signum)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # not the main thread, or no such signals here
+                self._previous_handlers[signum] = signal.signal(signum, handler)
+            except (ValueError, OSError):
+                pass  # not the main thread
 
     def _stop(self, signum: int) -> None:
         self.stopped_by = signum
@@ -157,12 +164,12 @@ class DrillApp(App[None]):
         self.exit(return_code=128 + signum, message=f"drill: stopped by {name}; answers are saved")
 
     def on_unmount(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in STOP_SIGNALS:
+        for signum, previous in self._previous_handlers.items():
             try:
-                loop.remove_signal_handler(signum)
-            except (NotImplementedError, RuntimeError, ValueError):
+                signal.signal(signum, previous)
+            except (ValueError, OSError, TypeError):
                 pass
+        self._previous_handlers.clear()
         # Quitting from anywhere (ctrl+q), or being told to stop, still closes the session row.
         if self.practice is not None and (self.return_code in (0, None) or self.stopped_by):
             self.practice.close("quit")

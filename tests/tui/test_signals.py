@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,30 @@ async def test_a_stop_signal_quits_cleanly(signum: int, db_path: Path) -> None:
         (reason,) = conn.execute("SELECT end_reason FROM sessions").fetchone()
     assert reason == "quit"
     assert signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_real_drill_restores_the_terminal(signum: int, db_path: Path) -> None:
+    """`drill start` on a pseudo-terminal, told to stop: it leaves the alternate screen,
+    turns mouse tracking off and exits 128 + the signal."""
+    from tests.store.test_robustness_crash import Terminal
+
+    term = Terminal(db_path, "sig")
+    done, status = 0, 0
+    try:
+        assert term.settled_prompt(timeout=30) is not None, term.screen[-500:]
+        term.screen = ""
+        os.kill(term.pid, signum)
+        deadline = time.monotonic() + 20  # reading what it draws as it goes
+        while not done and time.monotonic() < deadline:
+            term.read(0.05)
+            done, status = os.waitpid(term.pid, os.WNOHANG)
+            time.sleep(0.01)  # a closed pty reads at once: do not spin
+        assert done, repr(term.screen[-400:])
+    finally:
+        if not done:  # never signal a pid already reaped
+            os.kill(term.pid, signal.SIGKILL)
+            os.waitpid(term.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 128 + signum
+    assert "\x1b[?1049l" in term.screen  # the main screen back
+    assert "\x1b[?1000l" in term.screen  # mouse tracking off
