@@ -161,7 +161,6 @@ def read_rows(
 ) -> tuple[list[Puzzle], Skips]:
     """The puzzles of a csv reader's rows, one per position; bad rows are counted by reason."""
     from drill.domains.chess_lichess import is_header, parse_row
-    from drill.domains.chess_puzzles import position_key
 
     puzzles: list[Puzzle] = []
     seen: set[str] = set()
@@ -180,7 +179,9 @@ def read_rows(
             continue
         try:
             puzzle = parse_row(row)
-            key = position_key(puzzle.board())
+            # position_key(puzzle.board()) without a second board: parse_row's FEN is
+            # python-chess's own, whose first four fields are the EPD the key is.
+            key = " ".join(puzzle.fen.split()[:4])
             if key in seen:
                 raise ValueError("repeats an earlier puzzle's position")
         except ValueError as err:
