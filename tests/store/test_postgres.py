@@ -410,7 +410,7 @@ def test_refusals_and_drill_db_upgrade(store_url: str) -> None:
         assert "newer drill" in result.stderr
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))
-    with pytest.raises(StoreError, match="not drill's"):
+    with pytest.raises(StoreError, match="not the schema version"):
         History.open(store_url)
     engine.dispose()
 
