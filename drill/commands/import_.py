@@ -125,6 +125,7 @@ def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
     import gzip
     import io
 
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from drill.files import FileKindError
@@ -143,8 +144,9 @@ def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
         binary = gzip.GzipFile(fileobj=raw) if magic[:2] == b"\x1f\x8b" else raw
         stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
         columns = (TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-        quiet = not sys.stderr.isatty()
-        with Progress(*columns, transient=True, disable=quiet) as bar:
+        terminal = sys.stderr.isatty()  # a log file gets the one summary line, not a bar
+        console = Console(stderr=True, force_terminal=terminal or None)
+        with Progress(*columns, console=console, transient=True, disable=not terminal) as bar:
             task = bar.add_task("import", total=size)
 
             def progress() -> None:

@@ -104,3 +104,32 @@ def test_import_of_a_missing_or_empty_file(tmp_path: Path) -> None:
 def test_motif_from_themes(themes: list[str], motif: str) -> None:
     """The motif is the most specific Lichess theme, in kebab case."""
     assert motif_of(themes) == motif
+
+
+def test_a_terminal_sees_a_progress_bar(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the import draws a progress bar on stderr; it is gone at the end."""
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert run_import("lichess", str(FIXTURE), "--name", "bar") == 0
+    err = capsys.readouterr().err
+    assert "importing" in err  # the bar, drawn then cleared (transient)
+    assert "skipped 3 rows" in err
+
+
+def test_a_log_gets_one_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a terminal there is no bar: the skips are one line, whatever their number."""
+    assert run_import("lichess", str(FIXTURE), "--name", "log") == 0
+    assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_limit_is_validated_and_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    """--limit -5 is refused; --limit 2 imports two puzzles."""
+    from drill.errors import UserError
+
+    with pytest.raises(UserError, match="--limit"):
+        run_import("lichess", str(FIXTURE), "--name", "neg", "--limit", "-5")
+    assert run_import("lichess", str(FIXTURE), "--name", "two", "--limit", "2") == 0
+    assert len(load_puzzles(user_decks_dir() / "two-puzzles.jsonl.gz")) == 2

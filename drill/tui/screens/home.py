@@ -117,7 +117,7 @@ class HomeScreen(Screen[None]):
             if preparing is not None:
                 app.call_from_thread(self._note, preparing)
             standings = home.standings()
-            about = [d.description for d in home.decks()]
+            about = [cell(d.description) for d in home.decks()]
             app.call_from_thread(self.show_standings, standings, about)
             if preparing is not None:
                 app.call_from_thread(self.call_after_refresh, self.open_store, KEYS_NOTE)
@@ -131,7 +131,9 @@ class HomeScreen(Screen[None]):
         deck = self._selected()
         s = getattr(self, "standings", {}).get(deck) if deck is not None else None
         line = (
-            f" {s.deck}: {s.seal_line}" if s is not None and s.seal_line and not s.rule_open else ""
+            f" {cell(s.deck)}: {s.seal_line}"
+            if s is not None and s.seal_line and not s.rule_open
+            else ""
         )
         self.query_one("#home-seal", Static).update(Text(line))
 
@@ -167,7 +169,7 @@ class HomeScreen(Screen[None]):
         self._show_seal()
         width = max((len(s.deck) for s in standings), default=0) + 2
         lines = [
-            Text.assemble((f" {s.deck:<{width}}", "bold"), line)
+            Text.assemble((f" {cell(s.deck):<{width}}", "bold"), line)
             for s, line in zip(standings, about, strict=True)
             if line
         ]

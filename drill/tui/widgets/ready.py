@@ -10,6 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from drill.text import cell
+
 FIRST_SESSION = (
     "Type each item's answer and press Enter.",
     "Some items are tests: they get no feedback at all, right or wrong.",
@@ -32,7 +34,7 @@ def ready_text(
     rule), then the session's size and deadline, and how to begin."""
     parts: list[RenderableType] = []
     if first_session:
-        parts.append(Text(f"Your first session of {title}\n", style="bold"))
+        parts.append(Text(f"Your first session of {cell(title)}\n", style="bold"))
         points = Table.grid(padding=(0, 1))
         points.add_column(no_wrap=True)
         points.add_column()
@@ -40,7 +42,7 @@ def ready_text(
             points.add_row("•", point)
         parts += [points, Text("")]
     else:
-        parts.append(Text(f"{title}\n", style="bold"))
+        parts.append(Text(f"{cell(title)}\n", style="bold"))
     parts.append(Text(f"{length} items this session · first deadline {deadline_ms / 1000:.1f} s"))
     begin = Text("Press Enter to begin", style="bold")
     begin.append(": the clock starts then.   ? explains the words.")
