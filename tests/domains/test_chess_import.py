@@ -133,3 +133,29 @@ def test_limit_is_validated_and_kept(capsys: pytest.CaptureFixture[str]) -> None
         run_import("lichess", str(FIXTURE), "--name", "neg", "--limit", "-5")
     assert run_import("lichess", str(FIXTURE), "--name", "two", "--limit", "2") == 0
     assert len(load_puzzles(user_decks_dir() / "two-puzzles.jsonl.gz")) == 2
+
+
+def test_a_deck_folder_that_refuses_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only deck folder (as root cannot be made one, simulated) is one line, and no
+    temporary file is left behind."""
+    from drill import files
+    from drill.errors import UserError
+
+    def refuse(path: object, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(files, "write_atomic", refuse)
+    with pytest.raises(UserError, match="cannot write the deck \\(Permission denied\\)"):
+        run_import("lichess", str(FIXTURE), "--name", "ro")
+    folder = user_decks_dir()
+    assert not list(folder.iterdir()) if folder.exists() else True
+
+
+def test_write_atomic_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    """Writing onto a folder fails with OSError and leaves no temporary file."""
+    from drill.files import write_atomic
+
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(OSError, match="directory"):
+        write_atomic(tmp_path / "taken", b"data")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
