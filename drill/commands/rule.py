@@ -29,11 +29,12 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventRecord
     from drill.standing import seal_of
+    from drill.store.history import History
     from drill.text import visible
 
     deck = deck_from_args(args)
     learner = learner_name(args)
-    history = open_existing(args.db)
+    history = History.open(args.db) if args.force else open_existing(args.db)  # --force writes
     try:
         learner_id = history.learner_id(learner, create=args.force)
         seal = seal_of(history, learner_id, deck)

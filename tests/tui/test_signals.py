@@ -41,7 +41,12 @@ def test_a_real_drill_restores_the_terminal(signum: int, db_path: Path) -> None:
     term = Terminal(db_path, "sig")
     done, status = 0, 0
     try:
-        assert term.settled_prompt(timeout=30) is not None, term.screen[-500:]
+        deadline = time.monotonic() + 30  # the app is up: the alternate screen, then a pause
+        while "\x1b[?1049h" not in term.screen and time.monotonic() < deadline:
+            term.read(0.05)
+        assert "\x1b[?1049h" in term.screen, term.screen[-500:]
+        for _ in range(20):
+            term.read(0.05)
         term.screen = ""
         os.kill(term.pid, signum)
         deadline = time.monotonic() + 20  # reading what it draws as it goes
