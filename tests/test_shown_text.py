@@ -49,7 +49,7 @@ def test_learner_listing_shows_names_as_text(
     out = capsys.readouterr().out
     assert "\x1b" not in out
     assert "eve\\x1b]2;PWNED" in out
-    assert LINK in out
+    assert "[link=https://evil.example]teacher" in out  # as typed (the cell may be cut)
 
 
 def test_export_keeps_the_exact_bytes(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -157,7 +157,10 @@ class History:
     def learner_id(self, name: str, *, create: bool = True) -> int | None:
         """The learner's id, created on first use (unless `create` is False). A name no
         backend should store raises LearnerNameError, on SQLite as on PostgreSQL."""
-        check_learner_name(name, "learner name")
+        if create:  # a name already stored (by an older drill) may still be looked up
+            check_learner_name(name, "learner name")
+        elif not _encodable(name):
+            return None  # no stored name has bytes that are not UTF-8
         with self.translated_errors(), self._read() as conn:
             found = conn.execute(select(Learner.id).where(Learner.name == name)).scalar()
         if found is not None or not create:
@@ -642,3 +645,11 @@ class SessionHistory:
 
     def end(self, reason: str) -> None:
         self.history.end_session(self.session_id, reason)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
