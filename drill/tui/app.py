@@ -89,6 +89,7 @@ class DrillApp(App[None]):
         self.say_notice()
 
     def on_mount(self) -> None:
+        self._catch_stop_signals()
         self.say_notice()
 
     def say_notice(self) -> None:
@@ -142,7 +143,7 @@ class DrillApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
 
-    def on_mount(self) -> None:
+    def _catch_stop_signals(self) -> None:
         """SIGTERM and SIGHUP (a kill, a closed terminal window) end the app as quitting
         does, so Textual restores the terminal: main screen back, mouse tracking off."""
         # signal.signal, not loop.add_signal_handler: the latter's wakeup fd slows Textual's
