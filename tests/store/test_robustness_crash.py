@@ -86,6 +86,13 @@ class Terminal:
     def type(self, text: str) -> None:
         os.write(self.fd, text.encode())
 
+    def begin(self, timeout: float = 30) -> None:
+        """Enter on the ready card, once it is drawn: the first item comes up."""
+        deadline = time.perf_counter() + timeout
+        while "Press Enter to begin" not in self.screen and time.perf_counter() < deadline:
+            self.read()
+        self.type("\r")
+
     def kill(self) -> None:
         if self.alive:
             os.kill(self.pid, signal.SIGKILL)
@@ -117,6 +124,7 @@ def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
     term = Terminal(db_path, "crash")
     answered: list[tuple[str, str]] = []
     try:
+        term.begin()
         prompt = term.settled_prompt(timeout=30)
         assert prompt is not None, term.screen[-500:]
         for _ in range(6):
@@ -143,6 +151,7 @@ def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
 
     again = Terminal(db_path, "crash")
     try:
+        again.begin()
         assert again.settled_prompt(timeout=30, settle=0) is not None
         reopened = time.perf_counter() - killed_at
         deadline = time.perf_counter() + 20
