@@ -350,7 +350,8 @@ def test_passwords_never_appear_in_messages(url: str) -> None:
 
 
 def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
-    """The database, its WAL and shared-memory files, and a new folder are the owner's only."""
+    """The database, its WAL and shared-memory files, the folder of its locks and a new
+    folder are the owner's only."""
     folder = tmp_path / "new-folder"
     path = folder / "h.db"
     history = History.open(str(path))
@@ -362,7 +363,7 @@ def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
         if p.name.startswith("h.db")
     }
     history.close()
-    assert modes == {"h.db": 0o600, "h.db-wal": 0o600, "h.db-shm": 0o600}
+    assert modes == {"h.db": 0o600, "h.db-wal": 0o600, "h.db-shm": 0o600, "h.db.live": 0o700}
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
 
 
