@@ -190,3 +190,24 @@ def test_the_report_of_an_undrilled_variant_says_why_it_is_empty(
     args = ["report", "modarith", "--learner", "x", "--db", str(db_path), "-p", "seed=2"]
     assert main([*args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["curve"]
+
+
+def test_glyph_mode_keeps_its_own_deadline_closing_in_on_its_own_pace(db_path: Path) -> None:
+    """A learner fast on numerals starts glyph mode at the deck's first deadline, not at
+    the numerals' tight one, and there it closes in on the (slower) glyph pace: finding a
+    glyph's key is not charged as if it were thinking time."""
+    history = History.open(str(db_path))
+    numerals, glyphs = load_deck("modarith"), load_deck("modarith", ["presentation=glyphs"])
+    simulate(numerals, history, kind="rule", items=120, seed=0, learner="gil", start=T0,
+             rt_ms=1500)  # fmt: skip
+    tight = start_practice(numerals, history, "gil")
+    assert tight.engine.deadline.deadline_ms < 3000
+    tight.close("quit")
+    fresh = start_practice(glyphs, history, "gil")
+    assert fresh.engine.deadline.deadline_ms == int(glyphs.setting("pressure.initial_ms"))
+    fresh.close("quit")
+    simulate(glyphs, history, kind="rule", items=120, seed=1, learner="gil", start=T0,
+             rt_ms=4000)  # fmt: skip
+    settled = start_practice(glyphs, history, "gil")
+    assert 4000 < settled.engine.deadline.deadline_ms <= 2 * 4000
+    settled.close("quit")
