@@ -256,7 +256,11 @@ async def test_the_footer_lists_the_keys_once_the_item_is_up(db_path: Path) -> N
 
     app, _, _ = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.4)
-        (footer,) = app.screen.query(Footer)
-        shown = " ".join(str(child.render()) for child in footer.children)
+        shown = ""
+        for _ in range(100):  # it follows the first frame; a loaded machine takes longer
+            await pilot.pause(0.1)
+            footers = app.screen.query(Footer)
+            shown = " ".join(str(c.render()) for f in footers for c in f.children)
+            if shown:
+                break
         assert "End session" in shown
