@@ -1,6 +1,6 @@
 """The app's own work between an answer and the next item: judge, commit, choose the next.
 
-Run with `pytest -m benchmark tests/benchmarks/test_answer_latency.py -s`; figures go in
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_answer_latency.py -s`; figures go in
 docs/benchmarks.md. Measured on a real SQLite file with synchronous=FULL (one fsync per
 answer), which is most of the cost.
 """

@@ -1,6 +1,6 @@
 """Verified chess puzzles per second, by motif, with and without Stockfish.
 
-Run with `pytest -m benchmark tests/benchmarks/test_chess_gen.py -s`; the numbers go in
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_chess_gen.py -s`; the numbers go in
 docs/benchmarks.md under "Chess puzzle generation". One worker process, so the rate is
 per core; `drill generate` multiplies it by the number of workers.
 """

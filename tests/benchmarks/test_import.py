@@ -1,6 +1,6 @@
 """`drill import lichess` rows per second on a 100,000-row CSV.
 
-Run with `pytest -m benchmark tests/benchmarks/test_import.py -s`; the number goes in
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_import.py -s`; the number goes in
 docs/benchmarks.md under "Importing puzzles". The file repeats the fixture's rows under
 new ids: each row is parsed and its line played as a fresh one would be, then all but the
 first of each position are skipped as repeats (so the summary has one big reason).

@@ -1,6 +1,6 @@
 """Several learners starting at once on a database file that does not exist yet.
 
-Run with `pytest -m benchmark tests/benchmarks/test_new_database_race.py -s`; the figure
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_new_database_race.py -s`; the figure
 goes in docs/benchmarks.md under "Robustness". Each trial starts 2 (then 4) `drill
 simulate` processes, one learner each, on a new file at the same moment, and counts the
 trial good only if every process succeeds and every learner keeps all their attempts.

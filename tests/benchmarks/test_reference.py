@@ -1,6 +1,6 @@
 """Reference network speed: p = 97 groks in ≤ 15 s, a step vs PyTorch, GFLOP/s vs a big matmul.
 
-Run with `nice -n 10 .venv/bin/pytest -m benchmark tests/benchmarks/test_reference.py -s`;
+Run with `nice -n 10 .venv/bin/pytest -n 0 -m benchmark tests/benchmarks/test_reference.py -s`;
 the figures printed are the ones in docs/benchmarks.md ("## Reference network"). PyTorch is
 an optional, benchmark-only dependency: its test is skipped when torch is not installed.
 """

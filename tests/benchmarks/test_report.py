@@ -1,6 +1,6 @@
 """`drill report DECK` on a history of one million attempts, built in bulk with SQL.
 
-Run with `pytest -m benchmark tests/benchmarks/test_report.py -s`; the figure goes in
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_report.py -s`; the figure goes in
 docs/benchmarks.md under "Report". The history is written straight into the attempts
 table by one INSERT … SELECT over a recursive sequence (not through the engine): 100
 sessions of 10,000 exposures, one probe in ten, accuracy rising over time.

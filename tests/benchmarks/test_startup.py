@@ -2,7 +2,7 @@
 and `drill` to its home screen with the learner's standing, beside a bare Textual app's
 first frame.
 
-Run with `pytest -m benchmark tests/benchmarks/test_startup.py -s`; figures go in
+Run with `pytest -n 0 -m benchmark tests/benchmarks/test_startup.py -s`; figures go in
 docs/benchmarks.md. The two are measured alternately in one run, so machine load hits both.
 """
 

@@ -159,6 +159,7 @@ def shipped_items() -> tuple[object, ...]:
     return load_deck("chess").items  # type: ignore[return-value]
 
 
+@pytest.mark.slow
 def test_shipped_deck_splits_by_position() -> None:
     """The chess deck loads with no engine, holds out about a fifth, and is stable."""
     deck = load_deck("chess")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from drill.decks import load_deck
@@ -46,6 +47,7 @@ def recounted(history: History) -> list[tuple[object, ...]]:
     return rows
 
 
+@pytest.mark.slow
 def test_running_totals_match_the_attempts(db_path: Path) -> None:
     """After real sessions (with unreadable answers, timeouts, probes), the blocks kept as
     each answer was written equal the blocks recounted from the attempts."""

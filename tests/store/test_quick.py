@@ -15,6 +15,7 @@ from drill.store.quick import read_snapshot, sqlite_path
 FINGERPRINT = load_deck("modarith").fingerprint
 
 
+@pytest.mark.slow
 def test_snapshot_matches_the_store(db_path: Path) -> None:
     """Outcomes, the seal and the saved state agree between the two readers."""
     history = History.open(str(db_path))

@@ -111,6 +111,7 @@ def attempts_in(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
 
 
+@pytest.mark.slow
 def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
     """SIGKILL mid-session: every answered attempt exported, file intact, session closed later."""
     items = {

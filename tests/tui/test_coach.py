@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from drill.decks import load_deck
 from drill.practice import Practice, start_practice
 from drill.simulation import simulate
@@ -67,6 +69,7 @@ async def test_a_new_learner_hears_the_coach_but_no_question(db_path: Path) -> N
         assert text_of(app, "#summary-advice").strip() == ""
 
 
+@pytest.mark.slow
 async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
     """When probes first prove the rule, the app shows it; the next item waits for Enter."""
     from drill.tui.screens.rule import RuleScreen

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -61,6 +62,7 @@ def app_for(history: History, learner: str = "ann") -> DrillApp:
     return make_app(home=Home(history, learner, now=lambda: NOW, zone=UTC), clock=FakeClock())
 
 
+@pytest.mark.slow
 async def test_home_lists_every_deck_with_its_state() -> None:
     """found it, control, plateau and new, with today's count, totals and the rule; the
     highlighted deck's progress toward its seal under the table."""
@@ -189,6 +191,7 @@ async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -
     assert kinds == ["drill", "review"]
 
 
+@pytest.mark.slow
 async def test_r_opens_the_report_and_escape_comes_back() -> None:
     """r shows the highlighted deck's report in the app; Escape returns home."""
     from drill.tui.screens.report import ReportScreen

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from drill.decks import load_deck
 from drill.practice import Practice, start_practice
 from drill.protocol.records import EventRecord
@@ -146,6 +148,7 @@ async def test_the_reveal_says_when_it_was_earned_and_goes_on_to_the_next_item(
     assert [r["exposure"] for r in history.export()][-1] == answered + 1
 
 
+@pytest.mark.slow
 async def test_a_reveal_on_the_last_item_goes_on_to_the_summary(db_path: Path) -> None:
     """When the rule opens on the session's last item, closing it shows the summary."""
     app, clock, _ = reveal_app(db_path, 100)
@@ -334,6 +337,7 @@ async def test_the_control_decks_first_card_promises_no_rule(db_path: Path) -> N
         assert "There is a rule" not in card
 
 
+@pytest.mark.slow
 async def test_time_on_the_rule_screen_is_neither_charged_nor_given(db_path: Path) -> None:
     """The item after the reveal is timed from when it appears, however long the rule was
     read."""

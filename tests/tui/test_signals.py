@@ -41,11 +41,12 @@ def test_a_real_drill_restores_the_terminal(signum: int, db_path: Path) -> None:
     term = Terminal(db_path, "sig")
     done, status = 0, 0
     try:
-        deadline = time.monotonic() + 30  # the app is up: the alternate screen, then a pause
-        while "\x1b[?1049h" not in term.screen and time.monotonic() < deadline:
+        deadline = time.monotonic() + 30  # the app is up: its ready card is drawn
+        while "Press Enter to begin" not in term.screen and time.monotonic() < deadline:
             term.read(0.05)
         assert "\x1b[?1049h" in term.screen, term.screen[-500:]
-        for _ in range(20):
+        assert "Press Enter to begin" in term.screen, term.screen[-500:]
+        for _ in range(10):
             term.read(0.05)
         term.screen = ""
         os.kill(term.pid, signum)
