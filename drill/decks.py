@@ -115,6 +115,11 @@ class Deck:
         return self.settings[key]
 
     @property
+    def control(self) -> bool:
+        """A control deck: no rule to find ([rule] control = true)."""
+        return bool(self.settings["rule.control"])
+
+    @property
     def title(self) -> str:
         return str(self.settings["title"]) or self.name
 

@@ -122,10 +122,6 @@ class Seal:
     exposures: int
 
 
-def is_control(deck: Deck) -> bool:
-    return bool(deck.setting("rule.control"))
-
-
 def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
     """The learner's seal on `deck` (a learner with no history has a closed one)."""
     if learner_id is None:
@@ -157,7 +153,7 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     target = int(deck.setting("session.daily_target"))
     learner_id = history.learner_id(learner, create=False)
     empty = ProgressState(phase="new", exposure=0)
-    control = is_control(deck)
+    control = deck.control
     fresh = Standing(
         deck.name, deck.title, empty, 0, 0, target, 0,
         learner_state=learner_state(phase="new", plateau_length=0, events=(), control=control),

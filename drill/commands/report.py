@@ -128,7 +128,7 @@ def is_control(name: str) -> bool:
     from drill.decks import DeckError, load_deck
 
     try:
-        return bool(load_deck(name).setting("rule.control"))
+        return load_deck(name).control
     except DeckError:
         return False
 

@@ -21,7 +21,7 @@ from drill.domains.base import Domain, Item, Judgement, Verdict
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, PastOutcome, Result
 from drill.protocol.scheduler import Scheduler
-from drill.protocol.seal import PROGRESS_BLOCK, SealTest, SealTracker, SealView, shown_view
+from drill.protocol.seal import PROGRESS_BLOCK, SealTest, SealTracker
 
 if TYPE_CHECKING:
     from drill.protocol.detect import ProgressTracker
@@ -288,10 +288,6 @@ class Engine:
         control = self.settings.control
         return coach_line(self.tracker.state, control=control, found=self.rule_unsealed)
 
-    def seal_view(self) -> SealView:
-        """Progress toward the seal as the learner may see it (a whole block of probes)."""
-        return shown_view(self.untaught_stream, self.settings.seal, self.rule_unsealed)
-
     # -- the driver's calls ----------------------------------------------------------------
 
     @property
@@ -424,7 +420,7 @@ class Engine:
         )  # fmt: skip
 
     def _checkpoint(self) -> dict[str, Any]:
-        c = self.counters
+        c, shown = self.counters, self.current
         return {
             "counters": (c.session_exposures, c.total_exposures, c.streak, c.train_seen,
                          c.train_success, c.probes, c.probe_success, list(c.missed)),
@@ -435,7 +431,8 @@ class Engine:
             "seal": (self.seal.statistic, self.seal.answered, self.seal.right,
                      self.seal.total, self.seal.total_right),
             "lengths": (len(self.probe_outcomes), len(self.untaught_stream)),
-            "shown_answers": set(self.shown_answers),
+            "untaught_before": set() if shown is None or shown.item.id in self.shown_answers
+            else {shown.item.id},  # what this exposure may add to shown_answers
             "untaught_left": self.untaught_left,
             "unsealed": self.rule_unsealed,
             "probe_rate": self.scheduler.probe_rate,
@@ -460,7 +457,7 @@ class Engine:
         probes, stream = saved["lengths"]
         del self.probe_outcomes[probes:]
         del self.untaught_stream[stream:]
-        self.shown_answers = saved["shown_answers"]
+        self.shown_answers -= saved["untaught_before"]
         self.untaught_left = saved["untaught_left"]
         self.rule_unsealed = saved["unsealed"]
         self.scheduler.probe_rate = saved["probe_rate"]

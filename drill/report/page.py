@@ -224,7 +224,7 @@ def load_report(
         return None
     now, zone = datetime.now(UTC), local_zone()
     return replace(
-        Report.build(data, control=bool(deck.setting("rule.control"))),
+        Report.build(data, control=deck.control),
         days=days_of(data.bins, zone),
         today=now.astimezone(zone).date(),
         zone=zone,
