@@ -39,6 +39,10 @@ CASES = [
     ("TZ=Pacific/Kiritimati report --since 9999-12-31T23:59", "--since"),
     ("TZ=America/Adak report --since 9999-12-31T23:59", "--since"),
     ("simulate modarith --kind network --seed -1", "--seed"),
+    ("simulate modarith --kind rule --accuracy nan", "--accuracy"),
+    ("simulate modarith --kind rule --accuracy 1.5", "--accuracy"),
+    ("simulate modarith --kind rule --rt 0", "--rt"),
+    ("simulate modarith --kind rule --rt inf", "--rt"),
     ("simulate modarith --kind lookup --seed 99999999999999999999999", "--seed"),
     # learner names
     ("simulate modarith --kind lookup --items 5 --learner {ff}", "UTF-8"),
