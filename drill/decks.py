@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from drill.domains import DOMAINS, Domain, Item, get_domain
-from drill.domains.base import Param, ParamValue, stable_hash
+from drill.domains.base import Param, ParamValue
 from drill.errors import UserError
 from drill.files import FileKindError, read_regular
+from drill.hashing import stable_hash
 from drill.resources import shipped_decks_dir, user_decks_dir
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from drill import practice as practice_module
+from drill.app import practice as practice_module
+from drill.app.practice import quick_start, start_practice, start_review
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.practice import quick_start, start_practice, start_review
-from drill.simulation import simulate
 from drill.store.history import History
 from drill.store.models import DrillSession
 

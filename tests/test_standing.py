@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from drill.app.practice import start_practice
+from drill.app.standing import local_days, run_of_days, sparkline, standing
 from drill.decks import load_deck
-from drill.practice import start_practice
-from drill.standing import local_days, run_of_days, sparkline, standing
 from drill.store.history import History
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -90,7 +90,7 @@ def test_half_and_three_quarter_hour_zones_split_days_at_their_midnight(db_path:
 
 def test_weak_spots_name_the_kinds_missed_most() -> None:
     """Chord qualities (or chess motifs) missed most among training items, never held-out."""
-    from drill.standing import weak_spots
+    from drill.app.standing import weak_spots
 
     deck = load_deck("chords")
     train = [i for i in deck.items if i.split == "train"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.practice import overlap_notice, quick_start, start_practice
+from drill.app.simulate import simulate
+from drill.app.standing import seal_of, standing
 from drill.cli import main
 from drill.decks import load_deck
-from drill.practice import overlap_notice, quick_start, start_practice
 from drill.protocol.records import AttemptRecord, EventRecord, Result
-from drill.simulation import simulate
-from drill.standing import seal_of, standing
 from drill.store.history import History
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import learner_name, require_terminal, run_app
 
     require_terminal("the home screen", "; try `drill --help`")
-    from drill.home import Home
+    from drill.app.home import Home
     from drill.tui.app import make_app
 
     def open_history() -> History:

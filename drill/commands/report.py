@@ -45,7 +45,7 @@ def parse_since(text: str | None) -> datetime | None:
     is the learner's zone on that date (summer time in July, even when typed in winter)."""
     from datetime import UTC
 
-    from drill.home import local_zone
+    from drill.clock import local_zone
 
     if text is None:
         return None

@@ -26,9 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventRecord
-    from drill.standing import seal_of
     from drill.store.history import History
     from drill.text import visible
 

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from drill.simulation import SimulationResult, simulate
+    from drill.app.simulate import SimulationResult, simulate
     from drill.store.history import History
 
     history = History.open(args.db)

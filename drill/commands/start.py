@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     deck = deck_from_args(args)
     learner = learner_name(args)
 
-    from drill.practice import Practice, quick_start, start_practice
+    from drill.app.practice import Practice, quick_start, start_practice
     from drill.tui.app import make_app
 
     opened = quick_start(deck, args.db, learner)

@@ -15,10 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-try:  # hashlib.blake2b *is* _blake2.blake2b; importing all of hashlib loads OpenSSL (start-up)
-    from _blake2 import blake2b
-except ImportError:  # an interpreter without the built-in module
-    from hashlib import blake2b
+from drill.hashing import stable_hash
 
 Split = Literal["train", "heldout"]
 SPLITS: tuple[Split, ...] = ("train", "heldout")
@@ -245,12 +242,6 @@ class Domain(ABC):
         `progress` is empty for an item's first step, else the `FollowUp.progress` of the
         step before. Single-step domains ignore it.
         """
-
-
-def stable_hash(*parts: object) -> int:
-    """A 64-bit hash that is the same on every machine and run (unlike `hash()`)."""
-    text = "\x1f".join(str(p) for p in parts)
-    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def content_id(domain: str, *content: object) -> str:

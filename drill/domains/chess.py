@@ -22,8 +22,8 @@ from drill.domains.base import (
     ParamValue,
     Verdict,
     assign_splits,
-    stable_hash,
 )
+from drill.hashing import stable_hash
 from drill.resources import shipped_decks_dir, user_decks_dir
 
 if TYPE_CHECKING:  # python-chess is imported where boards are made: its import builds

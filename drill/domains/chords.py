@@ -29,7 +29,6 @@ from drill.domains.base import (
     Split,
     Verdict,
     content_id,
-    stable_hash,
 )
 from drill.domains.spelling import (
     Note,
@@ -38,6 +37,7 @@ from drill.domains.spelling import (
     parse_notes,
     spell_all,
 )
+from drill.hashing import stable_hash
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drill.domains.base import stable_hash
+from drill.hashing import stable_hash
 
 RETRY_GAP = (3, 7)
 """A missed item returns after this many (inclusive range) other items."""

@@ -209,7 +209,7 @@ def load_report(
     """`learner`'s report on `deck` (None when there is nothing to report)."""
     from datetime import UTC
 
-    from drill.home import local_zone
+    from drill.clock import local_zone
     from drill.report.load import load_deck_history
 
     learner_id = history.learner_id(learner, create=False)
@@ -234,7 +234,7 @@ def load_report(
 
 def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:
     """Exposures per local day, from the bins the report already loaded (one scan)."""
-    from drill.standing import local_days
+    from drill.app.standing import local_days
 
     counts = (bins.train_n + bins.probe_n).tolist()
     return local_days(zip(bins.first_at, counts, strict=True), zone)

@@ -20,8 +20,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from drill.domains.base import stable_hash
 from drill.errors import UserError
+from drill.hashing import stable_hash
 
 
 class DeckBusyError(UserError):

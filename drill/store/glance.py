@@ -1,7 +1,7 @@
 """The home screen's fast path: a learner's standing read with stdlib sqlite3.
 
 SQLAlchemy takes about a quarter of a second to import, longer than a bare Textual app
-takes to draw. `Glance` answers the reads that a standing needs (`drill.standing`) with the
+takes to draw. `Glance` answers the reads that a standing needs (`drill.app.standing`) with the
 same SQL and the same return types as `History`, from a SQLite file at this drill's head,
 read-only. `open_glance` returns None for anything else (no file yet, another revision, a
 server URL, any error), and the caller opens the full store, which explains problems.

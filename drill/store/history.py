@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, case, delete, func, insert, select, text, update
 
-from drill.domains.base import stable_hash
+from drill.hashing import stable_hash
 from drill.names import check_learner_name
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome, Result
 from drill.store.claim import Claim, busy, claim

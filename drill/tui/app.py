@@ -17,8 +17,8 @@ from textual.screen import Screen
 from drill.errors import UserError
 
 if TYPE_CHECKING:
-    from drill.home import Home
-    from drill.practice import Practice
+    from drill.app.home import Home
+    from drill.app.practice import Practice
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))

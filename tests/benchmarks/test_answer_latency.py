@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.practice import start_practice
 from drill.decks import load_deck
-from drill.practice import start_practice
 from drill.store.history import History
 
 FRAME_MS = 1000 / 60

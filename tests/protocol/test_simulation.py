@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.simulate import SimulationResult, simulate
 from drill.cli import main
 from drill.decks import load_deck
-from drill.simulation import SimulationResult, simulate
 from drill.store.history import History
 
 

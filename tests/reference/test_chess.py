@@ -8,6 +8,7 @@ import chess
 import numpy as np
 import pytest
 
+from drill.app.simulate import simulate
 from drill.decks import Deck, load_deck
 from drill.domains.base import Verdict
 from drill.domains.chess import Chess
@@ -16,7 +17,6 @@ from drill.reference.encoders import get_encoder
 from drill.reference.network import NetworkConfig
 from drill.reference.online import OnlineLearner
 from drill.reference.train import TrainConfig, train_fresh
-from drill.simulation import simulate
 from drill.store.history import History
 
 

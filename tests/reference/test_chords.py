@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from drill.app.simulate import simulate
 from drill.cli import main
 from drill.decks import Deck, load_deck
 from drill.domains.base import Item, Verdict
@@ -16,7 +17,6 @@ from drill.reference.encoders import ChordEncoder, Screen, get_encoder
 from drill.reference.network import NetworkConfig
 from drill.reference.online import OnlineLearner
 from drill.reference.train import TrainConfig, train_on_items
-from drill.simulation import simulate
 from drill.store.history import History
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.simulate import simulate
 from drill.cli import main
 from drill.decks import load_deck
-from drill.simulation import simulate
 from drill.store.history import History
 
 

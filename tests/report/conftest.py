@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.simulation import simulate
 from drill.store.history import History
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -61,9 +61,9 @@ def test_long_histories_read_the_same_bins_from_blocks(
     to those counted from every attempt at the same width."""
     import numpy as np
 
+    from drill.app.simulate import simulate
     from drill.decks import load_deck
     from drill.report import load
-    from drill.simulation import simulate
     from drill.store.history import History
 
     history = History.open(str(db_path))

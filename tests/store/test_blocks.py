@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.simulation import simulate
 from drill.store.history import History
 from drill.store.schema import BLOCKS_BACKFILL_SQL
 
@@ -63,7 +63,7 @@ def test_running_totals_match_the_attempts(db_path: Path) -> None:
 
 def test_multi_step_failures_are_counted(db_path: Path) -> None:
     """A chess puzzle failed on its second move counts once as answered, once as failed."""
-    from drill.practice import start_practice
+    from drill.app.practice import start_practice
 
     deck = load_deck("chess", ["probe_rate=0", "motifs=mate-in-2"])
     history = History.open(str(db_path))

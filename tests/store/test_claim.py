@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from drill.app.home import Home
+from drill.app.practice import Practice, quick_start, start_practice
 from drill.decks import load_deck
-from drill.home import Home
-from drill.practice import Practice, quick_start, start_practice
 from drill.store.claim import DeckBusyError, claim, claim_file
 from drill.store.history import History
 from drill.store.models import DrillSession

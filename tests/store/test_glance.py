@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from drill.app.home import Home
+from drill.app.simulate import simulate
+from drill.app.standing import standing
 from drill.decks import load_deck
-from drill.home import Home
-from drill.simulation import simulate
-from drill.standing import standing
 from drill.store.glance import Glance, NoDatabase, open_glance, schema_of
 from drill.store.history import History
 from drill.store.schema import HEAD

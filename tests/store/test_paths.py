@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 import pytest
 
+from drill.app.practice import quick_start
 from drill.cli import main
 from drill.decks import load_deck
-from drill.practice import quick_start
 from drill.store.database import locate
 from drill.store.quick import read_snapshot, sqlite_path
 

@@ -222,8 +222,8 @@ def test_a_class_starts_together_on_a_new_database(store_url: str) -> None:
 def test_one_live_session_per_learner_and_deck(store_url: str) -> None:
     """A second drill of ann on modarith is refused while the first is live, on a SQLite
     file (a file lock) and on a server (an advisory lock); bob, and ann afterwards, are not."""
+    from drill.app.practice import start_practice
     from drill.decks import load_deck
-    from drill.practice import start_practice
     from drill.store.claim import DeckBusyError
 
     deck = load_deck("modarith", [])

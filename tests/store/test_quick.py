@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.practice import quick_start, start_practice
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.practice import quick_start, start_practice
-from drill.simulation import simulate
 from drill.store.history import History
 from drill.store.quick import read_snapshot, sqlite_path
 

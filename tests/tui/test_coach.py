@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.practice import Practice, start_practice
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.practice import Practice, start_practice
-from drill.simulation import simulate
 from drill.store.history import History
 from drill.tui.app import make_app
 from drill.tui.screens.session import SessionScreen

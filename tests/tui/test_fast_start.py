@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from drill.app.practice import Practice, quick_start
 from drill.decks import load_deck
-from drill.practice import Practice, quick_start
 from drill.store.history import History
 from drill.store.models import DrillSession
 from drill.tui.app import make_app

@@ -10,11 +10,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from drill.app.home import Home
+from drill.app.simulate import simulate
+from drill.app.standing import Standing
 from drill.decks import deck_names as load_deck_names
 from drill.decks import load_deck
-from drill.home import Home
-from drill.simulation import simulate
-from drill.standing import Standing
 from drill.store.history import History
 from drill.tui.app import DrillApp, make_app
 from drill.tui.screens.home import HomeScreen
@@ -148,7 +148,7 @@ async def test_quitting_and_resuming_keeps_deadline_and_pass(db_path: Path) -> N
 
 async def test_review_replays_exactly_the_missed_training_items(db_path: Path) -> None:
     """r after a session shows the missed training items, once each, and nothing else."""
-    from drill.practice import start_practice
+    from drill.app.practice import start_practice
 
     history = History.open(str(db_path))
     deck = load_deck("modarith", ["probe_rate=0", "session.length=6"])

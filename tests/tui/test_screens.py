@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.practice import Practice, start_practice
 from drill.decks import load_deck
-from drill.practice import Practice, start_practice
 from drill.protocol.records import EventRecord
 from drill.store.history import History
 from drill.tui.app import make_app

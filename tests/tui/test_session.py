@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.geometry import Region
 from textual.widgets import Static
 
+from drill.app.practice import Practice, start_practice
 from drill.decks import load_deck
-from drill.practice import Practice, start_practice
 from drill.protocol.engine import Presentation
 from drill.store.history import History
 from drill.tui.app import DrillApp, make_app

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drill.app.practice import start_practice
+from drill.app.simulate import simulate
 from drill.decks import load_deck
-from drill.practice import start_practice
-from drill.simulation import simulate
 from drill.store.history import History
 from drill.tui.app import make_app
 from tests.tui.test_session import FakeClock

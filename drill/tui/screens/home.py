@@ -16,8 +16,8 @@ from drill.errors import UserError
 from drill.text import cell
 
 if TYPE_CHECKING:
-    from drill.home import Home
-    from drill.standing import Standing
+    from drill.app.home import Home
+    from drill.app.standing import Standing
     from drill.tui.app import DrillApp
 
 KEYS_NOTE = " Enter: start the deck   r: its report   u: its rule, once earned   ?: keys"
@@ -28,7 +28,7 @@ WAITING = ("…", "", "", "", "", "")
 def row_cells(s: Standing, plain: bool = False) -> tuple[Text | str, ...]:
     """One table row. State words and marks, so colour is never the only signal; `plain`
     (NO_COLOR) drops the colours, which Textual's NO_COLOR filter would paint black."""
-    from drill.standing import sparkline
+    from drill.app.standing import sparkline
 
     styles = {
         "new": "dim", "memorizing": "", "plateau": "yellow", "rising": "green",

@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from drill.app.practice import Practice
 from drill.errors import UserError
-from drill.practice import Practice
 from drill.protocol.coach import quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.protocol.records import EventRecord

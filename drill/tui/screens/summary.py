@@ -16,10 +16,10 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from drill.app.practice import Practice
+from drill.app.standing import Standing, weak_spots
 from drill.errors import UserError
-from drill.practice import Practice
 from drill.protocol.coach import end_of_session_advice
-from drill.standing import Standing, weak_spots
 from drill.text import cell
 
 
@@ -46,8 +46,8 @@ class SummaryScreen(Screen[None]):
         """Today's count and the run of days: read from the store in a worker."""
 
     def _standing(self) -> Standing | None:
-        from drill.home import local_zone
-        from drill.standing import standing
+        from drill.app.standing import standing
+        from drill.clock import local_zone
 
         try:
             history = self.practice.link.history
@@ -163,7 +163,7 @@ class SummaryScreen(Screen[None]):
         """Replay this session's missed training items, once each, under the same deadline."""
         if not self.practice.engine.counters.missed:
             return
-        from drill.practice import start_review
+        from drill.app.practice import start_review
         from drill.tui.app import DrillApp
 
         app = self.app

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from drill.decks import Deck
-from drill.domains.base import stable_hash
+from drill.hashing import stable_hash
 from drill.protocol.engine import Engine, Settings
 from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome
 

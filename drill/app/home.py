@@ -3,40 +3,21 @@ starting a deck, and the rule once it is earned."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, cast
 
+from drill.clock import local_zone
 from drill.decks import Deck, DeckError, deck_names, load_deck
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from drill.practice import Practice
-    from drill.standing import Standing
+    from drill.app.practice import Practice
+    from drill.app.standing import Standing
     from drill.store.history import History
-
-
-def local_zone() -> tzinfo:
-    """The learner's time zone with its rules, so each instant gets the offset it had then
-    (22:30 UTC on 10 July is 11 July in Berlin, even in December): $TZ, else the system's
-    /etc/localtime; where neither names a zone drill can read, today's offset."""
-    from zoneinfo import ZoneInfo
-
-    name = os.environ.get("TZ", "").removeprefix(":")
-    try:
-        if name and not name.startswith("/"):
-            return ZoneInfo(name)
-        with open(name or "/etc/localtime", "rb") as file:
-            return ZoneInfo.from_file(file, key=name or "localtime")
-    except (OSError, ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
-        pass
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
 
 
 @dataclass(frozen=True)
@@ -135,7 +116,7 @@ class Home:
     def standings(self) -> list[Standing]:
         """Where the learner stands on every deck: from the SQLite file with stdlib sqlite3
         while the store is not open yet, else from the store."""
-        from drill.standing import standing
+        from drill.app.standing import standing
 
         now = self.now()
         reader = self._reader()
@@ -156,12 +137,12 @@ class Home:
         return cast("History", glance) if glance is not None else self.history
 
     def standing_of(self, name: str) -> Standing:
-        from drill.standing import standing
+        from drill.app.standing import standing
 
         return standing(self.history, self.learner, self.deck(name), self.now(), self.zone)
 
     def start(self, name: str) -> Practice:
-        from drill.practice import start_practice
+        from drill.app.practice import start_practice
 
         return start_practice(self.deck(name), self.history, self.learner)
 
@@ -178,7 +159,7 @@ class Home:
 
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""
-        from drill.standing import seal_of
+        from drill.app.standing import seal_of
 
         deck = self.deck(name)
         seal = seal_of(self.history, self.history.learner_id(self.learner, create=False), deck)

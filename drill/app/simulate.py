@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from drill.app.learners import SimulatedLearner, make_learner
+from drill.app.practice import Practice, start_practice
 from drill.decks import Deck
-from drill.practice import Practice, start_practice
 from drill.protocol.engine import Feedback
-from drill.protocol.learners import SimulatedLearner, make_learner
 from drill.store.history import History
 
 FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
