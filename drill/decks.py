@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from drill.domains import DOMAINS, Domain, Item, get_domain
+from drill.domains import DOMAINS, Domain, DomainSpec, Item, get_domain, get_spec
 from drill.domains.base import Param, ParamValue
 from drill.errors import UserError
 from drill.files import FileKindError, read_regular
@@ -144,6 +144,11 @@ class Deck:
     @cached_property
     def domain(self) -> Domain:
         return get_domain(self.domain_name)
+
+    @property
+    def spec(self) -> DomainSpec:
+        """The domain's registration: its view, encoder and weak-spot key."""
+        return get_spec(self.domain_name)
 
     @cached_property
     def items(self) -> tuple[Item, ...]:

@@ -198,7 +198,7 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
 
 def weak_spots(deck: Deck, missed: Sequence[str], top: int = 3) -> list[tuple[str, int]]:
     """The motifs or chord qualities missed most among `missed` training items."""
-    key = deck.domain.weak_spot_key
+    key = deck.spec.weak_spot_key
     if key is None:
         return []
     by_id = {item.id: item for item in deck.items}

@@ -83,11 +83,10 @@ def run(args: argparse.Namespace) -> int:
 
     check_args(args)
     deck = deck_from_args(args)
-    from drill.reference.encoders import ENCODERS
+    if deck.spec.encoder is None:
+        from drill.reference.encoders import NoEncoderError
 
-    if deck.domain_name not in ENCODERS:
-        known = ", ".join(sorted(ENCODERS))
-        raise UserError(f"the reference network has no encoder for {deck.domain_name!r} ({known})")
+        raise NoEncoderError(deck.domain_name)
     if not args.fresh:
         return run_on_history(args, deck)
     fraction = args.train_fraction

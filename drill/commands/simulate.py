@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     learner = check_learner_name(args.learner) if args.learner is not None else args.kind
     deck = deck_from_args(args)
+    if args.kind == "network" and deck.spec.encoder is None:
+        from drill.reference.encoders import NoEncoderError
+
+        raise NoEncoderError(deck.domain_name)  # before any history is written
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

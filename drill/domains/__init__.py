@@ -1,29 +1,69 @@
-"""Item generators, one module per domain, behind the interface in `base`.
+"""Item generators, one module per domain, behind the interface in `base`, registered here.
 
-Domains are looked up by name and imported only when asked for, so that starting a
-modular-arithmetic session never imports python-chess.
+`DOMAINS` is the one registration of every domain (see `spec` and docs/new-domain.md). A
+domain, its encoder and its view are named by strings and imported only when asked for, so
+that starting a modular-arithmetic session never imports python-chess.
 """
 
 from __future__ import annotations
 
-import importlib
+from typing import cast
 
 from drill.domains.base import Domain, Item, Judgement, Param, Split, Verdict
+from drill.domains.spec import DomainSpec, load, registry
 
-__all__ = ["DOMAINS", "Domain", "Item", "Judgement", "Param", "Split", "Verdict", "get_domain"]
+__all__ = [
+    "DOMAINS",
+    "Domain",
+    "DomainSpec",
+    "Item",
+    "Judgement",
+    "Param",
+    "Split",
+    "Verdict",
+    "get_domain",
+    "get_spec",
+]
 
-DOMAINS: dict[str, str] = {
-    "modarith": "drill.domains.modarith:ModArith",
-    "control": "drill.domains.control:Control",
-    "chords": "drill.domains.chords:Chords",
-    "chess": "drill.domains.chess:Chess",
-}
-"""Domain name → "module:class". A domain registers itself by adding a line here."""
+DOMAINS: dict[str, DomainSpec] = registry(
+    DomainSpec(
+        name="modarith",
+        domain="drill.domains.modarith:ModArith",
+        deck="modarith",
+        view="glyphs",
+        encoder="drill.reference.modarith_encoder:ModArithEncoder",
+    ),
+    DomainSpec(
+        name="control",
+        domain="drill.domains.control:Control",
+        deck="control",
+        encoder="drill.reference.modarith_encoder:ControlEncoder",
+    ),
+    DomainSpec(
+        name="chords",
+        domain="drill.domains.chords:Chords",
+        deck="chords",
+        encoder="drill.reference.chords_encoder:ChordEncoder",
+        weak_spot_key="quality",
+    ),
+    DomainSpec(
+        name="chess",
+        domain="drill.domains.chess:Chess",
+        deck="chess",
+        view="board",
+        encoder="drill.reference.chess_encoder:ChessEncoder",
+        weak_spot_key="motif",
+    ),
+)
+"""Domain name → its spec. A domain registers itself by adding one `DomainSpec` here."""
+
+
+def get_spec(name: str) -> DomainSpec:
+    """The named domain's spec. Raises KeyError for an unknown name."""
+    return DOMAINS[name]
 
 
 def get_domain(name: str) -> Domain:
     """An instance of the named domain. Raises KeyError for an unknown name."""
-    module_name, class_name = DOMAINS[name].split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    domain: Domain = cls()
-    return domain
+    cls = cast(type[Domain], load(DOMAINS[name].domain))
+    return cls()

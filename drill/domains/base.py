@@ -187,9 +187,6 @@ class Domain(ABC):
     """The name decks use in `domain = "..."`."""
     params: ClassVar[tuple[Param, ...]]
     """Every parameter the domain understands, with defaults."""
-    weak_spot_key: ClassVar[str | None] = None
-    """The `data` key that names an item's kind (a chord quality, a chess motif), by which
-    a session's misses are grouped into weak spots; None where kinds mean nothing."""
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -83,7 +83,6 @@ def item_data(puzzle: Puzzle) -> dict[str, Any]:
 
 class Chess(Domain):
     name: ClassVar[str] = "chess"
-    weak_spot_key: ClassVar[str | None] = "motif"
     params: ClassVar[tuple[Param, ...]] = (
         Param(
             "puzzles",

@@ -329,7 +329,6 @@ def _item(spec: Spec, split: Split) -> Item:
 
 class Chords(Domain):
     name: ClassVar[str] = "chords"
-    weak_spot_key: ClassVar[str | None] = "quality"
     params: ClassVar[tuple[Param, ...]] = (
         Param("symbols", bool, True, "chord symbols such as Cm7"),
         Param("numerals", bool, True, "Roman numerals in a key, such as ii7 in Ab major"),

@@ -36,7 +36,6 @@ from drill.reference.encoders import (
     Encoder,
     Row,
     Screen,
-    register_encoder,
 )
 from drill.reference.network import Array, log_softmax
 
@@ -52,7 +51,6 @@ UNDER = (chess.ROOK, chess.BISHOP, chess.KNIGHT)
 N_OUT = 64 + 8 * len(UNDER)
 
 
-@register_encoder("chess")
 class ChessEncoder(Encoder):
     """The board (as the side to move sees it), side and last move → from-square, to-square."""
 

@@ -9,16 +9,17 @@ when every one of its rows is, or, for an encoder that restricts the answer to `
 turns the network's scores for an item's rows back into the answer as the learner would
 type it, which is how `OnlineLearner.predict` answers.
 
-- modarith and control: one row per item, `(a, b) → a ∘ b mod p` (`SingleRowEncoder`).
+- modarith and control: one row per item, `(a, b) → a ∘ b mod p` (modarith_encoder.py).
 - chords: one row per place of the answer, `(note named in the prompt, (what is asked,
-  place)) → the spelled note at that place`, END after the last (`ChordEncoder`, below).
+  place)) → the spelled note at that place`, END after the last (chords_encoder.py).
 - chess: two rows per position, the board's (square, piece) tokens → the from-square and
-  the to-square of the move (drill/reference/chess_encoder.py).
+  the to-square of the move (chess_encoder.py).
 
-Encoders live in a registry keyed by domain name. A domain that wants a reference network
-adds one:
+Each lives in its own module, which imports this one and never the reverse; a domain's
+spec names its encoder as "module:Class" (drill/domains/__init__.py), and `get_encoder`
+imports that module only when a network is built, so the modarith network never imports
+python-chess. A domain that wants a reference network writes one (docs/new-domain.md):
 
-    @register_encoder("name")
     class NameEncoder(Encoder):
         def setup(self, universe): ...          # set n_tokens and n_out
         def rows(self, item): ...               # [(tokens, target), ...] in answer order
@@ -28,14 +29,17 @@ adds one:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from drill.domains import DOMAINS, get_spec
 from drill.domains.base import Item
+from drill.domains.spec import load
+from drill.errors import UserError
 from drill.reference.network import PAD, Array, Choices
 
 IntArray = NDArray[np.intp]
@@ -200,48 +204,6 @@ class SingleRowEncoder(PairEncoder):
         return self.answer(int(targets[0]))
 
 
-ENCODERS: dict[str, type[Encoder]] = {}
-"""Domain name → encoder class."""
-
-
-def register_encoder(name: str) -> Callable[[type[Encoder]], type[Encoder]]:
-    """Class decorator: make `cls` the encoder for the domain called `name`."""
-
-    def register(cls: type[Encoder]) -> type[Encoder]:
-        ENCODERS[name] = cls
-        return cls
-
-    return register
-
-
-def get_encoder(domain_name: str, universe: Sequence[Item]) -> Encoder:
-    """The encoder for a domain, sized by the deck's items. KeyError if there is none."""
-    if domain_name not in ENCODERS:
-        known = ", ".join(sorted(ENCODERS))
-        raise KeyError(f"no reference-network encoder for domain {domain_name!r} ({known})")
-    return ENCODERS[domain_name](universe)
-
-
-@register_encoder("modarith")
-class ModArithEncoder(SingleRowEncoder):
-    """a, b → the result residue: p tokens in, p answers out, whatever the presentation."""
-
-    def setup(self, universe: Sequence[Item]) -> None:
-        p = int(universe[0].data["modulus"])
-        self.n_a = self.n_b = self.n_out = p
-
-    def pair(self, item: Item) -> tuple[int, int]:
-        return int(item.data["a"]), int(item.data["b"])
-
-    def target(self, item: Item) -> int:
-        return int(item.data["result"])
-
-
-@register_encoder("control")
-class ControlEncoder(ModArithEncoder):
-    """The control deck has modarith's shape; only the table behind it is random."""
-
-
 class Vocabulary:
     """Hashable things ↔ 0, 1, 2, … in a fixed (sorted) order."""
 
@@ -260,66 +222,30 @@ class Vocabulary:
             raise ValueError(f"{self.what} {thing!r} is not in this encoder's deck") from None
 
 
-@register_encoder("chords")
-class ChordEncoder(PairEncoder):
-    """One row per place: (the note the prompt names, (what is asked, place)) → that note.
+class NoEncoderError(UserError):
+    """The domain's spec declares no encoder, so the reference network cannot read it."""
 
-    - `Dbm7`: a = Db (the root), b = ("symbol", "m7", i) → the i-th note, Db Fb Ab Cb,
-      then END at places 4 and 5;
-    - `C7, second inversion`: a = C, b = ("inversion", "7", 2, i) → G Bb C E;
-    - `ii7 in Ab major`: a = Ab (the tonic), b = ("numeral", "major", "ii7", i) → Bb Db F Ab.
+    def __init__(self, domain_name: str) -> None:
+        known = ", ".join(name for name, spec in DOMAINS.items() if spec.encoder is not None)
+        super().__init__(
+            f"the reference network has no encoder for {domain_name!r} (it has one for {known})"
+        )
 
-    The first token is a note from one shared vocabulary: a chord's root and a key's tonic
-    are the same token, so a held-out key (none of whose numerals is ever trained) is a
-    tonic the network has met as the root of chords; a held-out (root, quality) pair is a
-    root it has met with other qualities and a quality met on other roots. The second token
-    never says which notes, only what was asked and which place in the answer: the degree
-    formulas, the inversions' rotation and the keys' scales are for the network to find.
-    Every item has as many rows as the longest answer; the places past an answer's last
-    note have the target END, so how many notes to give (a triad's three, a seventh's four)
-    is for the network to learn, as it is for a person, not something it is told.
+
+def has_encoder(domain_name: str) -> bool:
+    """Whether the domain's spec names an encoder (nothing is imported to find out)."""
+    return get_spec(domain_name).encoder is not None
+
+
+def get_encoder(domain_name: str, universe: Sequence[Item]) -> Encoder:
+    """The encoder the domain's spec names, sized by the deck's items.
+
+    KeyError for an unknown domain; NoEncoderError (one line) for one that declares none.
     """
-
-    END = "—"
-    """The target of a place after the answer's last note."""
-
-    def setup(self, universe: Sequence[Item]) -> None:
-        self.places = max(len(it.data["notes"]) for it in universe)
-        self.notes_in = Vocabulary({self.named(it) for it in universe}, "note")
-        self.asks = Vocabulary({ask for it in universe for ask in self.asked(it)}, "question")
-        notes = {n for it in universe for n in it.data["notes"]}
-        self.notes_out = Vocabulary({*notes, self.END}, "note")
-        self.n_a, self.n_b, self.n_out = len(self.notes_in), len(self.asks), len(self.notes_out)
-
-    @staticmethod
-    def named(item: Item) -> str:
-        """The note the prompt names: the tonic of a numeral's key, else the root."""
-        data = item.data
-        return str(data["tonic"] if data["kind"] == "numeral" else data["root"])
-
-    def asked(self, item: Item) -> list[tuple[str | int, ...]]:
-        """The second token of each row: what the prompt asks, and the place."""
-        data = item.data
-        kind = data["kind"]
-        if kind == "numeral":
-            what: tuple[str | int, ...] = (kind, data["mode"], data["numeral"])
-        elif kind == "inversion":
-            what = (kind, data["quality"], int(data["inversion"]))
-        else:
-            what = (kind, data["quality"])
-        return [(*what, i) for i in range(self.places)]
-
-    def rows(self, item: Item) -> list[Row]:
-        a = self.notes_in[self.named(item)]
-        notes = list(item.data["notes"])
-        spelled = notes + [self.END] * (self.places - len(notes))
-        targets = (self.notes_out[n] for n in spelled)
-        asks = (self.asks[ask] for ask in self.asked(item))
-        return [self.pair_row(a, b, t) for b, t in zip(asks, targets, strict=True)]
-
-    def spell(self, item: Item, targets: Sequence[int]) -> str:
-        notes = (str(self.notes_out.things[int(i)]) for i in targets)
-        return " ".join(note for note in notes if note != self.END)
-
-
-from drill.reference import chess_encoder  # noqa: E402, F401  (registers "chess")
+    dotted = get_spec(domain_name).encoder
+    if dotted is None:
+        raise NoEncoderError(domain_name)
+    cls = load(dotted)
+    if not (isinstance(cls, type) and issubclass(cls, Encoder)):
+        raise TypeError(f"{dotted} is not an Encoder class")
+    return cls(universe)

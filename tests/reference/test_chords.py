@@ -13,7 +13,8 @@ from drill.cli import main
 from drill.decks import Deck, load_deck
 from drill.domains.base import Item, Verdict
 from drill.domains.chords import Chords
-from drill.reference.encoders import ChordEncoder, Screen, get_encoder
+from drill.reference.chords_encoder import ChordEncoder
+from drill.reference.encoders import Screen, get_encoder
 from drill.reference.network import NetworkConfig
 from drill.reference.online import OnlineLearner
 from drill.reference.train import TrainConfig, train_on_items

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from drill.decks import load_deck
-from drill.reference.encoders import ENCODERS, PairEncoder, get_encoder
+from drill.domains import DOMAINS, DomainSpec
+from drill.reference.encoders import NoEncoderError, PairEncoder, get_encoder
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,21 @@ def test_modarith_tokens_are_the_residues() -> None:
 
 
 def test_registry_names_the_domains_and_refuses_unknown_ones() -> None:
-    """modarith, control and chords are registered; another name is a KeyError listing them."""
-    assert {"modarith", "control", "chords"} <= set(ENCODERS)
-    with pytest.raises(KeyError, match="modarith"):
+    """Every shipped domain has an encoder; an unknown name is a KeyError."""
+    assert {name for name, spec in DOMAINS.items() if spec.encoder} == set(DOMAINS)
+    with pytest.raises(KeyError, match="no-such-domain"):
         get_encoder("no-such-domain", load_deck("modarith").items)
+
+
+def test_a_domain_without_an_encoder_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A spec with no encoder: get_encoder says so in a user's words, naming those that have one."""
+    plain = DomainSpec(name="plain", domain="drill.domains.modarith:ModArith", deck="modarith")
+    monkeypatch.setitem(DOMAINS, "plain", plain)
+    with pytest.raises(NoEncoderError) as caught:
+        get_encoder("plain", load_deck("modarith").items)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "no encoder for 'plain'" in message
+    assert "modarith" in message
