@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Center, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,6 +30,7 @@ from drill.protocol.records import EventRecord
 from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
+from drill.tui.views import view_for
 from drill.tui.widgets.answer import AnswerInput
 from drill.tui.widgets.ready import ready_text
 from drill.tui.widgets.timebar import TimeBar
@@ -87,8 +88,8 @@ class SessionScreen(Screen[None]):
         """What the learner submitted for the item on screen (None: nothing yet)."""
         self.rule_found_at: int | None = None
         """The exposure at which the rule opened in this session, if it did."""
-        self._keys: dict[str, str] = {}
-        self._glyphs: dict[str, str] = {}
+        self.view = view_for(practice.deck)
+        """How this deck's items are drawn (the domain's spec names the kind)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -106,29 +107,16 @@ class SessionScreen(Screen[None]):
         with Vertical(id="stage"):
             # The first item is chosen when Enter is pressed, so its clock and its shown_at
             # both start then; the card is the first frame.
-            prompt = Static("", id="prompt")
-            if self._has_board():
-                from drill.tui.widgets.board import Board
-
-                with Horizontal(id="item"):
-                    yield Board(id="board")
-                    yield prompt
-            else:
-                yield prompt
+            yield from self.view.item_area(Static("", id="prompt"))
             with Center():
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer", disabled=True)
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
-            if self.practice.deck.params.get("presentation") == "glyphs":
-                yield Static(self._legend(), id="legend")
+            yield from self.view.aids()
             yield TimeBar(id="timebar")
             yield Static("", id="feedback")
         yield Static("", id="counters")
         yield Static("", id="coach")
         # The footer (the keys) is mounted just after the first frame is out: item first.
-
-    def _has_board(self) -> bool:
-        """Decks whose items are positions (chess) draw a board beside the prompt."""
-        return any("fen" in item.data for item in self.practice.deck.items[:1])
 
     def _title(self) -> Text:
         title = Text(f" {cell(self.practice.deck.title)}", style="bold")
@@ -136,7 +124,8 @@ class SessionScreen(Screen[None]):
         return title
 
     def on_mount(self) -> None:
-        self.set_class(self._has_board(), "with-board")
+        if self.view.screen_class:
+            self.add_class(self.view.screen_class)
         self.set_interval(TICK_S, self._tick)
         self._check_size(self.app.size.width, self.app.size.height)
         self._update_counters()
@@ -164,16 +153,6 @@ class SessionScreen(Screen[None]):
         self.query_one(AnswerInput).disabled = False
         self._next_item()
 
-    def _legend(self) -> str:
-        """Glyph decks: which key types which glyph, in glyph order (it tells no arithmetic)."""
-        from drill.domains.modarith import glyph_legend
-
-        params = self.practice.deck.params
-        pairs = glyph_legend(int(params["modulus"]), self.practice.deck.seed)
-        self._keys = {glyph: key for glyph, key in pairs}
-        self._glyphs = {key: glyph for glyph, key in pairs}
-        return "  ".join(f"{glyph}={key}" for glyph, key in pairs)
-
     # -- items --------------------------------------------------------------------------
 
     def _next_item(self) -> None:
@@ -192,11 +171,7 @@ class SessionScreen(Screen[None]):
         self.shown = presentation
         self.typed = None
         self.query_one("#prompt", Static).update(Text(visible(presentation.prompt), style="bold"))
-        if "fen" in presentation.data:
-            from drill.tui.widgets.board import Board
-
-            last = presentation.data.get("last_move")
-            self.query_one(Board).show(str(presentation.data["fen"]), last and str(last))
+        self.view.show(presentation.data)
         # What was typed during the pause before this item stays in the box: it is the
         # learner's, and they see it there (the box is emptied when an answer is taken).
         answer = self.query_one(AnswerInput)
@@ -265,8 +240,8 @@ class SessionScreen(Screen[None]):
         said = Said(
             probe=self.shown is not None and self.shown.probe,
             typed=self.typed,
-            keys=self._keys,
-            glyphs=self._glyphs,
+            keys=self.view.keys,
+            glyphs=self.view.glyphs,
         )
         self.query_one("#feedback", Static).update(feedback_text(outcome, said, self._plain()))
         if outcome.feedback is Feedback.UNREADABLE:
