@@ -77,6 +77,7 @@ def test_readme_examples_parse(line: str) -> None:
         "report",
         "history",
         "benchmarks",
+        "new-domain",
     ],
 )
 def test_docs_the_readme_names_exist(doc: str) -> None:
