@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from drill.errors import UserError
+from drill.tui.messages import AnotherBlockAsked, DeckChosen, ReviewAsked, SummaryLeft
 
 if TYPE_CHECKING:
     from drill.app.home import Home
@@ -64,7 +65,7 @@ class DrillApp(App[None]):
         if self.home is not None:
             from drill.tui.screens.home import HomeScreen
 
-            return HomeScreen()
+            return HomeScreen(self.home)
         from drill.tui.screens.session import SessionScreen  # the home screen's path skips it
 
         assert self.start is not None
@@ -98,8 +99,26 @@ class DrillApp(App[None]):
             self.notify(self.practice.notice, title="Held-out items", timeout=8)
             self.practice.notice = None
 
+    # -- where the screens' messages lead (drill.tui.messages) ---------------------------
+
+    def on_deck_chosen(self, message: DeckChosen) -> None:
+        """From the home screen: drill the deck; "another block" repeats it."""
+        self.start_deck(message.deck)
+
+    def on_another_block_asked(self, _message: AnotherBlockAsked) -> None:
+        self.start_block()
+
+    def on_review_asked(self, message: ReviewAsked) -> None:
+        """Replay the block's missed training items, once each, under the same deadline."""
+        from drill.app.practice import start_review
+
+        self.start_block(start_review(message.done))
+
+    def on_summary_left(self, _message: SummaryLeft) -> None:
+        self.back_home_or_quit()
+
     def start_deck(self, name: str) -> None:
-        """From the home screen: drill `name`; "another block" repeats it."""
+        """Drill `name`; "another block" repeats it."""
         home = self.home
         assert home is not None
         self.start = lambda: home.start(name)

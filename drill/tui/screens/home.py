@@ -14,11 +14,11 @@ from textual.widgets import DataTable, Footer, Static
 
 from drill.errors import UserError
 from drill.text import cell
+from drill.tui.messages import DeckChosen
 
 if TYPE_CHECKING:
     from drill.app.home import Home
     from drill.app.standing import Standing
-    from drill.tui.app import DrillApp
 
 KEYS_NOTE = " Enter: start the deck   r: its report   u: its rule, once earned   ?: keys"
 WAITING = ("…", "", "", "", "", "")
@@ -65,6 +65,10 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    def __init__(self, home: Home) -> None:
+        super().__init__()
+        self.home = home
+
     def compose(self) -> ComposeResult:
         yield Static("", id="home-title")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
@@ -72,13 +76,6 @@ class HomeScreen(Screen[None]):
         yield Static("", id="home-about")
         yield Static("", id="home-note")
         yield Footer()
-
-    @property
-    def drill(self) -> DrillApp:
-        from drill.tui.app import DrillApp
-
-        assert isinstance(self.app, DrillApp)
-        return self.app
 
     def on_mount(self) -> None:
         home = self.home
@@ -100,12 +97,6 @@ class HomeScreen(Screen[None]):
         if self._shown:
             self.refresh_standings()
         self._shown = True
-
-    @property
-    def home(self) -> Home:
-        home = self.drill.home
-        assert home is not None
-        return home
 
     @work(thread=True, exclusive=True, group="standings")
     def refresh_standings(self) -> None:
@@ -186,7 +177,7 @@ class HomeScreen(Screen[None]):
     def action_start(self) -> None:
         deck = self._selected()
         if deck is not None:
-            self.drill.start_deck(deck)
+            self.post_message(DeckChosen(deck))
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_start()

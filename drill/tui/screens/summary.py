@@ -21,6 +21,7 @@ from drill.app.standing import Standing, weak_spots
 from drill.errors import UserError
 from drill.protocol.coach import end_of_session_advice
 from drill.text import cell
+from drill.tui.messages import AnotherBlockAsked, ReviewAsked, SummaryLeft
 
 
 def percent(successes: int, n: int) -> str:
@@ -153,26 +154,12 @@ class SummaryScreen(Screen[None]):
 
     def action_another(self) -> None:
         """Start another block of the same deck."""
-        from drill.tui.app import DrillApp
-
-        app = self.app
-        assert isinstance(app, DrillApp)
-        app.start_block()
+        self.post_message(AnotherBlockAsked())
 
     def action_review(self) -> None:
         """Replay this session's missed training items, once each, under the same deadline."""
-        if not self.practice.engine.counters.missed:
-            return
-        from drill.app.practice import start_review
-        from drill.tui.app import DrillApp
-
-        app = self.app
-        assert isinstance(app, DrillApp)
-        app.start_block(start_review(self.practice))
+        if self.practice.engine.counters.missed:
+            self.post_message(ReviewAsked(self.practice))
 
     def action_leave(self) -> None:
-        from drill.tui.app import DrillApp
-
-        app = self.app
-        assert isinstance(app, DrillApp)
-        app.back_home_or_quit()
+        self.post_message(SummaryLeft())
