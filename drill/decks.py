@@ -174,6 +174,15 @@ def _setting_param(key: str) -> Param | None:
     return next((p for p in SETTINGS.get(section, ()) if p.name == name), None)
 
 
+def default_setting(key: str) -> Any:
+    """A setting's default ("pressure.floor_ms"): what a deck that does not set it gets,
+    and the one place the protocol's own defaults come from."""
+    param = _setting_param(key)
+    if param is None:
+        raise KeyError(key)
+    return param.default
+
+
 def _flatten(data: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Flatten the TOML tables other than [params] to "section.key" → value."""
     flat: dict[str, Any] = {}

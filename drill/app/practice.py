@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from drill.decks import Deck
 from drill.hashing import stable_hash
-from drill.protocol.engine import Engine, Settings
-from drill.protocol.records import AttemptRecord, EventRecord, PastOutcome
+from drill.protocol.engine import BlockPlan, Engine, LearnerPast, Material, Settings
+from drill.protocol.records import AttemptRecord, EventRecord
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -161,64 +161,61 @@ def _open_session(
     return history.port(learner_id, deck.name, session_id, fingerprint=deck.fingerprint)
 
 
+@dataclass(frozen=True)
+class BlockOptions:
+    """What kind of block `start_practice` opens: by default a learner's next drill block."""
+
+    kind: str = "drill"
+    """The session row's kind: drill, review or simulate."""
+    clock: Callable[[], datetime] = _utcnow
+    seed: int | None = None
+    """The block's random order; None: a stable hash of the deck, learner and exposures."""
+    state: Mapping[str, Any] | None = None
+    """The engine state to start from; None: the learner's saved one."""
+    review: Sequence[str] = ()
+    """A review block: these training items, once each (see `BlockPlan.review`)."""
+
+
 def _engine(
-    deck: Deck,
-    link: SessionLink,
-    learner: str,
-    past: list[PastOutcome],
-    unsealed: bool,
-    state: Mapping[str, Any] | None,
-    clock: Callable[[], datetime],
-    seed: int | None,
-    review: Sequence[str] = (),
-    taught: Collection[str] = (),
+    deck: Deck, link: SessionLink, learner: str, past: LearnerPast, opts: BlockOptions
 ) -> Engine:
-    exposures = past[-1].exposure if past else 0
-    return Engine(
-        items=deck.items,
-        domain=deck.domain,
-        settings=Settings.from_mapping(deck.settings),
-        history=link,
-        past=past,
-        seed=seed if seed is not None else stable_hash(deck.seed, learner, exposures),
-        clock=clock,
-        rule_unsealed=unsealed,
-        state=state,
-        review=review,
-        taught=taught,
-    )
+    exposures = past.outcomes[-1].exposure if past.outcomes else 0
+    seed = opts.seed if opts.seed is not None else stable_hash(deck.seed, learner, exposures)
+    material = Material(deck.items, deck.domain, Settings.from_mapping(deck.settings))
+    return Engine(material, link, past, BlockPlan(seed, opts.clock, opts.review))
 
 
 def start_practice(
     deck: Deck,
     history: History,
     learner: str,
+    options: BlockOptions | None = None,
     *,
-    kind: str = "drill",
-    clock: Callable[[], datetime] = _utcnow,
-    seed: int | None = None,
-    state: Mapping[str, Any] | None = None,
-    review: Sequence[str] = (),
     claimed: Claim | None = None,
 ) -> Practice:
     """Open a session for `learner` on `deck`, picking up their past outcomes and, unless
-    `state` is given, their saved engine state; `review` makes it a review block.
+    `options.state` is given, their saved engine state; `options` may make it a review.
 
     Raises DeckBusyError if the learner is drilling the deck in another drill right now (its
     open session must not be taken for a crashed one); `claimed` is a claim already held.
     """
+    opts = options if options is not None else BlockOptions()
     held = claimed if claimed is not None and claimed.held else history.claim(learner, deck.name)
     port: SessionHistory | None = None
     try:
-        started_at = clock()
-        port = _open_session(history, deck, learner, kind, started_at)
-        past = history.outcomes(port.learner_id, deck.fingerprint)
-        unsealed = history.rule_unsealed(port.learner_id, deck.fingerprint)
+        started_at = opts.clock()
+        port = _open_session(history, deck, learner, opts.kind, started_at)
         taught = history.taught_ids(port.learner_id, deck.domain_name, elsewhere=deck.fingerprint)
-        if state is None:
-            state = history.load_deck_state(port.learner_id, deck.fingerprint)
+        past = LearnerPast(
+            outcomes=history.outcomes(port.learner_id, deck.fingerprint),
+            rule_unsealed=history.rule_unsealed(port.learner_id, deck.fingerprint),
+            state=opts.state
+            if opts.state is not None
+            else history.load_deck_state(port.learner_id, deck.fingerprint),
+            taught=taught,
+        )
         link = SessionLink(port)
-        engine = _engine(deck, link, learner, past, unsealed, state, clock, seed, review, taught)
+        engine = _engine(deck, link, learner, past, opts)
     except BaseException:
         _abandon(port, held)
         raise
@@ -266,17 +263,8 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
 
     link = SessionLink(open_in_background)
     try:
-        engine = _engine(
-            deck,
-            link,
-            learner,
-            snapshot.past,
-            snapshot.rule_unsealed,
-            snapshot.state,
-            _utcnow,
-            None,
-            taught=snapshot.taught,
-        )
+        past = LearnerPast(snapshot.past, snapshot.rule_unsealed, snapshot.state, snapshot.taught)
+        engine = _engine(deck, link, learner, past, BlockOptions())
     except BaseException:
         held.release()  # nothing opened yet: the store opens with the first write or warm()
         raise
@@ -286,12 +274,7 @@ def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
 
 def start_review(done: Practice, *, clock: Callable[[], datetime] = _utcnow) -> Practice:
     """A review block after `done`: its missed training items, once each, same deadline."""
-    return start_practice(
-        done.deck,
-        done.link.history,
-        done.learner,
-        kind="review",
-        clock=clock,
-        state=done.engine.snapshot(),
-        review=done.engine.counters.missed,
+    review = BlockOptions(
+        kind="review", clock=clock, state=done.engine.snapshot(), review=done.engine.counters.missed
     )
+    return start_practice(done.deck, done.link.history, done.learner, review)

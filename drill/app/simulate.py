@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from drill.app.learners import SimulatedLearner, make_learner
-from drill.app.practice import Practice, start_practice
+from drill.app.practice import BlockOptions, Practice, start_practice
 from drill.decks import Deck
 from drill.protocol.engine import Feedback
 from drill.store.history import History
@@ -79,9 +79,8 @@ def simulate(
     )
     result = SimulationResult(learner, kind)
     while result.exposures < items:
-        practice = start_practice(
-            deck, history, learner, kind="simulate", clock=clock, seed=seed + result.sessions
-        )
+        block = BlockOptions(kind="simulate", clock=clock, seed=seed + result.sessions)
+        practice = start_practice(deck, history, learner, block)
         try:
             _run_session(practice, simulated, clock, items, result, progress)
         except BaseException:

@@ -81,19 +81,20 @@ def replay_seal(
 
 @dataclass(frozen=True)
 class Settings:
-    """The deck settings the engine needs (see drill.decks.SETTINGS for the meaning)."""
+    """The deck settings the engine needs. Their meaning and defaults are written once, in
+    drill.decks.SETTINGS: build one with `from_mapping(deck.settings)`."""
 
-    length: int = 200
-    probe_rate: float = 0.1
-    initial_ms: int = 8000
-    floor_ms: int = 1500
-    ceiling_ms: int = 15000
-    shrink: float = 0.96
-    ease: float = 1.15
-    pace: float = 1.5
-    seal: SealTest = field(default_factory=SealTest)
-    confirm_probe_rate: float = CONFIRM_PROBE_RATE
-    control: bool = False
+    length: int
+    probe_rate: float
+    initial_ms: int
+    floor_ms: int
+    ceiling_ms: int
+    shrink: float
+    ease: float
+    pace: float
+    seal: SealTest
+    confirm_probe_rate: float
+    control: bool
     """The deck has no rule to find: the coach never says one forms."""
 
     @classmethod
@@ -186,62 +187,88 @@ class Counters:
     """Training items missed or timed out this session, in order, each once."""
 
 
+@dataclass(frozen=True)
+class Material:
+    """What a session drills: the deck's items, the domain that judges them, its settings."""
+
+    items: Sequence[Item]
+    domain: Domain
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class LearnerPast:
+    """Where this learner left the deck, as the driver read it from their history."""
+
+    outcomes: Sequence[PastOutcome] = ()
+    """Every earlier exposure of this variant, in order."""
+    rule_unsealed: bool = False
+    state: Mapping[str, Any] | None = None
+    """A `snapshot()` from an earlier session: the deadline, the place in the current pass
+    and the detectors' bookkeeping carry on from it."""
+    taught: Collection[str] = ()
+    """Items this learner was shown with their answers outside `outcomes` (in another
+    variant of the deck): they are never probed, and never untaught evidence."""
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """How this one block runs: its random order, its clock, and whether it is a review."""
+
+    seed: int = 0
+    clock: Callable[[], datetime] = _utcnow
+    review: Sequence[str] = ()
+    """A review block: exactly these training items, once each, under the same deadline,
+    with no probes; it leaves the deck's saved state alone."""
+
+
 class Engine:
     """One session's protocol. Not thread-safe; one driver at a time."""
 
     def __init__(
         self,
-        *,
-        items: Sequence[Item],
-        domain: Domain,
-        settings: Settings,
+        material: Material,
         history: HistoryPort,
-        past: Sequence[PastOutcome] = (),
-        seed: int = 0,
-        clock: Callable[[], datetime] = _utcnow,
-        rule_unsealed: bool = False,
-        state: Mapping[str, Any] | None = None,
-        review: Sequence[str] = (),
-        taught: Collection[str] = (),
+        past: LearnerPast | None = None,
+        plan: BlockPlan | None = None,
     ) -> None:
-        """`state` is a `snapshot()` from an earlier session: the deadline, the place in
-        the current pass and the detectors' bookkeeping carry on from it.
-
-        `review` makes this a review block: exactly those training items, once each, under
-        the same deadline, with no probes; it leaves the deck's saved state alone.
-
-        `taught` names items this learner was shown with their answers outside `past` (in
-        another variant of the deck): they are never probed, and never untaught evidence."""
+        """Drill `material` for a learner whose history so far is `past` (none: a new
+        learner), writing every attempt to `history`, as `plan` says."""
+        past = past if past is not None else LearnerPast()
+        plan = plan if plan is not None else BlockPlan()
+        items, settings, outcomes = material.items, material.settings, past.outcomes
         self.items = {item.id: item for item in items}
-        self.domain = domain
+        self.domain = material.domain
         self.settings = settings
         self.history = history
-        self.clock = clock
-        self.counters = Counters(total_exposures=max((p.exposure for p in past), default=0))
-        self.counters.per_item.update(p.item_id for p in past)
-        self.save_state = not review
-        self.taught_elsewhere = frozenset(taught)
-        self.shown_answers: set[str] = set(taught)
+        self.clock = plan.clock
+        self.counters = Counters(total_exposures=max((p.exposure for p in outcomes), default=0))
+        self.counters.per_item.update(p.item_id for p in outcomes)
+        self.save_state = not plan.review
+        self.taught_elsewhere = frozenset(past.taught)
+        self.shown_answers: set[str] = set(past.taught)
         """Items shown with their answer to this learner: never untaught again."""
-        self.shown_answers.update(p.item_id for p in past if not p.probe)
-        self.probe_outcomes = [p.success for p in past if p.probe]
-        self.rule_unsealed = rule_unsealed
-        self.seal, self.untaught_stream = replay_seal(past, settings.seal, self.taught_elsewhere)
+        self.shown_answers.update(p.item_id for p in outcomes if not p.probe)
+        self.probe_outcomes = [p.success for p in outcomes if p.probe]
+        self.rule_unsealed = past.rule_unsealed
+        self.seal, self.untaught_stream = replay_seal(
+            outcomes, settings.seal, self.taught_elsewhere
+        )
         train = [i.id for i in items if i.split == "train"]
         heldout = [i.id for i in items if i.split == "heldout" and i.id not in self.shown_answers]
         self.heldout_taught = sum(
             1 for i in items if i.split == "heldout" and i.id in self.shown_answers
         )
         """Held-out items this learner was already taught (elsewhere): never probed."""
-        if review:
+        if plan.review:
             # Never a held-out item: a review shows answers.
-            train = [i for i in dict.fromkeys(review) if self.items[i].split == "train"]
+            train = [i for i in dict.fromkeys(plan.review) if self.items[i].split == "train"]
             heldout = []
             settings = replace(settings, length=len(train), probe_rate=0.0)
             self.settings = settings
         self.untaught_left = sum(1 for i in train if i not in self.shown_answers)
         self.scheduler = Scheduler(
-            train, heldout, settings.probe_rate, seed=seed + self.counters.total_exposures
+            train, heldout, settings.probe_rate, seed=plan.seed + self.counters.total_exposures
         )
         self.deadline = DeadlineController(
             settings.initial_ms,
@@ -253,8 +280,8 @@ class Engine:
         )
         self.current: Presentation | None = None
         self._shown_at: datetime | None = None
-        self._state = dict(state or {})
-        self._past = past
+        self._state = dict(past.state or {})
+        self._past = outcomes
         self._tracker: ProgressTracker | None = None
         if self._state.get("version") == SNAPSHOT_VERSION:
             try:

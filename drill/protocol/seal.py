@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["PROGRESS_BLOCK", "SealTest", "SealTracker", "SealView"]
 
@@ -27,17 +27,24 @@ PROGRESS_BLOCK = 5
 so that no single probe's outcome can be read off a change in what is shown."""
 
 
+def _deck_default(key: str) -> float:
+    """The defaults are a deck's ([rule] known, unknown, evidence in drill.decks.SETTINGS)."""
+    from drill.decks import default_setting
+
+    return float(default_setting(key))
+
+
 @dataclass(frozen=True, slots=True)
 class SealTest:
     """The two hypotheses and the evidence the seal needs (a deck's [rule] settings)."""
 
-    known: float = 0.95
+    known: float = field(default_factory=lambda: _deck_default("rule.known"))
     """Untaught accuracy of a learner who has the rule (slips and typos allowed)."""
-    unknown: float = 0.7
+    unknown: float = field(default_factory=lambda: _deck_default("rule.unknown"))
     """Untaught accuracy of a learner who does not: chance is far below, a partial table
     or a half-rule near it."""
-    evidence: float = 6.0
-    """The log-likelihood ratio that opens the seal (e^6 ≈ 400 : 1)."""
+    evidence: float = field(default_factory=lambda: _deck_default("rule.evidence"))
+    """The log-likelihood ratio that opens the seal (by default 6: e^6 ≈ 400 : 1)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.unknown < self.known < 1:

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from drill.decks import load_deck
-from drill.protocol.engine import Engine, Feedback, Outcome, Settings
+from drill.protocol.engine import (
+    BlockPlan,
+    Engine,
+    Feedback,
+    LearnerPast,
+    Material,
+    Outcome,
+    Settings,
+)
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.records import AttemptRecord
 from drill.protocol.scheduler import RETRY_GAP, Scheduler
@@ -29,14 +37,10 @@ CLOCK = lambda: datetime(2026, 11, 24, tzinfo=UTC)  # noqa: E731
 def make_engine(history: MemoryHistory, seed: int = 0, **overrides: object) -> Engine:
     settings_ = Settings(**{**SETTINGS.__dict__, **overrides})  # type: ignore[arg-type]
     return Engine(
-        items=DECK.items,
-        domain=DECK.domain,
-        settings=settings_,
-        history=history,
-        past=history.outcomes(),
-        seed=seed,
-        clock=CLOCK,
-        state=history.state,
+        Material(DECK.items, DECK.domain, settings_),
+        history,
+        LearnerPast(history.outcomes(), state=history.state),
+        BlockPlan(seed, CLOCK),
     )
 
 
@@ -333,11 +337,13 @@ def test_items_taught_in_another_variant_are_never_probed_nor_evidence() -> None
     heldout = [i.id for i in DECK.items if i.split == "heldout"]
     taught = set(heldout[: len(heldout) // 2])
     train = next(i.id for i in DECK.items if i.split == "train")
+    settings_ = Settings(**{**SETTINGS.__dict__, "probe_rate": 0.5, "length": 400})  # type: ignore[arg-type]
     engine = Engine(
-        items=DECK.items, domain=DECK.domain,
-        settings=Settings(**{**SETTINGS.__dict__, "probe_rate": 0.5, "length": 400}),  # type: ignore[arg-type]
-        history=MemoryHistory(), clock=CLOCK, taught={*taught, train},
-    )  # fmt: skip
+        Material(DECK.items, DECK.domain, settings_),
+        MemoryHistory(),
+        LearnerPast(taught={*taught, train}),
+        BlockPlan(clock=CLOCK),
+    )
     assert engine.heldout_taught == len(taught)
     for _ in range(400):
         shown = engine.next_item()
@@ -452,15 +458,8 @@ def test_a_miss_at_a_later_step_is_told_that_steps_answer() -> None:
     from drill.domains.chess_puzzles import mating_moves
 
     deck = load_deck("chess", ["motifs=mate-in-2", "probe_rate=0"])
-    engine = Engine(
-        items=deck.items,
-        domain=deck.domain,
-        settings=Settings.from_mapping(deck.settings),
-        history=MemoryHistory(),
-        past=[],
-        seed=0,
-        clock=CLOCK,
-    )
+    material = Material(deck.items, deck.domain, Settings.from_mapping(deck.settings))
+    engine = Engine(material, MemoryHistory(), plan=BlockPlan(clock=CLOCK))
     shown = engine.next_item()
     assert shown is not None
     assert engine.answer(shown.item.answer, 900).feedback is Feedback.CONTINUE
@@ -474,3 +473,27 @@ def test_a_miss_at_a_later_step_is_told_that_steps_answer() -> None:
     outcome = engine.answer(other, 900)
     assert outcome.feedback is Feedback.WRONG
     assert outcome.answer == mate != shown.item.answer
+
+
+def test_the_engines_settings_default_to_what_a_deck_file_leaves_out() -> None:
+    """A deck that sets nothing drills under drill.decks.SETTINGS' defaults, and the seal's
+    own defaults are those same [rule] values: the defaults are written in one place."""
+    from drill.decks import SETTINGS as DECK_SETTINGS
+    from drill.decks import default_setting
+
+    bare = Settings.from_mapping(
+        {
+            f"{section}.{p.name}": p.default
+            for section, ps in DECK_SETTINGS.items()
+            if section
+            for p in ps
+        }
+    )
+    assert bare.length == default_setting("session.length")
+    assert bare.floor_ms == default_setting("pressure.floor_ms")
+    assert bare.seal == SealTest()
+    assert (SealTest().known, SealTest().unknown, SealTest().evidence) == (
+        default_setting("rule.known"),
+        default_setting("rule.unknown"),
+        default_setting("rule.evidence"),
+    )
