@@ -1,5 +1,6 @@
 """What the home screen needs, without Textual: the decks, the learner's standing on each,
-starting a deck, and the rule once it is earned."""
+starting a deck, and the rule once it is earned. All of it plain data: the screen draws it
+(and a deck's report, as `drill report` does)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from drill.clock import local_zone
 from drill.decks import Deck, DeckError, deck_names, load_deck
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from drill.app.practice import Practice
     from drill.app.standing import Standing
     from drill.store.history import History
@@ -145,17 +144,6 @@ class Home:
         from drill.app.practice import start_practice
 
         return start_practice(self.deck(name), self.history, self.learner)
-
-    def report(self, name: str, width: int, height: int) -> RenderableType:
-        """The deck's report page, or one friendly line when there is nothing yet."""
-        from rich.text import Text
-
-        from drill.report.page import load_report
-
-        report = load_report(self.history, self.learner, self.deck(name))
-        if report is None:
-            return Text(f"{self.learner} has not drilled {name} yet: press Enter on it to begin.")
-        return report.render(width, height)
 
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""

@@ -17,6 +17,8 @@ from drill.text import cell
 from drill.tui.messages import DeckChosen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from drill.app.home import Home
     from drill.app.standing import Standing
 
@@ -199,8 +201,15 @@ class HomeScreen(Screen[None]):
         deck = self._selected()
         if deck is None:
             return
-        home = self.home
+        from drill.report.page import load_report
         from drill.tui.screens.report import ReportScreen
 
-        page = home.report(deck, self.app.size.width - 2, self.app.size.height)
+        home = self.home
+        report = load_report(home.history, home.learner, home.deck(deck))
+        if report is None:
+            page: RenderableType = Text(
+                f"{home.learner} has not drilled {deck} yet: press Enter on it to begin."
+            )
+        else:
+            page = report.render(self.app.size.width - 2, self.app.size.height)
         self.app.push_screen(ReportScreen(page))
