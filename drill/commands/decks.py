@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from drill.commands.common import learner_name
-    from drill.counts import split_counts
+    from drill.decks.counts import split_counts
     from drill.decks import DeckError, deck_names, load_deck
     from drill.text import cell
 
