@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from drill.app.practice import start_practice
+from drill.app.practice import BlockOptions, start_practice
 from drill.app.standing import local_days, run_of_days, sparkline, standing
 from drill.decks import load_deck
 from drill.store.history import History
@@ -46,7 +46,7 @@ def test_sparkline_spans_the_bars() -> None:
 def drill_at(history: History, learner: str, when: datetime, n: int) -> None:
     """`n` right answers shown at `when`, through the real engine."""
     deck = load_deck("modarith", ["probe_rate=0"])
-    practice = start_practice(deck, history, learner, clock=lambda: when)
+    practice = start_practice(deck, history, learner, BlockOptions(clock=lambda: when))
     for _ in range(n):
         shown = practice.engine.next_item()
         assert shown is not None
