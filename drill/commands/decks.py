@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from drill.commands.common import learner_name
-    from drill.decks.counts import split_counts
     from drill.decks import DeckError, deck_names, load_deck
+    from drill.decks.counts import split_counts
     from drill.text import cell
 
     opened = open_rules(args.db, learner_name(args))
