@@ -78,6 +78,7 @@ def test_readme_examples_parse(line: str) -> None:
         "history",
         "benchmarks",
         "new-domain",
+        "architecture",
     ],
 )
 def test_docs_the_readme_names_exist(doc: str) -> None:
