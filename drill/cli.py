@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "reference": "train the NumPy reference network on a deck's items",
     "generate": "generate a verified puzzle set (chess)",
     "import": "turn an outside puzzle file into a deck (lichess)",
+    "study": "run a study: the protocol against its near enemies, in arms (new, join, …)",
     "report": "chart your accuracy, plateaus and transitions beside the reference network",
     "db": "upgrade, check or back up the history database",
     "help": "read the guide and the other documents (drill help TOPIC)",

@@ -103,11 +103,24 @@ class LookupLearner:
 class NetworkLearner:
     """The reference network, answering and then taking one AdamW step on all it was told."""
 
-    def __init__(self, domain_name: str, items: Sequence[Item], seed: int) -> None:
-        from drill.reference.online import OnlineLearner
+    def __init__(
+        self,
+        domain_name: str,
+        items: Sequence[Item],
+        seed: int,
+        weight_decay: float | None = None,
+    ) -> None:
+        """`weight_decay` replaces the online learner's (1.0): a study's `untimed` arm
+        trains with 0, since the deadline is the protocol's weight decay."""
+        from dataclasses import replace
 
+        from drill.reference.online import ONLINE_OPTIMIZER, OnlineLearner
+
+        optimizer = ONLINE_OPTIMIZER
+        if weight_decay is not None:
+            optimizer = replace(optimizer, weight_decay=weight_decay)
         self.rng = random.Random(seed)
-        self.network = OnlineLearner(domain_name, items, seed=seed)
+        self.network = OnlineLearner(domain_name, items, seed=seed, optimizer=optimizer)
 
     def respond(self, shown: Presentation) -> tuple[str, float]:
         # A network is as quick on a guess as on a certainty: always its fast median. A
@@ -175,12 +188,15 @@ def make_learner(
     *,
     accuracy: float = 0.95,
     rt_ms: float = 2500.0,
+    weight_decay: float | None = None,
 ) -> SimulatedLearner:
-    """A simulated learner of the named kind. Raises KeyError for an unknown kind."""
+    """A simulated learner of the named kind. Raises KeyError for an unknown kind.
+
+    `weight_decay` is the network's (None: its default); the other kinds ignore it."""
     if kind == "lookup":
         return LookupLearner(domain, items, seed)
     if kind == "network":
-        return NetworkLearner(domain_name, items, seed)
+        return NetworkLearner(domain_name, items, seed, weight_decay)
     if kind == "rule":
         return RuleLearner(domain, items, seed, accuracy, rt_ms)
     raise KeyError(kind)

@@ -69,13 +69,22 @@ def simulate(
     progress: Callable[[SimulationResult], None] | None = None,
     accuracy: float = 0.95,
     rt_ms: float = 2500.0,
+    weight_decay: float | None = None,
 ) -> SimulationResult:
     """Run `items` exposures of a simulated learner of `kind` and record them as `learner`.
 
-    `accuracy` and `rt_ms` set the `rule` learner's hit rate and median response time."""
+    `accuracy` and `rt_ms` set the `rule` learner's hit rate and median response time;
+    `weight_decay` the network's (None: its default)."""
     clock = SimulatedClock(start or datetime.now(UTC))
     simulated = make_learner(
-        kind, deck.domain_name, deck.domain, deck.items, seed, accuracy=accuracy, rt_ms=rt_ms
+        kind,
+        deck.domain_name,
+        deck.domain,
+        deck.items,
+        seed,
+        accuracy=accuracy,
+        rt_ms=rt_ms,
+        weight_decay=weight_decay,
     )
     result = SimulationResult(learner, kind)
     while result.exposures < items:

@@ -38,6 +38,14 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
             minimum=0.0,
             maximum=0.9,
         ),
+        Param(
+            "training_share",
+            float,
+            1.0,
+            "share of the training split that is drilled (the rest is never shown)",
+            minimum=0.01,
+            maximum=1.0,
+        ),
     ),
     "session": (
         Param("length", int, 200, "items in one session", minimum=1, maximum=100_000),
@@ -154,19 +162,38 @@ class Deck:
     def items(self) -> tuple[Item, ...]:
         """Every item, generated (or loaded) once. A domain's ValueError becomes a DeckError."""
         try:
-            return self.domain.items(self.params, self.seed, self.heldout_fraction)
+            items = self.domain.items(self.params, self.seed, self.heldout_fraction)
         except (ValueError, OSError) as err:
             raise DeckError(f"{self.path}: {err}") from None
+        return _drilled(items, self.training_share, self.seed)
+
+    @property
+    def training_share(self) -> float:
+        """The share of the training split drilled (a study's `few` arm drills a fifth)."""
+        return float(self.settings["training_share"])
 
     @cached_property
     def fingerprint(self) -> str:
         """Names the item universe: the same fingerprint means the same items and split."""
         parts = sorted(self.params.items())
-        return f"{stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction):016x}"
+        share = () if self.training_share == 1.0 else (self.training_share,)
+        key = stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction, *share)
+        return f"{key:016x}"
 
     def split_counts(self) -> tuple[int, int]:
         train = sum(1 for it in self.items if it.split == "train")
         return train, len(self.items) - train
+
+
+def _drilled(items: tuple[Item, ...], share: float, seed: int) -> tuple[Item, ...]:
+    """Every held-out item and a seeded `share` of the training items, in their order: a
+    smaller training set drilled just as long (the held-out items stay the same)."""
+    if share >= 1.0:
+        return items
+    train = [item.id for item in items if item.split == "train"]
+    ranked = sorted(train, key=lambda id_: stable_hash(seed, "training_share", id_))
+    kept = set(ranked[: max(1, round(share * len(train)))])
+    return tuple(item for item in items if item.split != "train" or item.id in kept)
 
 
 def _setting_param(key: str) -> Param | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -217,3 +218,40 @@ class ExposureBlock(Base):
     later_fail: Mapped[int] = mapped_column(Integer, default=0)
     """Later steps of multi-step items that went wrong."""
     first_at: Mapped[datetime]
+
+
+class Study(Base):
+    """An experiment: a deck and its arms (docs/study.md). `spec` is the whole study as
+    its file says it (deck, overrides, arms in order, block size), so a study reads the
+    same after drill's built-in arms change."""
+
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    deck: Mapped[str] = mapped_column(String(200))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    """The assignment seed: with the join order it fixes every participant's arm."""
+    spec: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class Enrollment(Base):
+    """A learner in a study, and the arm blocked randomization gave them."""
+
+    __tablename__ = "enrollments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """0 for the first to join, and so on: the place in the assignment sequence."""
+    arm: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    """`person`, or the simulated learner's kind (`network`, `lookup`, `rule`)."""
+    joined_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("study_id", "learner_id", name="uq_enrollments_study_id_learner_id"),
+        UniqueConstraint("study_id", "position", name="uq_enrollments_study_id_position"),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 """Every Alembic revision this drill knows, oldest first; the last is the head.
 A test checks this against migrations/versions."""
 HEAD = SCHEMA_REVISIONS[-1]

@@ -1,0 +1,189 @@
+"""Studies in the history: the study itself, who joined which arm, and what they did.
+
+Its own module beside `History`, on the same engine: a study is two tables (revision
+0005), and the participants' attempts are the ordinary history of their arm's variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from drill.errors import UserError
+from drill.report.study import Participant
+from drill.store.database import retry_busy
+from drill.store.history import History
+from drill.store.models import Enrollment, Learner, Study
+
+
+class StudyError(UserError):
+    """A study that does not exist, a name taken, a learner who joined already."""
+
+
+@dataclass(frozen=True)
+class StoredStudy:
+    id: int
+    name: str
+    deck: str
+    seed: int
+    spec: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    learner: str
+    learner_id: int
+    position: int
+    arm: str
+    kind: str
+    joined_at: datetime
+
+
+def _write(history: History, action: Callable[[Connection], Any]) -> Any:
+    writer = history.engine.execution_options(drill_write=True)
+
+    def attempt() -> Any:
+        with writer.begin() as conn:
+            return action(conn)
+
+    with history.translated_errors():
+        return retry_busy(attempt, history.location)
+
+
+def save_study(history: History, name: str, deck: str, seed: int, spec: dict[str, Any]) -> None:
+    """Record a new study; a name already taken is a StudyError."""
+
+    def add(conn: Connection) -> None:
+        if conn.execute(select(Study.id).where(Study.name == name)).first() is not None:
+            raise StudyError(f"study {name!r} exists already (`drill study status {name}`)")
+        at = datetime.now(UTC)
+        conn.execute(
+            insert(Study).values(name=name, deck=deck, seed=seed, spec=spec, created_at=at)
+        )
+
+    _write(history, add)
+
+
+def load_study(history: History, name: str) -> StoredStudy:
+    """The study named `name`; StudyError if there is none."""
+    query = select(Study.id, Study.name, Study.deck, Study.seed, Study.spec, Study.created_at)
+    with history.translated_errors(), history.engine.connect() as conn:
+        row = conn.execute(query.where(Study.name == name)).first()
+        names = [] if row else list(conn.execute(select(Study.name).order_by(Study.id)).scalars())
+    if row is None:
+        known = f" (studies here: {', '.join(names)})" if names else " (there are none yet)"
+        raise StudyError(f"no study named {name!r}{known}")
+    return StoredStudy(*row)
+
+
+def enroll(
+    history: History, study: StoredStudy, learner_id: int, kind: str, assign: Callable[[int], str]
+) -> Enrolled:
+    """Give the learner the next place in the study and the arm `assign(place)` names, in
+    one transaction (two joining at once get different places). Joining twice, or joining a
+    second study of the same deck, is a StudyError."""
+
+    def add(conn: Connection) -> Enrolled:
+        joined = conn.execute(
+            select(Study.name, Enrollment.arm)
+            .join(Study, Enrollment.study_id == Study.id)
+            .where(Enrollment.learner_id == learner_id, Study.deck == study.deck)
+        ).first()
+        name = conn.execute(select(Learner.name).where(Learner.id == learner_id)).scalar_one()
+        if joined is not None and joined[0] == study.name:
+            raise StudyError(f"{name} has joined study {study.name!r} already")
+        if joined is not None:
+            raise StudyError(
+                f"{name} is in study {joined[0]!r} on deck {study.deck!r} already; "
+                "a learner drills a deck in one study"
+            )
+        count = conn.execute(
+            select(func.count()).select_from(Enrollment).where(Enrollment.study_id == study.id)
+        ).scalar_one()
+        arm = assign(int(count))
+        at = datetime.now(UTC)
+        conn.execute(
+            insert(Enrollment).values(
+                study_id=study.id, learner_id=learner_id, position=count, arm=arm, kind=kind,
+                joined_at=at,
+            )
+        )  # fmt: skip
+        return Enrolled(str(name), learner_id, int(count), arm, kind, at)
+
+    result: Enrolled = _write(history, add)
+    return result
+
+
+def enrollments(history: History, study: StoredStudy) -> list[Enrolled]:
+    """Everyone in the study, in the order they joined."""
+    query = (
+        select(
+            Learner.name,
+            Enrollment.learner_id,
+            Enrollment.position,
+            Enrollment.arm,
+            Enrollment.kind,
+            Enrollment.joined_at,
+        )
+        .join(Learner, Enrollment.learner_id == Learner.id)
+        .where(Enrollment.study_id == study.id)
+        .order_by(Enrollment.position)
+    )
+    with history.translated_errors(), history.engine.connect() as conn:
+        return [Enrolled(*row) for row in conn.execute(query)]
+
+
+def arm_of(history: History, learner: str, deck: str) -> tuple[StoredStudy, str] | None:
+    """The study and arm in which `learner` drills `deck`, if they joined one."""
+    query = (
+        select(Study.id, Study.name, Study.deck, Study.seed, Study.spec, Study.created_at,
+               Enrollment.arm)
+        .join(Enrollment, Enrollment.study_id == Study.id)
+        .join(Learner, Enrollment.learner_id == Learner.id)
+        .where(Learner.name == learner, Study.deck == deck)
+    )  # fmt: skip
+    with history.translated_errors(), history.engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (StoredStudy(*row[:6]), str(row[6]))
+
+
+UNTAUGHT_EVENTS = ("transition_detected", "rule_unsealed")
+
+
+def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
+    """What the analysis needs of one participant, on their arm's variant of the deck."""
+    past = history.outcomes(enrolled.learner_id, fingerprint)
+    shown: set[str] = set()
+    untaught: list[tuple[int, bool]] = []
+    for outcome in past:
+        if outcome.probe:
+            untaught.append((outcome.exposure, outcome.success))
+        elif outcome.item_id not in shown:
+            shown.add(outcome.item_id)
+            untaught.append((outcome.exposure, outcome.success))
+    events = history.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
+    first = {kind: next((e.exposure for e in events if e.kind == kind), None)
+             for kind in UNTAUGHT_EVENTS}  # fmt: skip
+    return Participant(
+        name=enrolled.learner,
+        arm=enrolled.arm,
+        kind=enrolled.kind,
+        exposures=past[-1].exposure if past else 0,
+        untaught=tuple(untaught),
+        transition_at=first["transition_detected"],
+        found_at=first["rule_unsealed"],
+    )
+
+
+def export_rows(history: History, arms: Mapping[str, tuple[str, str]]) -> Iterator[dict[str, Any]]:
+    """Every attempt of every participant on their arm's variant, with `study` and `arm`
+    first. `arms` maps a learner's name to (arm, the arm's deck fingerprint)."""
+    for row in history.export():
+        found = arms.get(str(row["learner"]))
+        if found is not None and row["deck_fingerprint"] == found[1]:
+            yield {"arm": found[0], **row}
