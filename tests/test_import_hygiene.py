@@ -35,3 +35,26 @@ def test_the_command_line_parser_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_start_path_reads_a_study_arm_without_heavy_imports(tmp_path: object) -> None:
+    """`drill start` asks which study arm the learner is in before the first item: that read
+    loads neither SQLAlchemy nor SciPy, even when the learner joined a study."""
+    from pathlib import Path
+
+    from drill.app.study import create, join, spec_from_arms
+    from drill.store.history import History
+
+    assert isinstance(tmp_path, Path)
+    db = str(tmp_path / "h.db")
+    history = History.open(db)
+    create(history, spec_from_arms("s", "modarith", "protocol,few", seed=1))
+    join(history, "s", "ann")
+    history.close()
+    code = (
+        "import sys; from drill.app.study import arm_for_start; "
+        f"assert arm_for_start({db!r}, 'ann', 'modarith', []) is not None; "
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

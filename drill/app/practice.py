@@ -116,6 +116,8 @@ class Practice:
     closed: bool = False
     notice: str | None = None
     """One line for the learner before the first item (see `overlap_notice`), or None."""
+    narration: str | None = None
+    """The rule, told before the first item and on request (a study's `narrated` arm)."""
 
     def close(self, reason: str) -> None:
         """End the session row (`finished` or `quit`) and give up the claim; safe to call

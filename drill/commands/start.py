@@ -30,9 +30,16 @@ def run(args: argparse.Namespace) -> int:
     learner = learner_name(args)
 
     from drill.app.practice import Practice, quick_start, start_practice
+    from drill.app.study import arm_for_start
     from drill.tui.app import make_app
 
+    joined = arm_for_start(args.db, learner, deck.name, list(args.param))
+    narration = None
+    if joined is not None:  # the study's arm sets the deck; nothing is said of other arms
+        deck = joined.deck
+        narration = deck.rule_text if joined.arm.narrated else None
     opened = quick_start(deck, args.db, learner)
+    opened.narration = narration
     if opened.notice:
         import sys
 
@@ -44,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         if first is not None:
             block, first = first, None
             return block
-        return start_practice(deck, opened.link.history, learner)
+        block = start_practice(deck, opened.link.history, learner)
+        block.narration = narration
+        return block
 
     return run_app(make_app(next_block), lambda: opened.link.history)

@@ -47,6 +47,8 @@ def test_empty_database_upgrades_to_the_models(db_path: Path) -> None:
         "reference_runs",
         "deck_states",
         "exposure_blocks",
+        "studies",
+        "enrollments",
     }
 
 
@@ -132,7 +134,25 @@ def fill_at_0003(engine: object) -> dict[str, int]:
     return fill_at_0002(engine)
 
 
-FILLERS = {"0001": fill_at_0001, "0002": fill_at_0002, "0003": fill_at_0003}
+def fill_at_0004(engine: object) -> dict[str, int]:
+    """Everything 0003 has, as 0004 itself carries it (fingerprints and all): stepped down
+    to 0003, filled there, and upgraded back. 0005 adds the study tables beside it."""
+    from alembic import command
+    from sqlalchemy import Engine
+
+    assert isinstance(engine, Engine)
+    command.downgrade(alembic_config(engine), "0003")
+    counts = fill_at_0003(engine)
+    upgrade(engine, "0004")
+    return counts
+
+
+FILLERS = {
+    "0001": fill_at_0001,
+    "0002": fill_at_0002,
+    "0003": fill_at_0003,
+    "0004": fill_at_0004,
+}
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
 
@@ -337,4 +357,24 @@ def test_a_migrated_history_reads_per_variant(tmp_path: Path) -> None:
     taught = history.taught_ids(1, "modarith")
     assert new_id("modarith", *OLD_IDS["modarith-add-13-3-5"]) in taught
     assert len(taught) == 3
+    history.close()
+
+
+def test_0005_adds_studies_beside_a_history_that_holds_data(tmp_path: Path) -> None:
+    """A database at 0004 with attempts upgrades to 0005; its learner then joins a study
+    and the old attempts are still theirs."""
+    from drill.app.study import create, join, spec_from_arms
+
+    path = tmp_path / "at-0004.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0004")
+    fill_at_0004(engine)
+    engine.dispose()
+    history = History.open(str(path))
+    create(history, spec_from_arms("s", "modarith", "protocol,few", seed=1))
+    names = [row[0] for row in history.learners()]
+    enrolled = join(history, "s", names[0])
+    assert enrolled.position == 0
+    assert enrolled.arm in ("protocol", "few")
+    assert len(list(history.export())) == 50
     history.close()

@@ -32,7 +32,7 @@ from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
 from drill.tui.views import view_for
 from drill.tui.widgets.answer import AnswerInput
-from drill.tui.widgets.ready import ready_text
+from drill.tui.widgets.ready import UNTIMED_MS, ready_text
 from drill.tui.widgets.timebar import TimeBar
 
 MIN_SIZE = (60, 18)
@@ -59,6 +59,7 @@ class SessionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", show=False),  # the ready card; listed in HELP_EXTRA
         Binding("escape", "finish", "End session"),
+        Binding("ctrl+r", "show_rule", "The rule"),  # only where the rule is narrated
         Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
     ]
     HELP_EXTRA: ClassVar[list[tuple[str, str]]] = [
@@ -98,6 +99,7 @@ class SessionScreen(Screen[None]):
             self.practice.deck.title,
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
+            untimed=self.engine.settings.floor_ms >= UNTIMED_MS,
             first_session=first_session,
             control=self.engine.settings.control,  # a deck with no rule ([rule] control)
         )
@@ -130,6 +132,19 @@ class SessionScreen(Screen[None]):
         self._check_size(self.app.size.width, self.app.size.height)
         self._update_counters()
         self.call_after_refresh(self._card_shown)
+        if self.practice.narration:  # told before the first item: the arm's whole point
+            self.call_after_refresh(self.action_show_rule)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The rule is on request only where it is narrated (a study's arm)."""
+        return bool(self.practice.narration) if action == "show_rule" else True
+
+    def action_show_rule(self) -> None:
+        """Ctrl+R in a narrated arm: the rule on top; the item's clock stops meanwhile."""
+        from drill.tui.screens.rule import RuleScreen
+
+        if self.practice.narration:
+            self.app.push_screen(RuleScreen(self.practice.narration, "The rule of this deck:"))
 
     def _card_shown(self) -> None:
         # Open the store once the card has reached the terminal: its import would hold the

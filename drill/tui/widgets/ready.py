@@ -27,8 +27,18 @@ NO_RULE = (
 )
 
 
+UNTIMED_MS = 600_000
+"""A deadline this long (the longest a deck allows) is no deadline: a study's untimed arm."""
+
+
 def ready_text(
-    title: str, length: int, deadline_ms: int, *, first_session: bool, control: bool = False
+    title: str,
+    length: int,
+    deadline_ms: int,
+    *,
+    first_session: bool,
+    control: bool = False,
+    untimed: bool = False,
 ) -> Group:
     """The card: on a first session what to expect (of a control deck: that it has no
     rule), then the session's size and deadline, and how to begin."""
@@ -43,7 +53,8 @@ def ready_text(
         parts += [points, Text("")]
     else:
         parts.append(Text(f"{cell(title)}\n", style="bold"))
-    parts.append(Text(f"{length} items this session · first deadline {deadline_ms / 1000:.1f} s"))
+    pace = "no deadline" if untimed else f"first deadline {deadline_ms / 1000:.1f} s"
+    parts.append(Text(f"{length} items this session · {pace}"))
     begin = Text("Press Enter to begin", style="bold")
     begin.append(": the clock starts then.   ? explains the words.")
     parts.append(begin)
