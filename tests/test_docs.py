@@ -79,6 +79,7 @@ def test_readme_examples_parse(line: str) -> None:
         "benchmarks",
         "new-domain",
         "architecture",
+        "study",
     ],
 )
 def test_docs_the_readme_names_exist(doc: str) -> None:
