@@ -30,3 +30,11 @@ def drill_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh SQLite history file."""
     return tmp_path / "history.db"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite tests/goldens/*.txt from the decks as they are now (a break of stable ids)",
+    )
