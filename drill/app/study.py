@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from drill.decks import Deck, DeckError, load_deck
 from drill.errors import UserError
 from drill.hashing import stable_hash
+from drill.protocol.pressure import UNTIMED_MS as PRESSURE_UNTIMED_MS
 
 if TYPE_CHECKING:
     from drill.report.study import Analysis, Participant
@@ -46,7 +47,7 @@ class Arm:
                 "weight_decay": self.weight_decay}  # fmt: skip
 
 
-UNTIMED_MS = "600000"
+UNTIMED_MS = str(PRESSURE_UNTIMED_MS)
 """An untimed arm's deadline: ten minutes, the longest a deck allows; in effect none."""
 
 BUILTIN_ARMS: dict[str, Arm] = {

@@ -34,14 +34,26 @@ CONTROL = (
 )
 
 
-def coach_line(state: ProgressState, *, control: bool = False, found: bool = False) -> str | None:
-    """One line (or two) for the screen, or None when there is nothing to say."""
+UNTIMED = (
+    "A miss shows the answer, and that is how drilled items stick.",
+    "The first answer to each new item counts as untaught: guess, then learn.",
+)
+"""The memorizing lines for a deck with no deadline: nothing of speed or pace."""
+
+
+def coach_line(
+    state: ProgressState, *, control: bool = False, found: bool = False, untimed: bool = False
+) -> str | None:
+    """One line (or two) for the screen, or None when there is nothing to say. `untimed`:
+    the deck has no deadline (a study's arm), so nothing is said of speed."""
     if control:
         return CONTROL[(state.exposure // 100) % len(CONTROL)]
     if found:
-        return "You found the rule: your untaught answers proved it. Keep it fast."
+        keep = "Keep going." if untimed else "Keep it fast."
+        return f"You found the rule: your untaught answers proved it. {keep}"
     if state.phase == "plateau":
-        reason = REASONS[(state.plateau_length // 100) % len(REASONS)]
+        reasons = [r for r in REASONS if not untimed or "deadline" not in r]
+        reason = reasons[(state.plateau_length // 100) % len(reasons)]
         return (
             f"Plateau, {state.plateau_length:,} exposures: drilled items known, "
             f"untaught ones not yet.\n{reason}"
@@ -49,7 +61,8 @@ def coach_line(state: ProgressState, *, control: bool = False, found: bool = Fal
     if state.phase == "grokked":
         return "Held-out accuracy rose: you are answering items you were never taught."
     if state.phase in ("new", "memorizing"):
-        return MEMORIZING[(state.exposure // 50) % len(MEMORIZING)]
+        lines = UNTIMED if untimed else MEMORIZING
+        return lines[(state.exposure // 50) % len(lines)]
     return None
 
 

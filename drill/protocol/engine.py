@@ -311,9 +311,13 @@ class Engine:
     def coach(self) -> str | None:
         """The coach's line for where the learner is now."""
         from drill.protocol.coach import coach_line
+        from drill.protocol.pressure import UNTIMED_MS
 
         control = self.settings.control
-        return coach_line(self.tracker.state, control=control, found=self.rule_unsealed)
+        untimed = self.settings.floor_ms >= UNTIMED_MS
+        return coach_line(
+            self.tracker.state, control=control, found=self.rule_unsealed, untimed=untimed
+        )
 
     # -- the driver's calls ----------------------------------------------------------------
 

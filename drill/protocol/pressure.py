@@ -28,6 +28,11 @@ MAX_EASE = 2**0.25
 """Four misses in a row may at most double the deadline."""
 
 
+UNTIMED_MS = 600_000
+"""A deadline this long (the longest a deck allows) is no deadline: a study's `untimed` arm
+sets floor, first deadline and ceiling to it, and the screens and the coach say so."""
+
+
 @dataclass
 class DeadlineController:
     """The current deadline and the rule that moves it."""

@@ -11,11 +11,12 @@ from rich.console import Console
 from drill.app.practice import Practice, start_practice
 from drill.app.study import BUILTIN_ARMS, StudySpec
 from drill.decks import load_deck
+from drill.protocol.pressure import UNTIMED_MS
 from drill.store.history import History
 from drill.tui.app import make_app
 from drill.tui.screens.rule import RuleScreen
 from drill.tui.screens.session import SessionScreen
-from drill.tui.widgets.ready import UNTIMED_MS, ready_text
+from drill.tui.widgets.ready import ready_text
 from tests.tui.test_session import FakeClock, begin, text_of
 
 
@@ -76,3 +77,19 @@ async def test_other_arms_never_offer_the_rule_and_untimed_says_no_deadline(
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)  # type: ignore[attr-defined]
+
+
+async def test_the_untimed_arm_draws_no_bar_and_speaks_of_no_speed(db_path: Path) -> None:
+    """Under `untimed` the item has no time bar, the counters say "no deadline", and the
+    coach never asks for speed."""
+    from drill.tui.widgets.timebar import TimeBar
+
+    app = app_for(db_path, "untimed")
+    async with app.run_test(size=(80, 24)) as pilot:  # type: ignore[attr-defined]
+        await begin(pilot)
+        screen = app.screen  # type: ignore[attr-defined]
+        assert str(screen.query_one(TimeBar).render()) == ""
+        assert "no deadline" in text_of(app, "#counters")  # type: ignore[arg-type]
+        coach = text_of(app, "#coach")  # type: ignore[arg-type]
+        assert "fast" not in coach
+        assert "deadline" not in coach

@@ -26,13 +26,14 @@ from drill.app.practice import Practice
 from drill.errors import UserError
 from drill.protocol.coach import quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
+from drill.protocol.pressure import UNTIMED_MS
 from drill.protocol.records import EventRecord
 from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
 from drill.tui.views import view_for
 from drill.tui.widgets.answer import AnswerInput
-from drill.tui.widgets.ready import UNTIMED_MS, ready_text
+from drill.tui.widgets.ready import ready_text
 from drill.tui.widgets.timebar import TimeBar
 
 MIN_SIZE = (60, 18)
@@ -99,7 +100,7 @@ class SessionScreen(Screen[None]):
             self.practice.deck.title,
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
-            untimed=self.engine.settings.floor_ms >= UNTIMED_MS,
+            untimed=self._untimed(),
             first_session=first_session,
             control=self.engine.settings.control,  # a deck with no rule ([rule] control)
         )
@@ -114,7 +115,7 @@ class SessionScreen(Screen[None]):
                 yield AnswerInput(self.clock, id="answer", placeholder="your answer", disabled=True)
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
             yield from self.view.aids()
-            yield TimeBar(id="timebar")
+            yield TimeBar(id="timebar", untimed=self._untimed())
             yield Static("", id="feedback")
         yield Static("", id="counters")
         yield Static("", id="coach")
@@ -134,6 +135,10 @@ class SessionScreen(Screen[None]):
         self.call_after_refresh(self._card_shown)
         if self.practice.narration:  # told before the first item: the arm's whole point
             self.call_after_refresh(self.action_show_rule)
+
+    def _untimed(self) -> bool:
+        """A study's untimed arm: no bar, no deadline in the counters (see UNTIMED_MS)."""
+        return self.engine.settings.floor_ms >= UNTIMED_MS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The rule is on request only where it is narrated (a study's arm)."""
@@ -332,7 +337,11 @@ class SessionScreen(Screen[None]):
         text = Text(
             f" exposures {c.session_exposures}/{self.engine.settings.length} this session"
             f" · {c.total_exposures:,} in all · streak {c.streak}"
-            f" · deadline {self.engine.deadline.deadline_ms / 1000:.1f} s"
+            + (
+                " · no deadline"
+                if self._untimed()
+                else f" · deadline {self.engine.deadline.deadline_ms / 1000:.1f} s"
+            )
         )
         self.query_one("#counters", Static).update(text)
 

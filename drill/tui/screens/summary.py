@@ -20,6 +20,7 @@ from drill.app.practice import Practice
 from drill.app.standing import Standing, weak_spots
 from drill.errors import UserError
 from drill.protocol.coach import end_of_session_advice
+from drill.protocol.pressure import UNTIMED_MS
 from drill.text import cell
 from drill.tui.messages import AnotherBlockAsked, ReviewAsked, SummaryLeft
 
@@ -121,7 +122,8 @@ class SummaryScreen(Screen[None]):
         table.add_row("exposures in all", f"{c.total_exposures:,}")
         table.add_row("training accuracy", percent(c.train_success, c.train_seen))
         table.add_row("held-out probes", percent(c.probe_success, c.probes))
-        table.add_row("deadline now", f"{engine.deadline.deadline_ms / 1000:.1f} s")
+        if engine.settings.floor_ms < UNTIMED_MS:  # a study's untimed arm has none
+            table.add_row("deadline now", f"{engine.deadline.deadline_ms / 1000:.1f} s")
         minutes = (datetime.now(UTC) - self.practice.started_at).total_seconds() / 60
         table.add_row("time", f"{minutes:.0f} min")
         s = self.standing

@@ -17,6 +17,7 @@ FIRST_SESSION = (
     "Some items are tests: they get no feedback at all, right or wrong.",
     "Every item has a deadline, and it tightens as you keep up.",
 )
+UNTIMED = "There is no deadline: take the time you need."
 THE_RULE = (
     "There is a rule behind the answers. drill never tells it until your answers to "
     "items you were never taught show that you have found it."
@@ -25,10 +26,6 @@ NO_RULE = (
     "This deck is the control: there is no rule behind its answers, only a table to "
     "memorize. It shows what drilling without a rule is like."
 )
-
-
-UNTIMED_MS = 600_000
-"""A deadline this long (the longest a deck allows) is no deadline: a study's untimed arm."""
 
 
 def ready_text(
@@ -48,7 +45,8 @@ def ready_text(
         points = Table.grid(padding=(0, 1))
         points.add_column(no_wrap=True)
         points.add_column()
-        for point in (*FIRST_SESSION, NO_RULE if control else THE_RULE):
+        first = (*FIRST_SESSION[:-1], UNTIMED) if untimed else FIRST_SESSION
+        for point in (*first, NO_RULE if control else THE_RULE):
             points.add_row("•", point)
         parts += [points, Text("")]
     else:

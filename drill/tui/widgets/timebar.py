@@ -20,6 +20,12 @@ class TimeBar(Widget):
     deadline_ms: reactive[int] = reactive(1000)
     remaining_ms: reactive[float] = reactive(1000.0)
     paused: reactive[bool] = reactive(False)
+
+    def __init__(self, *, id: str | None = None, untimed: bool = False) -> None:
+        super().__init__(id=id)
+        self.untimed = untimed
+        """No deadline (a study's untimed arm): the bar is not drawn, messages still are."""
+
     message: reactive[str] = reactive("")
 
     def render(self) -> Text:
@@ -28,6 +34,8 @@ class TimeBar(Widget):
             return Text(self.message.center(self.size.width).rstrip(), style="dim")
         if self.paused:
             return Text("paused", style="dim")
+        if self.untimed:  # a study's untimed arm: no bar to watch
+            return Text("")
         if self.remaining_ms <= 0:
             return Text("⏱ time's up", style="bold")
         fraction = max(0.0, min(1.0, self.remaining_ms / max(1, self.deadline_ms)))
