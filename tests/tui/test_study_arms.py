@@ -44,6 +44,15 @@ async def test_the_narrated_arm_shows_the_rule_before_the_first_item_and_on_requ
         assert isinstance(app.screen, RuleScreen)  # type: ignore[attr-defined]
         assert rule.split()[0] in text_of(app, "#rule-text")  # type: ignore[arg-type]
         await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen  # type: ignore[attr-defined]
+        card = ready_text(
+            "t", 5, 8000, first_session=True, narrated=bool(screen.practice.narration)
+        )
+        console = Console(width=100, file=io.StringIO(), record=True)
+        console.print(card)
+        assert "Ctrl+R shows it again" in console.export_text()  # not "never tells it"
+        assert "never tells it" not in console.export_text()
         await begin(pilot)
         assert isinstance(app.screen, SessionScreen)  # type: ignore[attr-defined]
         await pilot.press("ctrl+r")

@@ -101,6 +101,7 @@ class SessionScreen(Screen[None]):
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
             untimed=self._untimed(),
+            narrated=bool(self.practice.narration),
             first_session=first_session,
             control=self.engine.settings.control,  # a deck with no rule ([rule] control)
         )

@@ -18,6 +18,7 @@ FIRST_SESSION = (
     "Every item has a deadline, and it tightens as you keep up.",
 )
 UNTIMED = "There is no deadline: take the time you need."
+NARRATED = "This is the rule you were shown before the first item; Ctrl+R shows it again."
 THE_RULE = (
     "There is a rule behind the answers. drill never tells it until your answers to "
     "items you were never taught show that you have found it."
@@ -36,6 +37,7 @@ def ready_text(
     first_session: bool,
     control: bool = False,
     untimed: bool = False,
+    narrated: bool = False,
 ) -> Group:
     """The card: on a first session what to expect (of a control deck: that it has no
     rule), then the session's size and deadline, and how to begin."""
@@ -46,7 +48,8 @@ def ready_text(
         points.add_column(no_wrap=True)
         points.add_column()
         first = (*FIRST_SESSION[:-1], UNTIMED) if untimed else FIRST_SESSION
-        for point in (*first, NO_RULE if control else THE_RULE):
+        rule = NO_RULE if control else NARRATED if narrated else THE_RULE
+        for point in (*first, rule):
             points.add_row("•", point)
         parts += [points, Text("")]
     else:
