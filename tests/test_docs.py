@@ -73,6 +73,7 @@ def test_readme_examples_parse(line: str) -> None:
         "deck-format",
         "chords",
         "chess",
+        "grammar",
         "reference",
         "report",
         "history",

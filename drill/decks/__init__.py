@@ -147,7 +147,7 @@ class Deck:
 
     @property
     def rule_text(self) -> str:
-        return str(self.settings["rule.text"])
+        return self.domain.rule_text(self.params, self.seed, str(self.settings["rule.text"]))
 
     @cached_property
     def domain(self) -> Domain:

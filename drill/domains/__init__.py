@@ -54,6 +54,13 @@ DOMAINS: dict[str, DomainSpec] = registry(
         encoder="drill.reference.chess_encoder:ChessEncoder",
         weak_spot_key="motif",
     ),
+    DomainSpec(
+        name="grammar",
+        domain="drill.domains.grammar:Grammar",
+        deck="grammar",
+        encoder="drill.reference.grammar_encoder:GrammarEncoder",
+        weak_spot_key="form",
+    ),
 )
 """Domain name → its spec. A domain registers itself by adding one `DomainSpec` here."""
 

@@ -213,6 +213,11 @@ class Domain(ABC):
     def check_combination(self, values: Mapping[str, ParamValue]) -> None:
         """Raise ValueError("key: problem") when valid values don't go together."""
 
+    def rule_text(self, params: Mapping[str, ParamValue], seed: int, written: str) -> str:
+        """The sealed rule as shown: the deck's `[rule] text`, which a domain whose rule is
+        made by the seed (an invented language) completes from its parameters and seed."""
+        return written
+
     @abstractmethod
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
