@@ -69,9 +69,11 @@ def test_the_shipped_domains_declare_their_parts() -> None:
         "control": "text",
         "chords": "text",
         "chess": "board",
+        "grammar": "text",
     }
     assert DOMAINS["chords"].weak_spot_key == "quality"
     assert DOMAINS["chess"].weak_spot_key == "motif"
+    assert DOMAINS["grammar"].weak_spot_key == "form"
     assert DOMAINS["modarith"].weak_spot_key is None
 
 
@@ -141,6 +143,6 @@ def test_a_domain_without_an_encoder_is_refused_in_one_line(
     assert code != 0
     assert err == (
         "drill: the reference network has no encoder for 'plain' "
-        "(it has one for modarith, control, chords, chess)\n"
+        "(it has one for modarith, control, chords, chess, grammar)\n"
     )
     assert not db.exists(), "refused before any history is written"
