@@ -95,9 +95,9 @@ def store() -> Iterator[tuple[History, int]]:
     """One real SQLite file for every example (hypothesis runs many in one test)."""
     with tempfile.TemporaryDirectory() as folder:
         history = History.open(str(Path(folder) / "hostile.db"))
-        learner_id = history.learner_id("hostile")
+        learner_id = history.writer.learner_id("hostile")
         assert learner_id is not None
-        session_id = history.start_session(
+        session_id = history.writer.start_session(
             learner_id, deck="modarith", fingerprint="f", domain="modarith", params={}, kind="drill"
         )
         yield history, session_id
@@ -122,7 +122,7 @@ def test_responses_are_stored_exactly(store: tuple[History, int], response: str)
         deadline_ms=8000,
         shown_at=T0,
     )
-    history.record_attempt(session_id, record)
+    history.writer.record_attempt(session_id, record)
     *_, last = history.export("hostile")
     assert last["response"] == response
     assert json.loads(json.dumps(last, ensure_ascii=False))["response"] == response

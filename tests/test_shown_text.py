@@ -58,7 +58,7 @@ def test_export_keeps_the_exact_bytes(db_path: Path, capsys: pytest.CaptureFixtu
     with sqlite3.connect(db_path) as conn:
         (learner_id,) = conn.execute("SELECT id FROM learners").fetchone()
     history = History.open(str(db_path))
-    history.start_session(learner_id, deck="modarith", fingerprint="f", domain="modarith",
+    history.writer.start_session(learner_id, deck="modarith", fingerprint="f", domain="modarith",
                           params={}, kind="drill")  # fmt: skip
     history.close()
     assert main(["learners", "--db", str(db_path), "--json"]) == 0
@@ -114,7 +114,7 @@ def test_names_no_backend_should_store(name: str, why: str, db_path: Path) -> No
         check_learner_name(name)
     history = History.open(str(db_path))
     with pytest.raises(LearnerNameError, match=why):
-        history.learner_id(name)
+        history.writer.learner_id(name)
     history.close()
     assert check_learner_name("a" * 200) == "a" * 200
 

@@ -63,11 +63,11 @@ def test_target_and_run_across_midnight_in_two_zones(db_path: Path) -> None:
     drill_at(history, "ann", datetime(2026, 11, 22, 15, 30, tzinfo=UTC), 10)  # 23rd, Tokyo
     drill_at(history, "ann", datetime(2026, 11, 24, 1, 0, tzinfo=UTC), 4)  # 24th, Tokyo
     now = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
-    tokyo = standing(history, "ann", deck, now, TOKYO)
+    tokyo = standing(history.reader, "ann", deck, now, TOKYO)
     assert (tokyo.today, tokyo.run_days) == (4, 2)  # 22nd and 23rd met; the 24th is open
-    utc = standing(history, "ann", deck, now, UTC)
+    utc = standing(history.reader, "ann", deck, now, UTC)
     assert (utc.today, utc.run_days) == (4, 0)  # in UTC all 20 fell on the 22nd; the 23rd is empty
-    new_york = standing(history, "ann", deck, now, timezone(timedelta(hours=-5)))
+    new_york = standing(history.reader, "ann", deck, now, timezone(timedelta(hours=-5)))
     # In New York it is still 21:00 on the 23rd: 4 today (open), all 20 on the 22nd.
     assert (new_york.today, new_york.run_days) == (4, 1)
 
@@ -81,9 +81,9 @@ def test_half_and_three_quarter_hour_zones_split_days_at_their_midnight(db_path:
     drill_at(history, "ann", datetime(2026, 11, 23, 18, 20, tzinfo=UTC), 5)
     drill_at(history, "ann", datetime(2026, 11, 23, 18, 35, tzinfo=UTC), 3)
     now = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
-    india = standing(history, "ann", deck, now, ZoneInfo("Asia/Kolkata"))
+    india = standing(history.reader, "ann", deck, now, ZoneInfo("Asia/Kolkata"))
     assert (india.today, india.run_days) == (3, 1)  # the 23rd met; 3 so far on the 24th
-    nepal = standing(history, "ann", deck, now, ZoneInfo("Asia/Kathmandu"))
+    nepal = standing(history.reader, "ann", deck, now, ZoneInfo("Asia/Kathmandu"))
     assert (nepal.today, nepal.run_days) == (8, 1)  # all 8 after Nepal's midnight
     history.close()
 

@@ -62,9 +62,9 @@ def test_taught_ids_are_what_was_shown_with_the_answer(db_path: Path) -> None:
     rule was opened teaches the held-out items seen in it."""
     history = History.open(str(db_path))
     deck = load_deck("modarith")
-    learner_id = history.learner_id("ann")
+    learner_id = history.writer.learner_id("ann")
     assert learner_id is not None
-    session = history.start_session(
+    session = history.writer.start_session(
         learner_id,
         deck=deck.name,
         fingerprint=deck.fingerprint,
@@ -78,18 +78,18 @@ def test_taught_ids_are_what_was_shown_with_the_answer(db_path: Path) -> None:
         ok = result is Result.CORRECT
         return AttemptRecord(item, split, probe, n, "1", result, ok, False, 900, 8000, T0)
 
-    history.record_attempt(session, attempt("t-right", "train", False, Result.CORRECT, 1))
-    history.record_attempt(session, attempt("t-wrong", "train", False, Result.WRONG, 2))
-    history.record_attempt(session, attempt("t-typo", "train", False, Result.UNREADABLE, 3))
-    history.record_attempt(session, attempt("h-probe", "heldout", True, Result.CORRECT, 3))
-    assert history.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong"}
-    assert history.taught_ids(learner_id, "control") == set()
+    history.writer.record_attempt(session, attempt("t-right", "train", False, Result.CORRECT, 1))
+    history.writer.record_attempt(session, attempt("t-wrong", "train", False, Result.WRONG, 2))
+    history.writer.record_attempt(session, attempt("t-typo", "train", False, Result.UNREADABLE, 3))
+    history.writer.record_attempt(session, attempt("h-probe", "heldout", True, Result.CORRECT, 3))
+    assert history.reader.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong"}
+    assert history.reader.taught_ids(learner_id, "control") == set()
     opened = EventRecord("early_reveal", 3, T0, {})
-    history.record_event(
+    history.writer.record_event(
         opened, learner_id=learner_id, deck=deck.name, fingerprint=deck.fingerprint
     )
-    assert history.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong", "h-probe"}
-    assert history.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint) == set()
+    assert history.reader.taught_ids(learner_id, "modarith") == {"t-right", "t-wrong", "h-probe"}
+    assert history.reader.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint) == set()
 
 
 def test_the_reference_network_tests_only_untaught_items(
@@ -109,9 +109,9 @@ def test_start_says_when_held_out_items_were_taught(two_variants: History, db_pa
     """Starting the second variant says, in one line, how many of its held-out items were
     taught in another variant and that they will not be probed (both start paths)."""
     deck = load_deck("modarith")
-    learner_id = two_variants.learner_id("x", create=False)
+    learner_id = two_variants.reader.learner_id("x", create=False)
     assert learner_id is not None
-    taught = two_variants.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint)
+    taught = two_variants.reader.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint)
     n = sum(1 for i in deck.items if i.split == "heldout" and i.id in taught)
     expected = (
         f"{n} of this deck's held-out items were taught to you in another variant; "
@@ -134,12 +134,12 @@ def test_each_variant_keeps_its_own_standing(db_path: Path) -> None:
     history = History.open(str(db_path))
     variant, shipped = load_deck("modarith", ["seed=2"]), load_deck("modarith")
     simulate(variant, history, kind="lookup", items=120, seed=0, learner="x", start=T0)
-    learner_id = history.learner_id("x", create=False)
+    learner_id = history.reader.learner_id("x", create=False)
     assert learner_id is not None
-    assert standing(history, "x", variant, T0, UTC).exposures == 120
-    assert standing(history, "x", shipped, T0, UTC).state.phase == "new"
-    assert history.load_deck_state(learner_id, variant.fingerprint) is not None
-    assert history.load_deck_state(learner_id, shipped.fingerprint) is None
+    assert standing(history.reader, "x", variant, T0, UTC).exposures == 120
+    assert standing(history.reader, "x", shipped, T0, UTC).state.phase == "new"
+    assert history.reader.load_deck_state(learner_id, variant.fingerprint) is not None
+    assert history.reader.load_deck_state(learner_id, shipped.fingerprint) is None
     assert (
         main(
             [
@@ -156,8 +156,8 @@ def test_each_variant_keeps_its_own_standing(db_path: Path) -> None:
         )
         == 0
     )
-    assert seal_of(history, learner_id, variant).revealed
-    assert not seal_of(history, learner_id, shipped).revealed
+    assert seal_of(history.reader, learner_id, variant).revealed
+    assert not seal_of(history.reader, learner_id, shipped).revealed
 
 
 def test_export_names_the_variant_of_every_attempt(

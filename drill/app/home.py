@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from drill.clock import local_zone
 from drill.decks import Deck, DeckError, deck_names, load_deck
@@ -16,7 +16,9 @@ from drill.decks import Deck, DeckError, deck_names, load_deck
 if TYPE_CHECKING:
     from drill.app.practice import Practice
     from drill.app.standing import Standing
+    from drill.store.glance import Glance, NoDatabase
     from drill.store.history import History
+    from drill.store.reader import HistoryReader
 
 
 @dataclass(frozen=True)
@@ -118,27 +120,26 @@ class Home:
         from drill.app.standing import standing
 
         now = self.now()
-        reader = self._reader()
+        reader, glance = self._reader()
         try:
             return [standing(reader, self.learner, d, now, self.zone) for d in self.decks()]
         finally:
-            if reader is not self._history:
-                reader.close()
+            if glance is not None:
+                glance.close()
 
-    def _reader(self) -> History:
+    def _reader(self) -> tuple[HistoryReader, Glance | NoDatabase | None]:
+        """The store's reader once it is open; before, a glance at the file if it can."""
         if self._history is not None:
-            return self._history
+            return self._history.reader, None
         from drill.store.glance import open_glance
 
-        glance = open_glance(self.db, lambda: self.history)
-        # A Glance answers the reads a standing makes, with History's types, and passes
-        # any other to the store.
-        return cast("History", glance) if glance is not None else self.history
+        glance = open_glance(self.db)
+        return (glance, glance) if glance is not None else (self.history.reader, None)
 
     def standing_of(self, name: str) -> Standing:
         from drill.app.standing import standing
 
-        return standing(self.history, self.learner, self.deck(name), self.now(), self.zone)
+        return standing(self.history.reader, self.learner, self.deck(name), self.now(), self.zone)
 
     def start(self, name: str) -> Practice:
         from drill.app.practice import start_practice
@@ -150,7 +151,8 @@ class Home:
         from drill.app.standing import seal_of
 
         deck = self.deck(name)
-        seal = seal_of(self.history, self.history.learner_id(self.learner, create=False), deck)
+        reader = self.history.reader
+        seal = seal_of(reader, reader.learner_id(self.learner), deck)
         if seal.revealed:
             return RuleAnswer(True, deck.rule_text.strip())
         if seal.view.open:

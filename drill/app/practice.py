@@ -149,9 +149,9 @@ def overlap_notice(deck: Deck, taught: Collection[str]) -> str | None:
 def _open_session(
     history: History, deck: Deck, learner: str, kind: str, started_at: datetime
 ) -> SessionHistory:
-    learner_id = history.learner_id(learner)
+    learner_id = history.writer.learner_id(learner)
     assert learner_id is not None
-    session_id = history.start_session(
+    session_id = history.writer.start_session(
         learner_id,
         deck=deck.name,
         fingerprint=deck.fingerprint,
@@ -207,13 +207,15 @@ def start_practice(
     try:
         started_at = opts.clock()
         port = _open_session(history, deck, learner, opts.kind, started_at)
-        taught = history.taught_ids(port.learner_id, deck.domain_name, elsewhere=deck.fingerprint)
+        taught = history.reader.taught_ids(
+            port.learner_id, deck.domain_name, elsewhere=deck.fingerprint
+        )
         past = LearnerPast(
-            outcomes=history.outcomes(port.learner_id, deck.fingerprint),
-            rule_unsealed=history.rule_unsealed(port.learner_id, deck.fingerprint),
+            outcomes=history.reader.outcomes(port.learner_id, deck.fingerprint),
+            rule_unsealed=history.reader.rule_unsealed(port.learner_id, deck.fingerprint),
             state=opts.state
             if opts.state is not None
-            else history.load_deck_state(port.learner_id, deck.fingerprint),
+            else history.reader.load_deck_state(port.learner_id, deck.fingerprint),
             taught=taught,
         )
         link = SessionLink(port)

@@ -19,16 +19,14 @@ from typing import TYPE_CHECKING
 from drill.decks import Deck
 from drill.protocol.detect import ProgressState
 from drill.protocol.engine import Settings, replay_seal, resume_tracker
-from drill.protocol.records import PastOutcome
+from drill.protocol.records import GROK_KINDS, RULE_OPENED, EventKind, PastOutcome
 from drill.protocol.seal import SealView, shown_view
 from drill.protocol.state import LearnerState, learner_state
 
 if TYPE_CHECKING:
-    from drill.store.history import History
+    from drill.store.reader import HistoryReader
 
-GROK_EVENTS = ("transition_detected", "generalization_confirmed")
-RULE_OPENED = ("rule_unsealed", "early_reveal")
-STATE_EVENTS = ("plateau_started", "transition_detected", *RULE_OPENED)
+STATE_EVENTS = (EventKind.PLATEAU_STARTED, EventKind.TRANSITION_DETECTED, *RULE_OPENED)
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 WINDOW_DAYS = 400
 """How far back days are counted for the run of days met (longer runs show as 400+)."""
@@ -78,7 +76,7 @@ def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[da
 
 
 def exposure_days(
-    history: History, learner_id: int, deck: str | None, now: datetime, tz: tzinfo
+    history: HistoryReader, learner_id: int, deck: str | None, now: datetime, tz: tzinfo
 ) -> Counter[date]:
     """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the minute."""
     since = now - timedelta(days=WINDOW_DAYS)
@@ -122,7 +120,7 @@ class Seal:
     exposures: int
 
 
-def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
+def seal_of(history: HistoryReader, learner_id: int | None, deck: Deck) -> Seal:
     """The learner's seal on `deck` (a learner with no history has a closed one)."""
     if learner_id is None:
         return Seal(False, _seal_view(deck, [], False), 0)
@@ -133,7 +131,7 @@ def seal_of(history: History, learner_id: int | None, deck: Deck) -> Seal:
     return Seal(revealed, view, past[-1].exposure if past else 0)
 
 
-def _taught_elsewhere(history: History, learner_id: int, deck: Deck) -> frozenset[str]:
+def _taught_elsewhere(history: HistoryReader, learner_id: int, deck: Deck) -> frozenset[str]:
     """What this learner was taught in other variants: never untaught evidence here."""
     return history.taught_ids(learner_id, deck.domain_name, elsewhere=deck.fingerprint)
 
@@ -148,7 +146,9 @@ def _seal_view(
     return shown_view(stream, test, opened or tracker.ever_reached)
 
 
-def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzinfo) -> Standing:
+def standing(
+    history: HistoryReader, learner: str, deck: Deck, now: datetime, tz: tzinfo
+) -> Standing:
     """Where `learner` stands on `deck` at `now` (an aware datetime), days in `tz`."""
     target = int(deck.setting("session.daily_target"))
     learner_id = history.learner_id(learner, create=False)
@@ -170,8 +170,8 @@ def standing(history: History, learner: str, deck: Deck, now: datetime, tz: tzin
     state = resume_tracker(saved, past, taught).state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
-    events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_EVENTS, *STATE_EVENTS))
-    grok = next((e for e in events if e.kind in GROK_EVENTS), None)
+    events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_KINDS, *STATE_EVENTS))
+    grok = next((e for e in events if e.kind in GROK_KINDS), None)
     rule_open = any(e.kind in RULE_OPENED for e in events)
     return Standing(
         deck=deck.name,

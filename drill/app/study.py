@@ -295,7 +295,7 @@ def join(history: History, name: str, learner: str, kind: str = "person") -> Enr
     from drill.store.studies import enroll
 
     stored, spec = load(history, name)
-    learner_id = history.learner_id(learner)
+    learner_id = history.writer.learner_id(learner)
     assert learner_id is not None
     return enroll(history, stored, learner_id, kind, lambda place: assignment(spec, place))
 

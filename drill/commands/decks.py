@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from drill.commands.common import add_history_options
 
 if TYPE_CHECKING:
-    from drill.store.history import History
+    from drill.store.reader import HistoryReader
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -67,12 +67,12 @@ def open_rules(db: str | None, learner: str) -> Callable[[str], bool]:
     SQLAlchemy where possible."""
     from drill.store.glance import open_glance
 
-    def full() -> History:
+    def full() -> HistoryReader:
         from drill.store.history import History
 
-        return History.open(db)
+        return History.open(db).reader
 
-    reader = open_glance(db, full) or full()
+    reader = open_glance(db) or full()
     learner_id = reader.learner_id(learner, create=False)
     if learner_id is None:
         return lambda _variant: False

@@ -54,9 +54,8 @@ def deck_states(history: History, learner: str) -> list[tuple[str, str]]:
     """(deck, state word) for every deck the learner has drilled, most recent first."""
     from drill.commands.report import is_control
     from drill.report.curves import current_state
-    from drill.report.load import load_summaries
 
-    learner_id = history.learner_id(learner, create=False)
+    learner_id = history.reader.learner_id(learner, create=False)
     if learner_id is None:
         return []
     return [
@@ -64,5 +63,5 @@ def deck_states(history: History, learner: str) -> list[tuple[str, str]]:
             s.deck,
             current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck)).phase,
         )
-        for s in load_summaries(history, learner_id)
+        for s in history.report.summaries(learner_id)
     ]

@@ -116,10 +116,14 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
     learner = learner_name(args)
     history = History.open(args.db)
     try:
-        learner_id = history.learner_id(learner, create=False)
-        past = history.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
+        learner_id = history.reader.learner_id(learner, create=False)
+        past = (
+            history.reader.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
+        )
         taught = (
-            history.taught_ids(learner_id, deck.domain_name) if learner_id is not None else set()
+            history.reader.taught_ids(learner_id, deck.domain_name)
+            if learner_id is not None
+            else set()
         )
         # Everything taught, in this variant or another, is trained on and never tested.
         shown = taught & {item.id for item in deck.items}
@@ -139,7 +143,7 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
         except ValueError as err:
             raise UserError(str(err)) from None
         exposures = past[-1].exposure if past else 0
-        run_id = history.save_reference_run(
+        run_id = history.runs.save(
             learner_id,
             deck=deck.name,
             fingerprint=deck.fingerprint,

@@ -79,15 +79,15 @@ def run(args: argparse.Namespace) -> int:
     learner = learner_name(args)
     history = open_existing(args.db)
     try:
-        learner_id = history.learner_id(learner, create=False)
+        learner_id = history.reader.learner_id(learner, create=False)
         if deck is None:
             return _all_decks(history, learner, learner_id, since, args.json)
         if learner_id is None:
             return _nothing(f"{learner} has no history yet: `drill start {deck.name}` begins one")
-        from drill.report.page import load_report
+        from drill.app.report import load_report
 
         report = load_report(history, learner, deck, since)
-        others = [] if report else history.variants(learner_id, deck.name)
+        others = [] if report else history.reader.variants(learner_id, deck.name)
     finally:
         history.close()
     if report is None:
@@ -137,9 +137,8 @@ def _all_decks(
     history: History, learner: str, learner_id: int | None, since: datetime | None, as_json: bool
 ) -> int:
     from drill.report.curves import current_state
-    from drill.report.load import load_summaries
 
-    summaries = load_summaries(history, learner_id, since) if learner_id is not None else []
+    summaries = history.report.summaries(learner_id, since) if learner_id is not None else []
     if not summaries:
         return _nothing(f"{learner} has no history yet: `drill start modarith` begins one")
     states = [

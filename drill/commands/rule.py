@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
-    from drill.protocol.records import EventRecord
+    from drill.protocol.records import EventKind, EventRecord
     from drill.store.history import History
     from drill.text import visible
 
@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     learner = learner_name(args)
     history = History.open(args.db) if args.force else open_existing(args.db)  # --force writes
     try:
-        learner_id = history.learner_id(learner, create=args.force)
-        seal = seal_of(history, learner_id, deck)
+        learner_id = history.writer.learner_id(learner, create=args.force)
+        seal = seal_of(history.reader, learner_id, deck)
         view = seal.view
         if seal.revealed or view.open:
             print(visible(deck.rule_text.strip()))
@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
             print("Keep drilling; `drill rule --force` reveals it early (and records that).")
             return 1
         assert learner_id is not None
-        history.record_event(
+        history.writer.record_event(
             EventRecord(
-                kind="early_reveal",
+                kind=EventKind.EARLY_REVEAL,
                 exposure=seal.exposures,
                 at=datetime.now(UTC),
                 data={"untaught": view.answered, "untaught_right": view.right},

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from drill.app.simulate import SimulationResult, simulate
+    from drill.protocol.records import EventKind
     from drill.store.history import History
 
     history = History.open(args.db)
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         "probes": len(result.probes),
         "heldout_accuracy_last_30": round(result.heldout_accuracy(), 3),
         "transition_at": next(
-            (x for kind, x in result.events if kind == "transition_detected"), None
+            (x for kind, x in result.events if kind == EventKind.TRANSITION_DETECTED), None
         ),
         "rule_unsealed_at": result.rule_unsealed_at,
     }

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
+from drill.protocol.records import EventKind
 from drill.protocol.stats import LEVELS, rise_test, wilson_interval
 
 __all__ = [
@@ -78,7 +79,7 @@ class DetectorConfig:
 class PlateauStarted:
     """Training accuracy became high while held-out accuracy stayed significantly below."""
 
-    kind: ClassVar[str] = "plateau_started"
+    kind: ClassVar[str] = EventKind.PLATEAU_STARTED
     exposure: int
     train_accuracy: float
     heldout_accuracy: float
@@ -89,7 +90,7 @@ class PlateauStarted:
 class PlateauEnded:
     """The plateau is over: by a transition, by generalizing, or by losing the training."""
 
-    kind: ClassVar[str] = "plateau_ended"
+    kind: ClassVar[str] = EventKind.PLATEAU_ENDED
     exposure: int
     started_at: int
     length: int
@@ -101,7 +102,7 @@ class PlateauEnded:
 class TransitionDetected:
     """Held-out accuracy rose sharply and significantly: the learner grokked."""
 
-    kind: ClassVar[str] = "transition_detected"
+    kind: ClassVar[str] = EventKind.TRANSITION_DETECTED
     exposure: int
     """When the rise became significant (the ordering key of events)."""
     change_exposure: int
@@ -122,7 +123,7 @@ class TransitionDetected:
 class GeneralizationConfirmed:
     """Held-out accuracy is high with no visible rise (the learner came knowing the rule)."""
 
-    kind: ClassVar[str] = "generalization_confirmed"
+    kind: ClassVar[str] = EventKind.GENERALIZATION_CONFIRMED
     exposure: int
     heldout_accuracy: float
     lower_bound: float

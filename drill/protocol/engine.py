@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
 from drill.protocol.pressure import DeadlineController
-from drill.protocol.records import AttemptRecord, EventRecord, HistoryPort, PastOutcome, Result
+from drill.protocol.records import (
+    AttemptRecord,
+    EventKind,
+    EventRecord,
+    HistoryPort,
+    PastOutcome,
+    Result,
+)
 from drill.protocol.scheduler import Scheduler
 from drill.protocol.seal import PROGRESS_BLOCK, SealTest, SealTracker
 
@@ -434,7 +441,7 @@ class Engine:
             raise
         self.current = None
         self._shown_at = None
-        unsealed = any(e.kind == "rule_unsealed" for e in events)
+        unsealed = any(e.kind == EventKind.RULE_UNSEALED for e in events)
         success, timed_out = attempt.success, attempt.timed_out
         if shown.probe:
             # A probe says the same whether it was right, wrong or late: nothing.
@@ -564,7 +571,7 @@ class Engine:
         self.rule_unsealed = True
         seal = self.seal
         return EventRecord(
-            kind="rule_unsealed",
+            kind=EventKind.RULE_UNSEALED,
             exposure=shown.exposure,
             at=self.clock(),
             data={

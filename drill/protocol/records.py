@@ -6,6 +6,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from drill.domains.base import Split
@@ -50,6 +51,26 @@ class AttemptRecord:
     def success(self) -> bool:
         """What the protocol counts as a hit: right and in time."""
         return self.correct and not self.timed_out
+
+
+class EventKind(StrEnum):
+    """Every kind of event history holds, as stored in `events.kind` (the strings are the
+    schema's: renaming one is a migration)."""
+
+    PLATEAU_STARTED = "plateau_started"
+    PLATEAU_ENDED = "plateau_ended"
+    TRANSITION_DETECTED = "transition_detected"
+    GENERALIZATION_CONFIRMED = "generalization_confirmed"
+    RULE_UNSEALED = "rule_unsealed"
+    """Held-out accuracy opened the rule (the seal's test)."""
+    EARLY_REVEAL = "early_reveal"
+    """The learner asked for the rule before earning it (`drill rule --force`)."""
+
+
+GROK_KINDS = (EventKind.TRANSITION_DETECTED, EventKind.GENERALIZATION_CONFIRMED)
+"""The events that say a learner grokked."""
+RULE_OPENED = (EventKind.RULE_UNSEALED, EventKind.EARLY_REVEAL)
+"""The events that put the rule on record as open: earned, or revealed early."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from drill.protocol.records import RULE_OPENED, EventKind
+
 StateName = Literal["new", "memorizing", "plateau", "rising", "found it", "early reveal", "control"]
 STATE_NAMES: tuple[StateName, ...] = (
     "new", "memorizing", "plateau", "rising", "found it", "early reveal", "control",
@@ -46,16 +48,16 @@ def learner_state(
     if control:
         text = "a control deck: no rule to find, held-out answers stay at chance"
         return LearnerState("control", "control", text)
-    opened = next(((k, x) for k, x in events if k in ("rule_unsealed", "early_reveal")), None)
-    if opened is not None and opened[0] == "early_reveal":
+    opened = next(((k, x) for k, x in events if k in RULE_OPENED), None)
+    if opened is not None and opened[0] == EventKind.EARLY_REVEAL:
         text = f"the rule was revealed early, at exposure {opened[1]:,}"
         return LearnerState("early reveal", "early reveal", text)
     if opened is not None:
         at = opened[1]
-        before = kinds[: next(i for i, (k, _) in enumerate(events) if k == "rule_unsealed")]
-        if "plateau_started" in before and "transition_detected" in before:
+        before = kinds[: next(i for i, (k, _) in enumerate(events) if k == EventKind.RULE_UNSEALED)]
+        if EventKind.PLATEAU_STARTED in before and EventKind.TRANSITION_DETECTED in before:
             how = "after a plateau and a rise"
-        elif "plateau_started" in before:
+        elif EventKind.PLATEAU_STARTED in before:
             how = "after a plateau"
         else:
             how = "with no plateau first"

@@ -10,7 +10,8 @@ Each point of the learner's curves is a window of exposures ending at the point:
 - training accuracy: the training exposures of the last 10 % of exposures, widened to hold
   at least the last 50 training exposures (the detector's training window);
 - held-out accuracy: the probes of the last 10 % of exposures, widened to hold at least the
-  last 30 probes (the seal's window), with a 95 % Wilson interval;
+  deck's `rule.window` of probes (30 unless the deck says otherwise), with a 95 % Wilson
+  interval;
 - response time and deadline: means over the training accuracy's window (all first steps).
 
 Every point carries its window's first and last exposure, so a reader can check it.
@@ -18,21 +19,41 @@ Every point carries its window's first and last exposure, so a reader can check 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from drill.protocol.records import EventRecord
+from drill.protocol.detect import DetectorConfig
+from drill.protocol.records import EventKind, EventRecord
 from drill.protocol.stats import wilson_interval
-from drill.report.load import Bins, DeckHistory, FloatArray, IntArray
+from drill.report.data import Bins, DeckHistory, FloatArray, IntArray
 
 WINDOW_FRACTION = 0.1  # every window covers at least the last tenth of exposures
-TRAIN_WINDOW = 50  # ... and at least this many training exposures
-HELDOUT_WINDOW = 30  # ... and at least this many probes
 POINTS = 240  # points of a curve, log-spaced in exposures
-TRAIN_MIN = 20  # the curves start once this many training exposures are in (as the detector)
-GROK_KINDS = ("transition_detected", "generalization_confirmed")
+_DETECTOR = DetectorConfig()
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How many outcomes back the curves look: the detector's and the deck's own numbers,
+    so the report shows the accuracies the protocol judges by."""
+
+    train: int = _DETECTOR.train_window
+    """At least this many training exposures behind training accuracy."""
+    heldout: int = _DETECTOR.heldout_window
+    """At least this many probes behind held-out accuracy: the deck's `rule.window`."""
+    train_min: int = _DETECTOR.train_min
+    """The curves start once this many training exposures are in (as the detector)."""
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> Windows:
+        """The windows of a deck, from its flat settings (Deck.settings)."""
+        return cls(heldout=int(settings["rule.window"]))
+
+
+DEFAULT_WINDOWS = Windows()
 
 
 @dataclass(frozen=True)
@@ -104,11 +125,11 @@ class Mark:
     label: str
 
 
-def point_bins(bins: Bins, points: int = POINTS) -> IntArray:
+def point_bins(bins: Bins, points: int = POINTS, train_min: int = _DETECTOR.train_min) -> IntArray:
     """Indices of bins to put points at: log-spaced in exposure, the last always included."""
     if bins.empty:
         return np.zeros(0, dtype=np.int64)
-    begin = min(int(np.searchsorted(np.cumsum(bins.train_n), TRAIN_MIN)), len(bins.last) - 1)
+    begin = min(int(np.searchsorted(np.cumsum(bins.train_n), train_min)), len(bins.last) - 1)
     lo, hi = float(bins.last[begin]), float(bins.last[-1])
     targets = np.geomspace(lo, hi, num=max(2, points)) if hi > lo else np.array([hi])
     index = np.searchsorted(bins.last, targets, side="left")
@@ -147,12 +168,14 @@ def _mean_over(bins: Bins, at: IntArray, start_exposure: IntArray) -> tuple[Floa
     return response, deadline
 
 
-def compute_curves(data: DeckHistory, points: int = POINTS) -> Curves:
+def compute_curves(
+    data: DeckHistory, points: int = POINTS, windows: Windows = DEFAULT_WINDOWS
+) -> Curves:
     """The learner's rolling curves at about `points` log-spaced points."""
     bins = data.bins
-    at = point_bins(bins, points)
-    train = _window(bins, at, bins.train_n, bins.train_ok, TRAIN_WINDOW)
-    heldout = _window(bins, at, bins.probe_n, bins.probe_ok, HELDOUT_WINDOW)
+    at = point_bins(bins, points, windows.train_min)
+    train = _window(bins, at, bins.train_n, bins.train_ok, windows.train)
+    heldout = _window(bins, at, bins.probe_n, bins.probe_ok, windows.heldout)
     bands = [
         wilson_interval(int(k), int(n)) if n else (np.nan, np.nan)
         for k, n in zip(heldout.ok, heldout.n, strict=True)
@@ -192,9 +215,9 @@ def plateaus(events: list[EventRecord], first: int, last: int) -> list[Stretch]:
     stretches: list[Stretch] = []
     start: int | None = None
     for event in events:
-        if event.kind == "plateau_started":
+        if event.kind == EventKind.PLATEAU_STARTED:
             start = event.exposure
-        elif event.kind == "plateau_ended":
+        elif event.kind == EventKind.PLATEAU_ENDED:
             begun = int(event.data.get("started_at", start if start is not None else first))
             stretches.append(Stretch(max(first, begun), event.exposure, open=False))
             start = None
@@ -207,18 +230,18 @@ def marks(events: list[EventRecord]) -> list[Mark]:
     """Transitions (at the change), generalization confirmed, the rule found, early reveals."""
     found: list[Mark] = []
     for event in events:
-        if event.kind == "transition_detected":
+        if event.kind == EventKind.TRANSITION_DETECTED:
             change = int(event.data.get("change_exposure", event.exposure))
             found.append(Mark("grokked", change, event.exposure, f"grokked at exposure {change:,}"))
-        elif event.kind == "generalization_confirmed":
+        elif event.kind == EventKind.GENERALIZATION_CONFIRMED:
             text = f"generalization confirmed at exposure {event.exposure:,}"
             found.append(Mark("grokked", event.exposure, event.exposure, text))
-        elif event.kind == "rule_unsealed":
+        elif event.kind == EventKind.RULE_UNSEALED:
             text = f"rule found at exposure {event.exposure:,}"
-            found.append(Mark("rule_unsealed", event.exposure, event.exposure, text))
-        elif event.kind == "early_reveal":
+            found.append(Mark(EventKind.RULE_UNSEALED, event.exposure, event.exposure, text))
+        elif event.kind == EventKind.EARLY_REVEAL:
             text = f"rule revealed early at exposure {event.exposure:,}"
-            found.append(Mark("early_reveal", event.exposure, event.exposure, text))
+            found.append(Mark(EventKind.EARLY_REVEAL, event.exposure, event.exposure, text))
     return found
 
 
@@ -231,7 +254,12 @@ class State:
 
 
 def current_state(
-    events: list[EventRecord], last_exposure: int, trained: int, *, control: bool = False
+    events: list[EventRecord],
+    last_exposure: int,
+    trained: int,
+    *,
+    control: bool = False,
+    windows: Windows = DEFAULT_WINDOWS,
 ) -> State:
     """The same state the home screen and the summary name, read from the events."""
     from drill.protocol.state import learner_state
@@ -242,7 +270,7 @@ def current_state(
     phase = (
         "grokked" if grok is not None
         else "plateau" if open_plateau
-        else "new" if trained < TRAIN_MIN
+        else "new" if trained < windows.train_min
         else "memorizing"
     )  # fmt: skip
     state = learner_state(

@@ -11,7 +11,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from drill.report.load import DeckSummary
+from drill.report.data import DeckSummary
 from drill.report.page import Report
 
 

@@ -7,9 +7,8 @@ state once; the terminal, the picture and the JSON all read the same `Report`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,19 +16,21 @@ from rich.text import Text
 
 from drill.report.calendar import calendar_legend, calendar_rows, weeks_that_fit
 from drill.report.curves import (
+    DEFAULT_WINDOWS,
     POINTS,
     Curves,
     Mark,
     NetworkCurve,
     State,
     Stretch,
+    Windows,
     compute_curves,
     current_state,
     marks,
     network_curve,
     plateaus,
 )
-from drill.report.load import Bins, DeckHistory
+from drill.report.data import DeckHistory
 from drill.report.terminal import (
     BAND,
     DEADLINE,
@@ -50,10 +51,6 @@ from drill.report.terminal import (
 )
 from drill.text import cell
 
-if TYPE_CHECKING:
-    from drill.decks import Deck
-    from drill.store.history import History
-
 
 @dataclass(frozen=True)
 class Report:
@@ -71,8 +68,15 @@ class Report:
     """The learner's time zone, for the days and times shown (None: UTC)."""
 
     @classmethod
-    def build(cls, data: DeckHistory, points: int = POINTS, *, control: bool = False) -> Report:
-        curves = compute_curves(data, points)
+    def build(
+        cls,
+        data: DeckHistory,
+        points: int = POINTS,
+        *,
+        control: bool = False,
+        windows: Windows = DEFAULT_WINDOWS,
+    ) -> Report:
+        curves = compute_curves(data, points, windows)
         first = int(data.bins.first[0]) if not data.bins.empty else 0
         trained = data.train_before + int(data.bins.train_n.sum())
         return cls(
@@ -81,7 +85,9 @@ class Report:
             network=network_curve(data.reference),
             plateaus=plateaus(data.events, first, data.last_exposure),
             marks=marks(data.events),
-            state=current_state(data.all_events, data.last_exposure, trained, control=control),
+            state=current_state(
+                data.all_events, data.last_exposure, trained, control=control, windows=windows
+            ),
         )
 
     @property
@@ -201,40 +207,3 @@ class Report:
                 calendar_legend(self.target),
             ]
         return Group(*parts)
-
-
-def load_report(
-    history: History, learner: str, deck: Deck, since: datetime | None = None
-) -> Report | None:
-    """`learner`'s report on `deck` (None when there is nothing to report)."""
-    from datetime import UTC
-
-    from drill.clock import local_zone
-    from drill.report.load import load_deck_history
-
-    learner_id = history.learner_id(learner, create=False)
-    if learner_id is None:
-        return None
-    n_train = sum(1 for item in deck.items if item.split == "train")
-    data = load_deck_history(
-        history, learner, learner_id, deck.name,
-        n_train=n_train, fingerprint=deck.fingerprint, since=since,
-    )  # fmt: skip
-    if data.bins.empty:
-        return None
-    now, zone = datetime.now(UTC), local_zone()
-    return replace(
-        Report.build(data, control=deck.control),
-        days=days_of(data.bins, zone),
-        today=now.astimezone(zone).date(),
-        zone=zone,
-        target=int(deck.setting("session.daily_target")),
-    )
-
-
-def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:
-    """Exposures per local day, from the bins the report already loaded (one scan)."""
-    from drill.app.standing import local_days
-
-    counts = (bins.train_n + bins.probe_n).tolist()
-    return local_days(zip(bins.first_at, counts, strict=True), zone)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from drill.errors import UserError
+from drill.protocol.records import EventKind
 from drill.report.page import Report
 
 FORMATS = {".svg": "svg", ".png": "png"}
@@ -106,7 +107,7 @@ def _accuracy(report: Report, ax: Any) -> list[Any]:
         )  # fmt: skip
     for i, mark in enumerate(report.marks):
         x = float(c.epochs_at([mark.exposure])[0])
-        colour = COLOURS["grok"] if mark.kind != "early_reveal" else COLOURS["early"]
+        colour = COLOURS["grok"] if mark.kind != EventKind.EARLY_REVEAL else COLOURS["early"]
         ax.axvline(x, color=colour, ls="--", lw=1.2)
         ax.annotate(
             mark.label, (x, 0.5 - 0.1 * i), xytext=(4, 0), textcoords="offset points",

@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from drill.protocol.records import EventKind
 from drill.report.canvas import Canvas
 from drill.report.curves import (
     Curves,
@@ -23,7 +24,7 @@ from drill.report.curves import (
     State,
     Stretch,
 )
-from drill.report.load import DeckSummary
+from drill.report.data import DeckSummary
 from drill.text import cell
 
 TRAIN = Style(color="cyan")
@@ -230,7 +231,7 @@ def accuracy_chart(
     labelled = []
     for mark in marks:
         col = axis.col(float(curves.epochs_at([mark.exposure])[0]))
-        style = GROK if mark.kind in ("grokked", "rule_unsealed") else EARLY
+        style = GROK if mark.kind in ("grokked", EventKind.RULE_UNSEALED) else EARLY
         for row in range(height):
             canvas.char(col, row, "┊", style)
         labelled.append((col, mark.label, style))

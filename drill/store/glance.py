@@ -2,35 +2,33 @@
 
 SQLAlchemy takes about a quarter of a second to import, longer than a bare Textual app
 takes to draw. `Glance` answers the reads that a standing needs (`drill.app.standing`) with the
-same SQL and the same return types as `History`, from a SQLite file at this drill's head,
-read-only. `open_glance` returns None for anything else (no file yet, another revision, a
-server URL, any error), and the caller opens the full store, which explains problems.
-Any other read is passed on to the full store, opened on first use.
+same SQL and the same return types as the SQLAlchemy store (both are a
+`drill.store.reader.HistoryReader`), from a SQLite file at this drill's head, read-only.
+`open_glance` returns None for anything else (another revision, a server URL, any error),
+and the caller opens the full store, which explains problems.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from drill.protocol.records import EventRecord, PastOutcome
 from drill.store.quick import outcomes_from_rows, sqlite_path
 from drill.store.schema import (
     HEAD,
     LEARNER_SQL,
+    OPENED_KINDS_SQL,
     OUTCOMES_SQL,
     SCHEMA_REVISIONS,
     STATE_SQL,
     TAUGHT_SQL,
     UNSEALED_SQL,
 )
-
-if TYPE_CHECKING:
-    from drill.store.history import History
 
 MINUTES_SQL = """
 SELECT substr(a.shown_at, 1, 16) AS minute, count(*)
@@ -45,7 +43,7 @@ ORDER BY exposure, id
 """
 REVEALED_SQL = (
     "SELECT 1 FROM events WHERE learner_id = ? AND deck_fingerprint = ? "
-    "AND kind IN ('rule_unsealed', 'early_reveal') LIMIT 1"
+    f"AND kind IN ({OPENED_KINDS_SQL}) LIMIT 1"
 )
 
 
@@ -59,21 +57,16 @@ def _instant(text: str) -> datetime:
 
 
 class Glance:
-    """Read-only reads of one SQLite history file, shaped like `History`'s."""
+    """Read-only reads of one SQLite history file: a `HistoryReader`."""
 
-    def __init__(self, conn: sqlite3.Connection, full: Callable[[], History]) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._full = full
         self._outcomes: dict[tuple[int, str], list[PastOutcome]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        """Any read not answered here is the full store's (opened on first use)."""
-        return getattr(self._full(), name)
 
     def close(self) -> None:
         self._conn.close()
 
-    def learner_id(self, name: str, *, create: bool = True) -> int | None:
+    def learner_id(self, name: str, *, create: Literal[False] = False) -> int | None:
         row = self._conn.execute(LEARNER_SQL, (name,)).fetchone()
         return None if row is None else int(row[0])
 
@@ -127,19 +120,38 @@ class Glance:
 
 
 class NoDatabase:
-    """No database file yet: nobody has a history; any other read is the store's."""
-
-    def __init__(self, full: Callable[[], History]) -> None:
-        self._full = full
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._full(), name)
+    """No database file yet: nobody has a history (a `HistoryReader` of nothing)."""
 
     def close(self) -> None:
         """Nothing was opened here."""
 
-    def learner_id(self, name: str, *, create: bool = True) -> int | None:
-        return self._full().learner_id(name) if create else None
+    def learner_id(self, name: str, *, create: Literal[False] = False) -> int | None:
+        return None
+
+    def outcomes(self, learner_id: int, fingerprint: str) -> list[PastOutcome]:
+        return []
+
+    def load_deck_state(self, learner_id: int, fingerprint: str) -> dict[str, Any] | None:
+        return None
+
+    def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
+        return frozenset()
+
+    def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
+        return False
+
+    def rule_revealed(self, learner_id: int, fingerprint: str) -> bool:
+        return False
+
+    def exposures_per_minute(
+        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+    ) -> list[tuple[datetime, int]]:
+        return []
+
+    def events(
+        self, learner_id: int, fingerprint: str, kinds: Sequence[str] = ()
+    ) -> list[EventRecord]:
+        return []
 
 
 def schema_of(db: str | None) -> str | None:
@@ -164,12 +176,12 @@ def schema_of(db: str | None) -> str | None:
         conn.close()
 
 
-def open_glance(db: str | None, full: Callable[[], History]) -> Glance | NoDatabase | None:
+def open_glance(db: str | None) -> Glance | NoDatabase | None:
     """A `Glance` on the SQLite file `db` names, if it is a drill database at head, or a
     `NoDatabase` where there is no file yet; else None."""
     revision = schema_of(db)
     if revision == "":
-        return NoDatabase(full)
+        return NoDatabase()
     if revision != HEAD:
         return None
     path = sqlite_path(db)
@@ -179,4 +191,4 @@ def open_glance(db: str | None, full: Callable[[], History]) -> Glance | NoDatab
         conn.execute("SELECT 1 FROM learners LIMIT 1").fetchall()
     except sqlite3.Error:
         return None
-    return Glance(conn, full)
+    return Glance(conn)

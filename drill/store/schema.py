@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from drill.protocol.records import RULE_OPENED, EventKind
+
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 """Every Alembic revision this drill knows, oldest first; the last is the head.
 A test checks this against migrations/versions."""
@@ -17,14 +19,16 @@ ORDER BY a.exposure, a.step, a.id
 Shared by the SQLAlchemy store and the start-up fast path (drill.store.quick), so the two
 cannot disagree."""
 
-TAUGHT_SQL = """
+OPENED_KINDS_SQL = ", ".join(f"'{kind}'" for kind in RULE_OPENED)
+
+TAUGHT_SQL = f"""
 SELECT DISTINCT a.item_id
 FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
 WHERE s.learner_id = ? AND s.domain = ? AND s.deck_fingerprint != ?
   AND a.result != 'unreadable'
   AND (NOT a.probe OR (a.split = 'heldout' AND s.deck_fingerprint IN (
       SELECT e.deck_fingerprint FROM events AS e
-      WHERE e.learner_id = ? AND e.kind IN ('rule_unsealed', 'early_reveal'))))
+      WHERE e.learner_id = ? AND e.kind IN ({OPENED_KINDS_SQL}))))
 """
 """The items a learner was ever taught in a domain, in any deck or variant: every item of
 a training attempt that ended an exposure (shown with its answer, or answered right), and
@@ -36,7 +40,7 @@ in all."""
 LEARNER_SQL = "SELECT id FROM learners WHERE name = ?"
 UNSEALED_SQL = (
     "SELECT 1 FROM events WHERE learner_id = ? AND deck_fingerprint = ? "
-    "AND kind = 'rule_unsealed' LIMIT 1"
+    f"AND kind = '{EventKind.RULE_UNSEALED}' LIMIT 1"
 )
 STATE_SQL = "SELECT state FROM deck_states WHERE learner_id = ? AND deck_fingerprint = ?"
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from drill.errors import UserError
+from drill.protocol.records import EventKind
 from drill.report.study import Participant
-from drill.store.database import retry_busy
 from drill.store.history import History
 from drill.store.models import Enrollment, Learner, Study
 
@@ -45,14 +45,8 @@ class Enrolled:
 
 
 def _write(history: History, action: Callable[[Connection], Any]) -> Any:
-    writer = history.engine.execution_options(drill_write=True)
-
-    def attempt() -> Any:
-        with writer.begin() as conn:
-            return action(conn)
-
-    with history.translated_errors():
-        return retry_busy(attempt, history.location)
+    with history.store.translated_errors():
+        return history.store.write(action)
 
 
 def save_study(history: History, name: str, deck: str, seed: int, spec: dict[str, Any]) -> None:
@@ -72,7 +66,7 @@ def save_study(history: History, name: str, deck: str, seed: int, spec: dict[str
 def load_study(history: History, name: str) -> StoredStudy:
     """The study named `name`; StudyError if there is none."""
     query = select(Study.id, Study.name, Study.deck, Study.seed, Study.spec, Study.created_at)
-    with history.translated_errors(), history.engine.connect() as conn:
+    with history.store.translated_errors(), history.store.read() as conn:
         row = conn.execute(query.where(Study.name == name)).first()
         names = [] if row else list(conn.execute(select(Study.name).order_by(Study.id)).scalars())
     if row is None:
@@ -134,7 +128,7 @@ def enrollments(history: History, study: StoredStudy) -> list[Enrolled]:
         .where(Enrollment.study_id == study.id)
         .order_by(Enrollment.position)
     )
-    with history.translated_errors(), history.engine.connect() as conn:
+    with history.store.translated_errors(), history.store.read() as conn:
         return [Enrolled(*row) for row in conn.execute(query)]
 
 
@@ -147,17 +141,17 @@ def arm_of(history: History, learner: str, deck: str) -> tuple[StoredStudy, str]
         .join(Learner, Enrollment.learner_id == Learner.id)
         .where(Learner.name == learner, Study.deck == deck)
     )  # fmt: skip
-    with history.translated_errors(), history.engine.connect() as conn:
+    with history.store.translated_errors(), history.store.read() as conn:
         row = conn.execute(query).first()
     return None if row is None else (StoredStudy(*row[:6]), str(row[6]))
 
 
-UNTAUGHT_EVENTS = ("transition_detected", "rule_unsealed")
+UNTAUGHT_EVENTS = (EventKind.TRANSITION_DETECTED, EventKind.RULE_UNSEALED)
 
 
 def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
     """What the analysis needs of one participant, on their arm's variant of the deck."""
-    past = history.outcomes(enrolled.learner_id, fingerprint)
+    past = history.reader.outcomes(enrolled.learner_id, fingerprint)
     shown: set[str] = set()
     untaught: list[tuple[int, bool]] = []
     for outcome in past:
@@ -166,7 +160,7 @@ def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Parti
         elif outcome.item_id not in shown:
             shown.add(outcome.item_id)
             untaught.append((outcome.exposure, outcome.success))
-    events = history.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
+    events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip
     return Participant(
@@ -175,8 +169,8 @@ def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Parti
         kind=enrolled.kind,
         exposures=past[-1].exposure if past else 0,
         untaught=tuple(untaught),
-        transition_at=first["transition_detected"],
-        found_at=first["rule_unsealed"],
+        transition_at=first[EventKind.TRANSITION_DETECTED],
+        found_at=first[EventKind.RULE_UNSEALED],
     )
 
 

@@ -48,11 +48,11 @@ def build_history(path: Path) -> None:
 
     fingerprint = load_deck("modarith").fingerprint  # the variant `drill report modarith` reads
     history = History.open(str(path))
-    learner = history.learner_id("bench")
+    learner = history.writer.learner_id("bench")
     assert learner is not None
     start = datetime(2026, 1, 1, tzinfo=UTC)
     sessions = [
-        history.start_session(
+        history.writer.start_session(
             learner,
             deck="modarith",
             fingerprint=fingerprint,
@@ -85,7 +85,7 @@ def build_history(path: Path) -> None:
             )
     # Bulk-written attempts bypass the running totals drill keeps as it writes: count them.
     history = History.open(str(path))
-    history.rebuild_blocks()
+    history.writer.rebuild_blocks()
     history.close()
 
 

@@ -154,9 +154,11 @@ def test_forced_reveal_is_recorded(db_path: Path, capsys: pytest.CaptureFixture[
     assert main(["rule", "modarith", "--learner", "lookup", "--db", db, "--force"]) == 0
     assert "(a + b) mod 13" in capsys.readouterr().out
     history = History.open(db)
-    lookup = history.learner_id("lookup", create=False)
+    lookup = history.reader.learner_id("lookup", create=False)
     assert lookup is not None
-    (event,) = history.events(lookup, load_deck("modarith").fingerprint, kinds=("early_reveal",))
+    (event,) = history.reader.events(
+        lookup, load_deck("modarith").fingerprint, kinds=("early_reveal",)
+    )
     assert event.exposure == 50
     # Once revealed it is not hidden again; nobody else's seal is touched.
     assert main(["rule", "modarith", "--learner", "lookup", "--db", db]) == 0

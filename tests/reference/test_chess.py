@@ -138,9 +138,9 @@ def test_simulate_chess_network_writes_history(deck: Deck, tmp_path: Path) -> No
     history = History.open(str(tmp_path / "h.db"))
     try:
         result = simulate(deck, history, kind="network", items=200, seed=0, learner="net")
-        learner_id = history.learner_id("net", create=False)
+        learner_id = history.reader.learner_id("net", create=False)
         assert learner_id is not None
-        outcomes = history.outcomes(learner_id, deck.fingerprint)
+        outcomes = history.reader.outcomes(learner_id, deck.fingerprint)
     finally:
         history.close()
     assert result.exposures == 200

@@ -174,9 +174,9 @@ def test_a_chords_run_on_a_learners_history_is_stored(
     assert printed["n_heldout"] == sum(1 for it in deck.items if it.split == "heldout")
     assert 0 <= printed["final_heldout_accuracy"] <= printed["final_heldout_row_accuracy"] <= 1
     history = History.open(str(db_path))
-    learner_id = history.learner_id("ann", create=False)
+    learner_id = history.reader.learner_id("ann", create=False)
     assert learner_id is not None
-    (run,) = history.reference_runs(learner_id, "chords")
+    (run,) = history.runs.of(learner_id, "chords")
     assert run["n_train"] == printed["n_train"]
     assert run["curve"][-1]["heldout_row_accuracy"] is not None
 

@@ -20,9 +20,11 @@ def test_a_run_on_a_simulated_history_is_stored(
     deck = load_deck("modarith")
     history = History.open(str(db_path))
     simulate(deck, history, kind="lookup", items=120, seed=0, learner="ann")
-    learner_id = history.learner_id("ann", create=False)
+    learner_id = history.reader.learner_id("ann", create=False)
     assert learner_id is not None
-    shown = {p.item_id for p in history.outcomes(learner_id, deck.fingerprint) if not p.probe}
+    shown = {
+        p.item_id for p in history.reader.outcomes(learner_id, deck.fingerprint) if not p.probe
+    }
     history.close()
 
     args = ["reference", "modarith", "--learner", "ann", "--db", str(db_path), "--json"]
@@ -31,7 +33,7 @@ def test_a_run_on_a_simulated_history_is_stored(
     assert printed["n_train"] == len(shown) < 135  # only what ann had seen by then
     assert printed["n_heldout"] == 34
 
-    (run,) = History.open(str(db_path)).reference_runs(learner_id, "modarith")
+    (run,) = History.open(str(db_path)).runs.of(learner_id, "modarith")
     assert run["id"] == printed["run"]
     assert run["exposures"] == 120
     assert run["n_train"] == len(shown)

@@ -52,9 +52,9 @@ def simulated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         history = History.open("sqlite://")
         for kind, items in (("network", NETWORK_ITEMS), ("lookup", LOOKUP_ITEMS)):
             simulate(deck, history, kind=kind, items=items, seed=0, learner=kind, start=START)
-        learner = history.learner_id("network")
+        learner = history.writer.learner_id("network")
         assert learner is not None
-        history.save_reference_run(
+        history.runs.save(
             learner, deck=deck.name, fingerprint=deck.fingerprint, exposures=NETWORK_ITEMS,
             result=REFERENCE_RUN,
         )  # fmt: skip

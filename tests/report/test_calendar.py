@@ -63,18 +63,18 @@ def test_long_histories_read_the_same_bins_from_blocks(
 
     from drill.app.simulate import simulate
     from drill.decks import load_deck
-    from drill.report import load
+    from drill.store import report as load
     from drill.store.history import History
 
     history = History.open(str(db_path))
     simulate(load_deck("modarith"), history, kind="network", items=620, seed=4, learner="ann")
-    learner_id = history.learner_id("ann", create=False)
+    learner_id = history.reader.learner_id("ann", create=False)
     assert learner_id is not None
     monkeypatch.setattr(load, "BINS_TARGET", 100)
     variant = load_deck("modarith").fingerprint
-    from_blocks = load.load_bins(history, learner_id, variant, None, 620)
+    from_blocks = load.load_bins(history.store, learner_id, variant, None, 620)
     assert from_blocks.width == 50
-    counted = load._bins(load._scan_attempts(history, learner_id, variant, None, 50), 50, 620)
+    counted = load._bins(load._scan_attempts(history.store, learner_id, variant, None, 50), 50, 620)
     for field in (
         "first",
         "last",

@@ -271,8 +271,8 @@ def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     """The app's small curve is at most 60 columns by 6 lines and shows both learners' curves."""
     from rich.console import Console
 
+    from drill.app.report import session_curve
     from drill.decks import load_deck
-    from drill.report.small import session_curve
 
     history = History.open(str(simulated_db))
     try:
@@ -296,8 +296,8 @@ def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None
     """After three answers the legend's epoch range is a few hundredths, not "0.01–0"."""
     from rich.console import Console
 
+    from drill.app.report import session_curve
     from drill.decks import load_deck
-    from drill.report.small import session_curve
 
     db = str(tmp_path / "first.db")
     assert main(["simulate", "modarith", "--kind", "lookup", "--items", "3", "--db", db]) == 0

@@ -35,31 +35,31 @@ def test_glance_reads_what_the_store_reads(db_path: Path) -> None:
     """Outcomes, state, the seal, minutes and events agree between the two readers."""
     start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     history = filled(db_path, "modarith", 400, start)
-    glance = open_glance(str(db_path), never_opened)
+    glance = open_glance(str(db_path))
     assert isinstance(glance, Glance)
-    ann = history.learner_id("ann", create=False)
+    ann = history.reader.learner_id("ann", create=False)
     assert ann is not None
     assert glance.learner_id("ann", create=False) == ann
     assert glance.learner_id("bob", create=False) is None
     drilled = load_deck("modarith").fingerprint  # reads are per variant (deck fingerprint)
-    assert glance.outcomes(ann, drilled) == history.outcomes(ann, drilled)
+    assert glance.outcomes(ann, drilled) == history.reader.outcomes(ann, drilled)
     assert glance.outcomes(ann, drilled)
-    assert glance.load_deck_state(ann, drilled) == history.load_deck_state(ann, drilled)
+    assert glance.load_deck_state(ann, drilled) == history.reader.load_deck_state(ann, drilled)
     for variant in (drilled, load_deck("control").fingerprint):
-        assert glance.rule_unsealed(ann, variant) == history.rule_unsealed(ann, variant)
-        assert glance.rule_revealed(ann, variant) == history.rule_revealed(ann, variant)
-        assert glance.events(ann, variant) == history.events(ann, variant)
-    assert history.events(ann, drilled)
+        assert glance.rule_unsealed(ann, variant) == history.reader.rule_unsealed(ann, variant)
+        assert glance.rule_revealed(ann, variant) == history.reader.rule_revealed(ann, variant)
+        assert glance.events(ann, variant) == history.reader.events(ann, variant)
+    assert history.reader.events(ann, drilled)
     for elsewhere in ("", drilled):
-        taught = history.taught_ids(ann, "modarith", elsewhere=elsewhere)
+        taught = history.reader.taught_ids(ann, "modarith", elsewhere=elsewhere)
         assert glance.taught_ids(ann, "modarith", elsewhere=elsewhere) == taught
     kinds = ("plateau_detected", "rule_unsealed")
-    assert glance.events(ann, drilled, kinds) == history.events(ann, drilled, kinds)
+    assert glance.events(ann, drilled, kinds) == history.reader.events(ann, drilled, kinds)
     for since in (None, start + timedelta(minutes=30)):
         assert glance.exposures_per_minute(ann, "modarith", since) == (
-            history.exposures_per_minute(ann, "modarith", since)
+            history.reader.exposures_per_minute(ann, "modarith", since)
         )
-    assert glance.exposures_per_minute(ann) == history.exposures_per_minute(ann)
+    assert glance.exposures_per_minute(ann) == history.reader.exposures_per_minute(ann)
     glance.close()
     history.close()
 
@@ -72,7 +72,7 @@ def test_home_standings_from_the_file_match_the_store(db_path: Path) -> None:
     assert fast.standings() == slow.standings()
     assert not fast.store_open
     for deck in slow.decks():
-        assert standing(history, "ann", deck, NOW, UTC) in fast.standings()
+        assert standing(history.reader, "ann", deck, NOW, UTC) in fast.standings()
     history.close()
 
 
@@ -80,7 +80,7 @@ def test_a_new_database_needs_no_store_to_show_and_says_it_is_made(tmp_path: Pat
     """No file yet: every deck is new at once, and the screen is told the file is created."""
     db = str(tmp_path / "new.db")
     assert schema_of(db) == ""
-    assert isinstance(open_glance(db, never_opened), NoDatabase)
+    assert isinstance(open_glance(db), NoDatabase)
     home = Home(lambda: History.open(db), "ann", db=db)
     assert all(s.state.phase == "new" for s in home.standings())
     assert not home.store_open
@@ -101,5 +101,5 @@ def test_an_old_database_is_upgraded_and_says_so(tmp_path: Path) -> None:
     upgrade(engine, "0001")
     engine.dispose()
     assert schema_of(str(db)) == "0001"
-    assert open_glance(str(db), never_opened) is None
+    assert open_glance(str(db)) is None
     assert "Upgrading" in (Home(never_opened, "ann", db=str(db)).preparing() or "")

@@ -37,9 +37,9 @@ def attempt(n: int, **overrides: object) -> AttemptRecord:
 
 
 def new_session(history: History, learner: str, deck: str = "modarith") -> tuple[int, int]:
-    learner_id = history.learner_id(learner)
+    learner_id = history.writer.learner_id(learner)
     assert learner_id is not None
-    session_id = history.start_session(
+    session_id = history.writer.start_session(
         learner_id, deck=deck, fingerprint="f", domain="modarith", params={}, kind="drill", at=T0
     )
     return learner_id, session_id
@@ -65,8 +65,8 @@ def test_attempts_round_trip_through_a_file(db_path: Path) -> None:
         ),
     ]
     for record in written:
-        history.record_attempt(session_id, record)
-    history.end_session(session_id, "quit")
+        history.writer.record_attempt(session_id, record)
+    history.writer.end_session(session_id, "quit")
     history.close()
 
     reopened = History.open(str(db_path))
@@ -85,10 +85,10 @@ def test_outcomes_keep_one_per_exposure_and_skip_unreadable(db_path: Path) -> No
     """The engine's view of the past: unreadable responses are not exposures."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
-    history.record_attempt(session_id, attempt(1, result=Result.UNREADABLE, correct=False))
-    history.record_attempt(session_id, attempt(1))
-    history.record_attempt(session_id, attempt(2, result=Result.WRONG, correct=False))
-    outcomes = history.outcomes(learner_id, "f")
+    history.writer.record_attempt(session_id, attempt(1, result=Result.UNREADABLE, correct=False))
+    history.writer.record_attempt(session_id, attempt(1))
+    history.writer.record_attempt(session_id, attempt(2, result=Result.WRONG, correct=False))
+    outcomes = history.reader.outcomes(learner_id, "f")
     assert [(o.exposure, o.success) for o in outcomes] == [(1, True), (2, False)]
 
 
@@ -97,12 +97,12 @@ def test_learners_never_mix(db_path: Path) -> None:
     history = History.open(str(db_path))
     ann_id, ann_session = new_session(history, "ann")
     _bob_id, bob_session = new_session(history, "bob")
-    history.record_attempt(ann_session, attempt(1))
-    history.record_attempt(bob_session, attempt(1, response="bob's"))
+    history.writer.record_attempt(ann_session, attempt(1))
+    history.writer.record_attempt(bob_session, attempt(1, response="bob's"))
     assert [r["learner"] for r in history.export("ann")] == ["ann"]
     assert [r["response"] for r in history.export("bob")] == ["bob's"]
     assert len(list(history.export())) == 2
-    assert len(history.outcomes(ann_id, "f")) == 1
+    assert len(history.reader.outcomes(ann_id, "f")) == 1
     assert [name for name, *_ in history.learners()] == ["ann", "bob"]
 
 
@@ -110,7 +110,7 @@ def test_an_open_session_is_closed_as_interrupted(db_path: Path) -> None:
     """A session left open (a crash) is ended at its last attempt when the next one starts."""
     history = History.open(str(db_path))
     _learner_id, first = new_session(history, "ann")
-    history.record_attempt(first, attempt(7))
+    history.writer.record_attempt(first, attempt(7))
     new_session(history, "ann")
     with sqlite3.connect(db_path) as conn:
         ended, reason = conn.execute(
@@ -124,7 +124,7 @@ def test_events_round_trip(db_path: Path) -> None:
     """An attempt, its events and the snapshot are written together; events read in order."""
     history = History.open(str(db_path))
     learner_id, session_id = new_session(history, "ann")
-    port = history.port(learner_id, "modarith", session_id, fingerprint="f")
+    port = history.writer.port(learner_id, "modarith", session_id, fingerprint="f")
     port.record(
         attempt(40),
         [
@@ -133,11 +133,11 @@ def test_events_round_trip(db_path: Path) -> None:
         ],
         {"exposure": 40},
     )
-    events = history.events(learner_id, "f")
+    events = history.reader.events(learner_id, "f")
     assert [(e.kind, e.exposure) for e in events] == [("plateau_started", 12), ("transition", 40)]
     assert events[1].data == {"before": 0.1}
     assert {e.session_id for e in events} == {session_id}
-    assert history.load_deck_state(learner_id, "f") == {"exposure": 40}
+    assert history.reader.load_deck_state(learner_id, "f") == {"exposure": 40}
 
 
 def test_new_database_is_private_and_at_head(db_path: Path) -> None:
@@ -220,14 +220,16 @@ def test_deck_state_is_one_row_replaced(db_path: Path) -> None:
     history = History.open(str(db_path))
     ann, _ = new_session(history, "ann")
     bob, _ = new_session(history, "bob")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f")
-    history.save_deck_state(bob, "modarith", {"deadline_ms": 9000}, fingerprint="f")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 7000}, fingerprint="g")
-    assert history.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
-    assert history.load_deck_state(bob, "f") == {"deadline_ms": 9000}
-    assert history.load_deck_state(ann, "g") == {"deadline_ms": 7000}  # another variant
-    assert history.load_deck_state(ann, "control") is None
+    history.writer.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
+    history.writer.save_deck_state(
+        ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f"
+    )
+    history.writer.save_deck_state(bob, "modarith", {"deadline_ms": 9000}, fingerprint="f")
+    history.writer.save_deck_state(ann, "modarith", {"deadline_ms": 7000}, fingerprint="g")
+    assert history.reader.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
+    assert history.reader.load_deck_state(bob, "f") == {"deadline_ms": 9000}
+    assert history.reader.load_deck_state(ann, "g") == {"deadline_ms": 7000}  # another variant
+    assert history.reader.load_deck_state(ann, "control") is None
 
 
 def test_reference_runs_round_trip(db_path: Path) -> None:
@@ -248,10 +250,8 @@ def test_reference_runs_round_trip(db_path: Path) -> None:
         "seconds_to_grok": None,
         "curve": [{"step": 0, "train_accuracy": 0.1, "heldout_accuracy": 0.05}],
     }
-    history.save_reference_run(
-        ann, deck="modarith", fingerprint="f", exposures=800, result=result, at=T0
-    )
-    (run,) = history.reference_runs(ann, "modarith")
+    history.runs.save(ann, deck="modarith", fingerprint="f", exposures=800, result=result, at=T0)
+    (run,) = history.runs.of(ann, "modarith")
     assert run["exposures"] == 800
     assert run["steps_to_grok"] is None
     assert run["curve"] == result["curve"]

@@ -194,7 +194,7 @@ def test_drill_opens_an_old_database_and_keeps_its_history(tmp_path: Path) -> No
     rows = list(history.export())
     assert len(rows) == 50
     assert rows[0]["response"] == "1\u00e9\n"
-    assert history.load_deck_state(1, "f") is None
+    assert history.reader.load_deck_state(1, "f") is None
 
 
 OLD_IDS = {
@@ -350,11 +350,11 @@ def test_a_migrated_history_reads_per_variant(tmp_path: Path) -> None:
     fill_variants_at_0003(engine)
     engine.dispose()
     history = History.open(str(path))
-    assert [o.exposure for o in history.outcomes(1, "fa")] == [1, 2, 3]
-    assert [o.exposure for o in history.outcomes(1, "fb")] == [1]
-    assert history.load_deck_state(1, "fb") == {"version": 1}
-    assert history.load_deck_state(1, "fa") is None
-    taught = history.taught_ids(1, "modarith")
+    assert [o.exposure for o in history.reader.outcomes(1, "fa")] == [1, 2, 3]
+    assert [o.exposure for o in history.reader.outcomes(1, "fb")] == [1]
+    assert history.reader.load_deck_state(1, "fb") == {"version": 1}
+    assert history.reader.load_deck_state(1, "fa") is None
+    taught = history.reader.taught_ids(1, "modarith")
     assert new_id("modarith", *OLD_IDS["modarith-add-13-3-5"]) in taught
     assert len(taught) == 3
     history.close()

@@ -23,10 +23,10 @@ def drill(*args: str) -> subprocess.CompletedProcess[str]:
 def test_db_check_reports_a_damaged_page(db_path: Path) -> None:
     """A page of an index overwritten: `db check` prints the integrity report, exits 1."""
     history = History.open(str(db_path))
-    learner = history.learner_id("ann")
+    learner = history.writer.learner_id("ann")
     assert learner is not None
     for n in range(300):
-        history.start_session(learner, deck=f"d{n}" * 20, fingerprint="f", domain="modarith",
+        history.writer.start_session(learner, deck=f"d{n}" * 20, fingerprint="f", domain="modarith",
                               params={}, kind="drill")  # fmt: skip
     history.close()
     with sqlite3.connect(db_path) as conn:

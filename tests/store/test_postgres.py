@@ -89,8 +89,8 @@ def test_attempts_round_trip_exactly(store_url: str) -> None:
     history = History.open(store_url)
     _, session_id = new_session(history, "ann")
     for n, response in enumerate(HOSTILE, start=1):
-        history.record_attempt(session_id, attempt(n, response=response, probe=n % 2 == 0))
-    history.record_attempt(
+        history.writer.record_attempt(session_id, attempt(n, response=response, probe=n % 2 == 0))
+    history.writer.record_attempt(
         session_id,
         attempt(99, response=None, result=Result.TIMEOUT, timed_out=True, correct=False),
     )
@@ -107,16 +107,16 @@ def test_outcomes_unsealing_and_interrupted_sessions(store_url: str) -> None:
     """The engine's view of the past, the rule's seal, and closing a session left open."""
     history = History.open(store_url)
     learner_id, first = new_session(history, "ann")
-    history.record_attempt(first, attempt(1, result=Result.UNREADABLE, correct=False))
-    history.record_attempt(first, attempt(1))
-    history.record_attempt(first, attempt(2, result=Result.WRONG, correct=False))
-    outcomes = history.outcomes(learner_id, "f")
+    history.writer.record_attempt(first, attempt(1, result=Result.UNREADABLE, correct=False))
+    history.writer.record_attempt(first, attempt(1))
+    history.writer.record_attempt(first, attempt(2, result=Result.WRONG, correct=False))
+    outcomes = history.reader.outcomes(learner_id, "f")
     assert [(o.exposure, o.success) for o in outcomes] == [(1, True), (2, False)]
-    assert not history.rule_unsealed(learner_id, "f")
+    assert not history.reader.rule_unsealed(learner_id, "f")
     unsealed = EventRecord("rule_unsealed", 2, T0, {"accuracy": 0.9, "note": "é"}, first)
-    history.record_event(unsealed, learner_id=learner_id, deck="modarith", fingerprint="f")
-    assert history.rule_unsealed(learner_id, "f")
-    assert history.events(learner_id, "f")[0].data == {"accuracy": 0.9, "note": "é"}
+    history.writer.record_event(unsealed, learner_id=learner_id, deck="modarith", fingerprint="f")
+    assert history.reader.rule_unsealed(learner_id, "f")
+    assert history.reader.events(learner_id, "f")[0].data == {"accuracy": 0.9, "note": "é"}
     new_session(history, "ann")
     query = select(DrillSession.ended_at, DrillSession.end_reason).order_by(DrillSession.id)
     with history.engine.connect() as conn:
@@ -128,9 +128,11 @@ def test_json_state_and_reference_runs(store_url: str) -> None:
     """JSON columns (deck state, a run's curve) round-trip; the state is one row, replaced."""
     history = History.open(store_url)
     ann, _ = new_session(history, "ann")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
-    history.save_deck_state(ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f")
-    assert history.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
+    history.writer.save_deck_state(ann, "modarith", {"deadline_ms": 5000}, fingerprint="f")
+    history.writer.save_deck_state(
+        ann, "modarith", {"deadline_ms": 4200, "queue": ["a"]}, fingerprint="f"
+    )
+    assert history.reader.load_deck_state(ann, "f") == {"deadline_ms": 4200, "queue": ["a"]}
     result: dict[str, Any] = {
         "steps": 3,
         "steps_to_memorize": 1,
@@ -144,8 +146,8 @@ def test_json_state_and_reference_runs(store_url: str) -> None:
         "config": {"lr": 0.003},
         "curve": [{"step": 0, "train_accuracy": 0.1}],
     }
-    history.save_reference_run(ann, deck="modarith", fingerprint="f", exposures=8, result=result)
-    (run,) = history.reference_runs(ann, "modarith")
+    history.runs.save(ann, deck="modarith", fingerprint="f", exposures=8, result=result)
+    (run,) = history.runs.of(ann, "modarith")
     assert run["curve"] == result["curve"]
     assert run["steps_to_grok"] is None
     assert run["config"] == {"lr": 0.003}

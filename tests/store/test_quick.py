@@ -20,21 +20,23 @@ def test_snapshot_matches_the_store(db_path: Path) -> None:
     """Outcomes, the seal and the saved state agree between the two readers."""
     history = History.open(str(db_path))
     simulate(load_deck("modarith"), history, kind="network", items=1300, seed=0, learner="ann")
-    learner_id = history.learner_id("ann", create=False)
+    learner_id = history.reader.learner_id("ann", create=False)
     assert learner_id is not None
     snapshot = read_snapshot(db_path, "ann", FINGERPRINT, "modarith")
     assert snapshot is not None
     assert snapshot.learner_id == learner_id
-    assert snapshot.past == history.outcomes(learner_id, FINGERPRINT)
-    assert snapshot.rule_unsealed == history.rule_unsealed(learner_id, FINGERPRINT) is True
-    assert snapshot.state == history.load_deck_state(learner_id, FINGERPRINT)
+    assert snapshot.past == history.reader.outcomes(learner_id, FINGERPRINT)
+    assert snapshot.rule_unsealed == history.reader.rule_unsealed(learner_id, FINGERPRINT) is True
+    assert snapshot.state == history.reader.load_deck_state(learner_id, FINGERPRINT)
     assert read_snapshot(db_path, "bob", FINGERPRINT, "modarith") is not None  # no such learner
     control = load_deck("control").fingerprint
     assert read_snapshot(db_path, "ann", control, "control").past == []  # type: ignore[union-attr]
     # What the engine is told was taught elsewhere: nothing, in this one variant.
-    assert snapshot.taught == history.taught_ids(learner_id, "modarith", elsewhere=FINGERPRINT)
+    assert snapshot.taught == history.reader.taught_ids(
+        learner_id, "modarith", elsewhere=FINGERPRINT
+    )
     assert not snapshot.taught
-    assert history.taught_ids(learner_id, "modarith")
+    assert history.reader.taught_ids(learner_id, "modarith")
 
 
 def test_quick_start_resumes_like_a_normal_start(db_path: Path) -> None:

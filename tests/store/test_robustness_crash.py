@@ -239,15 +239,15 @@ from drill.protocol.records import AttemptRecord, Result
 from drill.store.history import History
 db, learner, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 history = History.open(db)
-learner_id = history.learner_id(learner)
-session_id = history.start_session(
+learner_id = history.writer.learner_id(learner)
+session_id = history.writer.start_session(
     learner_id, deck="modarith", fingerprint="f", domain="modarith", params={}, kind="simulate"
 )
 start = time.perf_counter()
 for k in range(1, n + 1):
     record = AttemptRecord("modarith-add-13-1-2", "train", False, k, "3", Result.CORRECT, True,
                            False, 900, 8000, datetime.now(UTC))
-    history.record(
+    history.writer.record(
         session_id, learner_id, "modarith", record, state={"deadline_ms": 8000 - k}, fingerprint="f"
     )
 print(time.perf_counter() - start)

@@ -56,7 +56,7 @@ def filled(path: Path, attempts: int = 30) -> Path:
     history = History.open(str(path))
     _, session_id = new_session(history, "ann")
     for n in range(1, attempts + 1):
-        history.record_attempt(session_id, attempt(n))
+        history.writer.record_attempt(session_id, attempt(n))
     history.close()
     return path
 
@@ -265,7 +265,7 @@ def test_a_full_disk_simulated_keeps_every_committed_attempt(db_path: Path) -> N
 
     def write_until_full() -> None:
         for n in range(1, 5000):
-            history.record_attempt(session_id, attempt(n, response="x" * 500))
+            history.writer.record_attempt(session_id, attempt(n, response="x" * 500))
 
     with pytest.raises(StoreError, match="disk is full") as raised:
         write_until_full()
@@ -356,7 +356,7 @@ def test_every_file_of_a_new_database_is_private(tmp_path: Path) -> None:
     path = folder / "h.db"
     history = History.open(str(path))
     _, session_id = new_session(history, "ann")
-    history.record_attempt(session_id, attempt(1))
+    history.writer.record_attempt(session_id, attempt(1))
     modes = {
         p.name: stat.S_IMODE(p.stat().st_mode)
         for p in folder.iterdir()

@@ -26,7 +26,7 @@ def filled(path: Path, learner: str = "ann", attempts: int = 12) -> Path:
     history = History.open(str(path))
     _, session_id = new_session(history, learner)
     for n in range(1, attempts + 1):
-        history.record_attempt(session_id, attempt(n))
+        history.writer.record_attempt(session_id, attempt(n))
     history.close()
     return path
 

@@ -91,9 +91,9 @@ async def test_the_rule_is_shown_as_the_reward(db_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-    learner_id = history.learner_id("eve", create=False)
+    learner_id = history.reader.learner_id("eve", create=False)
     assert learner_id is not None
-    assert history.rule_unsealed(learner_id, deck.fingerprint)
+    assert history.reader.rule_unsealed(learner_id, deck.fingerprint)
 
 
 async def test_the_control_deck_coach_never_says_a_rule_forms(db_path: Path) -> None:

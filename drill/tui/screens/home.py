@@ -201,7 +201,7 @@ class HomeScreen(Screen[None]):
         deck = self._selected()
         if deck is None:
             return
-        from drill.report.page import load_report
+        from drill.app.report import load_report
         from drill.tui.screens.report import ReportScreen
 
         home = self.home

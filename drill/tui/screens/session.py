@@ -27,7 +27,7 @@ from drill.errors import UserError
 from drill.protocol.coach import quit_warning
 from drill.protocol.engine import Feedback, Outcome, Presentation
 from drill.protocol.pressure import UNTIMED_MS
-from drill.protocol.records import EventRecord
+from drill.protocol.records import EventKind, EventRecord
 from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged
@@ -300,7 +300,7 @@ class SessionScreen(Screen[None]):
         """The reward comes first; closing it goes straight on to the next item."""
         from drill.tui.screens.rule import RuleScreen, earned_line
 
-        event = next((e for e in outcome.events if e.kind == "rule_unsealed"), None)
+        event = next((e for e in outcome.events if e.kind == EventKind.RULE_UNSEALED), None)
         earned = ""
         if event is not None:
             self.rule_found_at = event.exposure
@@ -312,8 +312,9 @@ class SessionScreen(Screen[None]):
     def _first_exposure_at(self, event: EventRecord) -> datetime:
         """When this learner first drilled the deck (to the minute), or this session's start."""
         try:
-            port = self.practice.link.port
-            minutes = port.history.exposures_per_minute(port.learner_id, self.practice.deck.name)
+            link = self.practice.link
+            reader = link.history.reader
+            minutes = reader.exposures_per_minute(link.port.learner_id, self.practice.deck.name)
         except (UserError, AttributeError):
             minutes = []
         started = self.practice.started_at

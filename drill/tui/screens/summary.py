@@ -54,7 +54,11 @@ class SummaryScreen(Screen[None]):
         try:
             history = self.practice.link.history
             return standing(
-                history, self.practice.learner, self.practice.deck, datetime.now(UTC), local_zone()
+                history.reader,
+                self.practice.learner,
+                self.practice.deck,
+                datetime.now(UTC),
+                local_zone(),
             )
         except UserError:  # a store that fails here must not cost the summary its figures
             return None
@@ -91,7 +95,7 @@ class SummaryScreen(Screen[None]):
 
     def _curve(self, width: int, height: int) -> RenderableType:
         """Accuracy against epochs, as `drill report` draws it, in small."""
-        from drill.report.small import session_curve
+        from drill.app.report import session_curve
 
         width, rows = width - 10, height - 20  # room the rest leaves
         if rows < 3:

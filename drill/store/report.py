@@ -1,11 +1,9 @@
-"""What the report reads from history, aggregated in SQL: a few thousand rows at most.
+"""The report's data read from history, aggregated in SQL: a few thousand rows at most.
 
 Attempts are grouped in SQL into bins of `width` consecutive exposures (and by probe or
-not), with counts and sums per bin, so a history of a million attempts arrives as about
-40,000 rows of numbers and everything after is NumPy. Per exposure, the protocol's rules
-(docs/history.md) hold:
-exactly one step-0 row that is not `unreadable`, and at most one failing row (a failing
-step ends the item), so per bin
+not), with counts and sums per bin (drill.report.data). Per exposure, the protocol's rules
+(docs/history.md) hold: exactly one step-0 row that is not `unreadable`, and at most one
+failing row (a failing step ends the item), so per bin
 
     exposures = step-0 rows that are not unreadable
     successes = step-0 successes − later steps (not unreadable) that failed
@@ -14,83 +12,25 @@ step ends the item), so per bin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 
-from drill.protocol.records import EventRecord
-from drill.store.history import History
+from drill.protocol.records import Result
+from drill.report.data import Bins, DeckHistory, DeckSummary, FloatArray
+from drill.store.base import Store, aware
 from drill.store.models import BLOCK, Attempt, DrillSession, ExposureBlock
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+from drill.store.runs import ReferenceRuns
+from drill.store.standing import StandingReads
 
 BINS_TARGET = 20_000
 """At most this many bins: one exposure each up to 20,000 exposures, then wider."""
 
 _A = Attempt.__table__.c
 _S = DrillSession.__table__.c
-
-
-@dataclass(frozen=True)
-class Bins:
-    """Exposures in bins of `width`, only the bins that hold any; arrays in exposure order."""
-
-    width: int
-    first: IntArray  # smallest exposure in the bin
-    last: IntArray  # largest exposure in the bin
-    train_n: IntArray  # training exposures
-    train_ok: IntArray  # ... right and in time
-    probe_n: IntArray  # held-out probes
-    probe_ok: IntArray
-    rt_sum: FloatArray  # sum of response_ms of first steps that have one
-    rt_n: IntArray
-    deadline_sum: FloatArray  # sum of deadline_ms of first steps
-    first_at: list[datetime] = field(default_factory=list)
-    """When each bin's first exposure was shown (UTC): the calendar's days, from the same
-    scan (exact while a bin is one exposure, i.e. up to BINS_TARGET exposures)."""
-
-    @property
-    def empty(self) -> bool:
-        return len(self.first) == 0
-
-
-@dataclass(frozen=True)
-class DeckHistory:
-    """Everything the report shows for one learner and deck."""
-
-    learner: str
-    deck: str
-    n_train: int  # training items in the deck: one epoch is this many training exposures
-    bins: Bins
-    train_before: int  # training exposures before --since (0 without it)
-    sessions: int
-    seconds: float  # time spent in those sessions
-    last_exposure: int  # over the whole history, --since or not
-    events: list[EventRecord]  # within --since
-    all_events: list[EventRecord]  # for the current state
-    reference: dict[str, Any] | None = None  # the latest reference run on these items
-    since: datetime | None = None
-
-
-@dataclass(frozen=True)
-class DeckSummary:
-    """One line of the no-deck report."""
-
-    deck: str
-    sessions: int
-    exposures: int
-    train_accuracy: float | None
-    probes: int
-    heldout_accuracy: float | None
-    last_seen: datetime | None
-    last_exposure: int
-    events: list[EventRecord] = field(default_factory=list)
 
 
 def _sessions_of(learner_id: int, variant: str | None) -> Select[tuple[int]]:
@@ -110,14 +50,14 @@ def _count(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-_FINAL = _A.result != "unreadable"
+_FINAL = _A.result != Result.UNREADABLE.value
 _FIRST = and_(_FINAL, _A.step == 0)
 _FAIL = and_(_FINAL, or_(not_(_A.correct), _A.timed_out))
 _TRAIN = not_(_A.probe)
 
 
 def load_bins(
-    history: History, learner_id: int, variant: str, since: datetime | None, top: int
+    store: Store, learner_id: int, variant: str, since: datetime | None, top: int
 ) -> Bins:
     """Bin the learner's attempts on a variant of a deck (its fingerprint), exposures 1 …
     `top`, in one scan in SQL.
@@ -129,13 +69,13 @@ def load_bins(
     width = max(1, -(-top // BINS_TARGET))
     if width > 1 and since is None:
         width = -(-width // BLOCK) * BLOCK  # whole blocks per bin
-        raw = _scan_blocks(history, learner_id, variant, width // BLOCK)
+        raw = _scan_blocks(store, learner_id, variant, width // BLOCK)
     else:
-        raw = _scan_attempts(history, learner_id, variant, since, width)
+        raw = _scan_attempts(store, learner_id, variant, since, width)
     return _bins(raw, width, top)
 
 
-def _scan_blocks(history: History, learner_id: int, variant: str, per_bin: int) -> list[Any]:
+def _scan_blocks(store: Store, learner_id: int, variant: str, per_bin: int) -> list[Any]:
     """Rows shaped like `_scan_attempts`', summed from the exposure blocks."""
     _B = ExposureBlock.__table__.c  # noqa: N806 (a table's columns, like _A and _S)
     key = _B.block // per_bin if per_bin > 1 else _B.block
@@ -148,12 +88,12 @@ def _scan_blocks(history: History, learner_id: int, variant: str, per_bin: int) 
         .where(_B.learner_id == learner_id, _B.deck_fingerprint == variant)
         .group_by(key, _B.probe)
     )  # fmt: skip
-    with history.translated_errors(), history.engine.connect() as conn:
+    with store.translated_errors(), store.read() as conn:
         return [row for row in conn.execute(scan).all() if row[2]]
 
 
 def _scan_attempts(
-    history: History, learner_id: int, variant: str, since: datetime | None, width: int
+    store: Store, learner_id: int, variant: str, since: datetime | None, width: int
 ) -> list[Any]:
     """Per (bin, probe): first steps, right ones, response and deadline sums, later failures,
     and the first time shown."""
@@ -177,7 +117,7 @@ def _scan_attempts(
         .where(where, _FINAL)
         .group_by(key, _A.probe)
     )  # fmt: skip
-    with history.translated_errors(), history.engine.connect() as conn:
+    with store.translated_errors(), store.read() as conn:
         return [row for row in conn.execute(scan).all() if row[2]]  # bins with a first step
 
 
@@ -204,7 +144,7 @@ def _bins(raw: list[Any], width: int, top: int) -> Bins:
     everything = np.ones(len(rows), dtype=bool)
     first_at: list[datetime | None] = [None] * len(present)
     for at_slot, row in zip(slot.tolist(), raw, strict=True):
-        at = _aware(row[8]) if isinstance(row[8], datetime) else _parse_utc(row[8])
+        at = aware(row[8]) if isinstance(row[8], datetime) else _parse_utc(row[8])
         seen = first_at[at_slot]
         if seen is None or at < seen:
             first_at[at_slot] = at
@@ -230,17 +170,17 @@ def _matrix(rows: Sequence[Any], columns: int) -> FloatArray:
     return values.reshape(-1, columns)
 
 
-def _train_before(history: History, learner_id: int, variant: str, since: datetime) -> int:
+def _train_before(store: Store, learner_id: int, variant: str, since: datetime) -> int:
     condition = and_(_A.session_id.in_(_sessions_of(learner_id, variant)), _A.shown_at < since)
     query = select(_count(and_(_FIRST, _TRAIN))).where(condition)
-    with history.translated_errors(), history.engine.connect() as conn:
+    with store.translated_errors(), store.read() as conn:
         return int(conn.execute(query).scalar() or 0)
 
 
-def _last_exposure(history: History, learner_id: int, variant: str) -> int:
+def _last_exposure(store: Store, learner_id: int, variant: str) -> int:
     """The learner's latest exposure on the variant: it is in one of their latest sessions."""
     latest = _sessions_of(learner_id, variant).order_by(_S.id.desc()).limit(3)
-    with history.translated_errors(), history.engine.connect() as conn:
+    with store.translated_errors(), store.read() as conn:
         found = conn.execute(
             select(func.max(_A.exposure)).where(_A.session_id.in_(latest.scalar_subquery()))
         ).scalar()
@@ -252,7 +192,7 @@ def _last_exposure(history: History, learner_id: int, variant: str) -> int:
 
 
 def _session_time(
-    history: History, learner_id: int, variant: str, since: datetime | None
+    store: Store, learner_id: int, variant: str, since: datetime | None
 ) -> tuple[int, float]:
     """(sessions, seconds) of the sessions that ended after `since`, from start to end.
 
@@ -262,7 +202,7 @@ def _session_time(
         _S.learner_id == learner_id, _S.deck_fingerprint == variant
     )
     count, seconds = 0, 0.0
-    with history.translated_errors(), history.engine.connect() as conn:
+    with store.translated_errors(), store.read() as conn:
         for session_id, started, ended in conn.execute(query).all():  # sessions, not attempts
             if ended is None or ended < started:
                 first, last = conn.execute(
@@ -272,7 +212,7 @@ def _session_time(
                 ).one()
                 if first is None:
                     continue
-                started, ended = _aware(first), _aware(last)
+                started, ended = aware(first), aware(last)
             if since is not None and ended < since:
                 continue
             count += 1
@@ -280,86 +220,87 @@ def _session_time(
     return count, seconds
 
 
-def load_deck_history(
-    history: History,
-    learner: str,
-    learner_id: int,
-    deck: str,
-    *,
-    n_train: int,
-    fingerprint: str,
-    since: datetime | None = None,
-) -> DeckHistory:
-    """Read everything the report of one variant of a deck (its fingerprint) needs."""
-    last_exposure = _last_exposure(history, learner_id, fingerprint)
-    bins = load_bins(history, learner_id, fingerprint, since, last_exposure)
-    sessions, seconds = _session_time(history, learner_id, fingerprint, since)
-    all_events = history.events(learner_id, fingerprint)
-    events = [e for e in all_events if since is None or _aware(e.at) >= since]
-    runs = [
-        run
-        for run in history.reference_runs(learner_id, deck)
-        if run.get("deck_fingerprint") == fingerprint
-    ]
-    return DeckHistory(
-        learner=learner,
-        deck=deck,
-        n_train=max(1, n_train),
-        bins=bins,
-        train_before=_train_before(history, learner_id, fingerprint, since) if since else 0,
-        sessions=sessions,
-        seconds=seconds,
-        last_exposure=last_exposure,
-        events=events,
-        all_events=all_events,
-        reference=runs[-1] if runs else None,
-        since=since,
-    )
+class ReportReads:
+    """The report's reads: one variant's whole history, and every deck in one line each."""
 
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.standing = StandingReads(store)
+        self.runs = ReferenceRuns(store)
 
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def load_summaries(
-    history: History, learner_id: int, since: datetime | None = None
-) -> list[DeckSummary]:
-    """One summary per deck the learner has drilled (since `since`), by most recent first."""
-    where = _attempt_filter(learner_id, None, since)
-    query = (
-        select(
-            _S.deck,
-            func.count(func.distinct(_S.id)),
-            _count(and_(_FIRST, _TRAIN)),
-            _count(and_(_FAIL, _TRAIN)),
-            _count(and_(_FIRST, _A.probe)),
-            _count(and_(_FAIL, _A.probe)),
-            func.max(_A.shown_at),
-            func.max(_A.exposure),
+    def deck_history(
+        self,
+        learner: str,
+        learner_id: int,
+        deck: str,
+        *,
+        n_train: int,
+        fingerprint: str,
+        since: datetime | None = None,
+    ) -> DeckHistory:
+        """Read everything the report of one variant of a deck (its fingerprint) needs."""
+        last_exposure = _last_exposure(self.store, learner_id, fingerprint)
+        bins = load_bins(self.store, learner_id, fingerprint, since, last_exposure)
+        sessions, seconds = _session_time(self.store, learner_id, fingerprint, since)
+        all_events = self.standing.events(learner_id, fingerprint)
+        events = [e for e in all_events if since is None or aware(e.at) >= since]
+        runs = [
+            run
+            for run in self.runs.of(learner_id, deck)
+            if run.get("deck_fingerprint") == fingerprint
+        ]
+        return DeckHistory(
+            learner=learner,
+            deck=deck,
+            n_train=max(1, n_train),
+            bins=bins,
+            train_before=_train_before(self.store, learner_id, fingerprint, since) if since else 0,
+            sessions=sessions,
+            seconds=seconds,
+            last_exposure=last_exposure,
+            events=events,
+            all_events=all_events,
+            reference=runs[-1] if runs else None,
+            since=since,
         )
-        .join(DrillSession.__table__, _S.id == _A.session_id)
-        .where(where)
-        .group_by(_S.deck)
-        .order_by(func.max(_A.shown_at).desc())
-    )
-    with history.translated_errors(), history.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    summaries = []
-    for deck, sessions, train_n, train_fail, probe_n, probe_fail, last, top in rows:
-        summaries.append(
-            DeckSummary(
-                deck=deck,
-                sessions=int(sessions),
-                exposures=int(train_n) + int(probe_n),
-                train_accuracy=(train_n - train_fail) / train_n if train_n else None,
-                probes=int(probe_n),
-                heldout_accuracy=(probe_n - probe_fail) / probe_n if probe_n else None,
-                last_seen=_aware(last) if isinstance(last, datetime) else None,
-                last_exposure=int(top or 0),
-                events=history.deck_events(learner_id, deck),
+
+    def summaries(self, learner_id: int, since: datetime | None = None) -> list[DeckSummary]:
+        """One summary per deck the learner has drilled (since `since`), by most recent first."""
+        where = _attempt_filter(learner_id, None, since)
+        query = (
+            select(
+                _S.deck,
+                func.count(func.distinct(_S.id)),
+                _count(and_(_FIRST, _TRAIN)),
+                _count(and_(_FAIL, _TRAIN)),
+                _count(and_(_FIRST, _A.probe)),
+                _count(and_(_FAIL, _A.probe)),
+                func.max(_A.shown_at),
+                func.max(_A.exposure),
             )
+            .join(DrillSession.__table__, _S.id == _A.session_id)
+            .where(where)
+            .group_by(_S.deck)
+            .order_by(func.max(_A.shown_at).desc())
         )
-    return summaries
+        with self.store.translated_errors(), self.store.read() as conn:
+            rows = conn.execute(query).all()
+        summaries = []
+        for deck, sessions, train_n, train_fail, probe_n, probe_fail, last, top in rows:
+            summaries.append(
+                DeckSummary(
+                    deck=deck,
+                    sessions=int(sessions),
+                    exposures=int(train_n) + int(probe_n),
+                    train_accuracy=(train_n - train_fail) / train_n if train_n else None,
+                    probes=int(probe_n),
+                    heldout_accuracy=(probe_n - probe_fail) / probe_n if probe_n else None,
+                    last_seen=aware(last) if isinstance(last, datetime) else None,
+                    last_exposure=int(top or 0),
+                    events=self.standing.deck_events(learner_id, deck),
+                )
+            )
+        return summaries
 
 
 def _parse_utc(text: object) -> datetime:
