@@ -472,7 +472,10 @@ def _tick(task: Task, result: Any) -> Tick:
     return Tick(task.learner, task.arm, result.exposures, found, heldout)
 
 
-def _worker(task: Task, queue: Any) -> Tick:
+def _worker(task: Task, queue: Any, stop: Any) -> Tick | None:
+    """One participant in a worker process; none once the run was stopped (Ctrl+C)."""
+    if stop.is_set():
+        return None
     return run_task(task, queue.put)
 
 
@@ -491,18 +494,23 @@ def run_all(tasks: Sequence[Task], workers: int, on_tick: Callable[[Tick], None]
 
     context = multiprocessing.get_context("spawn")  # no copied engines or threads
     with context.Manager() as manager:
-        ticks = manager.Queue()
+        ticks, stop = manager.Queue(), manager.Event()
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_worker, task, ticks) for task in tasks]
+            futures = [pool.submit(_worker, task, ticks, stop) for task in tasks]
             pending = set(futures)
-            while pending:
-                _done, pending = wait(pending, timeout=0.2)
-                while True:
-                    try:
-                        on_tick(ticks.get_nowait())
-                    except queues.Empty:
-                        break
-            finals = [future.result() for future in futures]
+            try:
+                while pending:
+                    _done, pending = wait(pending, timeout=0.2)
+                    while True:
+                        try:
+                            on_tick(ticks.get_nowait())
+                        except queues.Empty:
+                            break
+            except BaseException:  # Ctrl+C: start no one else; the running close their session
+                stop.set()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            finals = [tick for future in futures if (tick := future.result()) is not None]
     for tick in finals:
         on_tick(tick)
     return finals
