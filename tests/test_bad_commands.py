@@ -90,6 +90,15 @@ CASES = [
     ("rule modarith --db {tmp}/missing/typo.db", "typo.db"),
     ("learners --db {tmp}/missing/typo.db", "typo.db"),
     ("db check --db {tmp}/missing/typo.db", "typo.db"),
+    # studies
+    ("study status nope --db {tmp}/history.db", "no study named 'nope'"),
+    ("study report nope --db {tmp}/missing/typo.db", "typo.db"),
+    ("study new s --deck modarith --arms protocol,zen --db {tmp}/history.db", "zen"),
+    ("study new s --deck modarith --arms protocol --db {tmp}/history.db", "two or more"),
+    ("study new s --file {tmp}/fifo.toml --db {tmp}/history.db", "fifo.toml"),
+    ("study new s --file /dev/zero --db {tmp}/history.db", "/dev/zero"),
+    ("study new s --deck modarith --arms protocol,few --seed -1", "--seed"),
+    ("study simulate nope --kind lookup --learners 0 --db {tmp}/history.db", "--learners"),
     # backups go to regular files only
     ("db backup {tmp}/fifo --force --db {tmp}/history.db", "regular file"),
 ]  # fmt: skip

@@ -63,6 +63,8 @@ BUILTIN_ARMS: dict[str, Arm] = {
 }  # fmt: skip
 """The arms drill ships: the protocol and its near enemies (docs/study.md)."""
 
+STUDY_FILE_LIMIT = 1 << 20
+"""A study file is a page of TOML."""
 ARM_KEYS = ("params", "narrated", "weight_decay")
 STUDY_KEYS = ("name", "deck", "arms", "seed", "block", "params", "arm")
 
@@ -187,12 +189,18 @@ def _arm_from_file(name: str, table: object, where: str) -> Arm:
 def read_study_file(path: Path, name: str) -> StudySpec:
     """A study file (docs/study.md), checked key by key; StudyFileError names the problem."""
     where = str(path)
+    from drill.files import FileKindError, read_regular
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, STUDY_FILE_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         raise StudyFileError(f"{where}: no such study file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise StudyFileError(f"{where}: cannot read: {err}") from None
+    except FileKindError as err:  # a FIFO or a device is refused, never waited on
+        raise StudyFileError(str(err)) from None
+    except UnicodeDecodeError:
+        raise StudyFileError(f"{where}: not a text file (expected UTF-8 TOML)") from None
+    except OSError as err:
+        raise StudyFileError(f"{where}: cannot read: {err.strerror or err}") from None
     except tomllib.TOMLDecodeError as err:
         raise StudyFileError(f"{where}: not valid TOML: {err}") from None
     for key in data:
