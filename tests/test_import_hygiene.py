@@ -52,9 +52,16 @@ def test_the_start_path_reads_a_study_arm_without_heavy_imports(tmp_path: object
     join(history, "s", "ann")
     history.close()
     code = (
-        "import sys; from drill.app.study import arm_for_start; "
+        "import sys; from drill.app.joined import arm_for_start; "
         f"assert arm_for_start({db!r}, 'ann', 'modarith', []) is not None; "
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+    code = (
+        "import sys; from drill.app.joined import arm_for_start; "
+        f"assert arm_for_start({db!r}, 'bob', 'modarith', []) is None; "
+        "print('drill.app.study' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # a learner in no study loads no study code

@@ -317,34 +317,10 @@ class Joined:
     deck: Deck
 
 
-def arm_for_start(db: str | None, learner: str, deck: str, extra: Sequence[str]) -> Joined | None:
-    """The arm `learner` drills `deck` in, if they joined a study of it; read without
-    SQLAlchemy where the history is a SQLite file."""
-    from drill.store.quick import sqlite_path
-
-    path = sqlite_path(db)
-    if path is not None:
-        from drill.store.enrolled import read_arm
-
-        found = read_arm(path, learner, deck)
-        if found is None:
-            return None
-        study, raw, arm_name = found
-        spec = StudySpec.from_spec(raw)
-    else:
-        from drill.store.history import History
-        from drill.store.studies import arm_of
-
-        history = History.open(db)
-        try:
-            stored = arm_of(history, learner, deck)
-        finally:
-            history.close()
-        if stored is None:
-            return None
-        study, spec, arm_name = stored[0].name, StudySpec.from_spec(stored[0].spec), stored[1]
-    arm = spec.arm(arm_name)
-    return Joined(study, arm, spec.deck_for(arm, extra))
+def joined(study: str, spec: Mapping[str, Any], arm_name: str, extra: Sequence[str]) -> Joined:
+    """The arm named `arm_name` of the stored study `spec`, and its deck with `extra`."""
+    arm = StudySpec.from_spec(spec).arm(arm_name)
+    return Joined(study, arm, StudySpec.from_spec(spec).deck_for(arm, extra))
 
 
 @dataclass(frozen=True)

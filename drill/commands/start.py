@@ -29,8 +29,8 @@ def run(args: argparse.Namespace) -> int:
     deck = deck_from_args(args)
     learner = learner_name(args)
 
+    from drill.app.joined import arm_for_start
     from drill.app.practice import Practice, quick_start, start_practice
-    from drill.app.study import arm_for_start
     from drill.tui.app import make_app
 
     joined = arm_for_start(args.db, learner, deck.name, list(args.param))

@@ -266,7 +266,9 @@ def _status(args: argparse.Namespace) -> int:
         )
         print(f"  {name}: {row['participants']} · {row['exposures']:,} exposures · "
               f"{len(row['found'])} found the rule")  # fmt: skip
-        print(f"    {people}")
+        import textwrap
+
+        print(textwrap.fill(people, 80, initial_indent="    ", subsequent_indent="    "))
     return 0
 
 

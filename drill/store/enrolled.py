@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -36,5 +35,7 @@ def read_arm(path: Path, learner: str, deck: str) -> tuple[str, dict[str, Any], 
         conn.close()
     if row is None:
         return None
+    import json  # only a learner in a study gets here
+
     spec = json.loads(row[1])
     return (str(row[0]), spec, str(row[2])) if isinstance(spec, dict) else None

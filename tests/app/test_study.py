@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.joined import arm_for_start
 from drill.app.study import (
     BUILTIN_ARMS,
     StudySpec,
-    arm_for_start,
     assignment,
     read_study_file,
     spec_from_arms,

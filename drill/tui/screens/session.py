@@ -306,7 +306,10 @@ class SessionScreen(Screen[None]):
             self.rule_found_at = event.exposure
             earned = earned_line(event, self._first_exposure_at(event))
         then = "the summary" if self.engine.finished else "the next item"
-        screen = RuleScreen(self.practice.deck.rule_text, earned=earned, then=then)
+        heading = "You found it. The rule:"
+        if self.practice.narration:  # told it first: the seal shows it is applied, not found
+            heading = "Your untaught answers show you apply it. The rule:"
+        screen = RuleScreen(self.practice.deck.rule_text, heading, earned=earned, then=then)
         self.app.push_screen(screen, lambda _: self._next_item())
 
     def _first_exposure_at(self, event: EventRecord) -> datetime:
