@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from drill.app.home import Home
-from drill.app.report import load_report
 from drill.app.simulate import simulate
 from drill.clock import local_zone
 from drill.commands.report import parse_since
 from drill.decks import load_deck
 from drill.store.history import History
+from tests.report.pages import load_report
 
 JULY = datetime(2026, 7, 10, 22, 30, tzinfo=UTC)
 JANUARY = datetime(2026, 1, 10, 22, 45, tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""A deck's report: read from the store, then drawn (the report itself reads no database).
+"""A deck's report, read from the store as plain data (drill.report.inputs); the screen or
+the command draws it (the report itself reads no database, and this module draws nothing).
 
 `drill report DECK`, the home screen's report and the summary's small curve all come
 through here, with the deck's own windows (its `rule.window`).
@@ -7,7 +8,6 @@ through here, with the deck's own windows (its `rule.window`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -16,10 +16,8 @@ from drill.clock import local_zone
 from drill.decks import Deck
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from drill.report.data import Bins, DeckHistory
-    from drill.report.page import Report
+    from drill.report.inputs import ReportInputs, SmallCurves
     from drill.store.history import History
 
 SMALL_POINTS = 120
@@ -41,41 +39,40 @@ def deck_history(
     )
 
 
-def load_report(
+def report_inputs(
     history: History, learner: str, deck: Deck, since: datetime | None = None
-) -> Report | None:
-    """`learner`'s report on `deck` (None when there is nothing to report)."""
+) -> ReportInputs | None:
+    """What `learner`'s report on `deck` is drawn from (None when there is nothing to
+    report); `drill.report.page.Report.of` puts the page together."""
     from drill.report.curves import Windows
-    from drill.report.page import Report
+    from drill.report.inputs import ReportInputs
 
     data = deck_history(history, learner, deck, since)
     if data is None or data.bins.empty:
         return None
     now, zone = datetime.now(UTC), local_zone()
-    return replace(
-        Report.build(data, control=deck.control, windows=Windows.of(deck.settings)),
+    return ReportInputs(
+        data,
+        control=deck.control,
+        windows=Windows.of(deck.settings),
         days=days_of(data.bins, zone),
         today=now.astimezone(zone).date(),
-        zone=zone,
         target=int(deck.setting("session.daily_target")),
+        zone=zone,
     )
 
 
-def session_curve(
-    history: History, learner: str, deck: Deck, width: int = 60, height: int = 6
-) -> RenderableType:
+def session_curves(history: History, learner: str, deck: Deck) -> SmallCurves | None:
     """The learner's training and held-out curves (and the network's) on the epoch axis,
-    in small, for the end-of-session summary."""
-    from rich.text import Text
-
+    for the end-of-session summary's small chart (None: nothing drilled yet)."""
     from drill.report.curves import Windows, compute_curves, network_curve
-    from drill.report.terminal import small_curve
+    from drill.report.inputs import SmallCurves
 
     data = deck_history(history, learner, deck)
     if data is None or data.bins.empty:
-        return Text("")
+        return None
     curves = compute_curves(data, SMALL_POINTS, Windows.of(deck.settings))
-    return small_curve(curves, network_curve(data.reference), width, height)
+    return SmallCurves(curves, network_curve(data.reference))
 
 
 def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:

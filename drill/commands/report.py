@@ -84,9 +84,11 @@ def run(args: argparse.Namespace) -> int:
             return _all_decks(history, learner, learner_id, since, args.json)
         if learner_id is None:
             return _nothing(f"{learner} has no history yet: `drill start {deck.name}` begins one")
-        from drill.app.report import load_report
+        from drill.app.report import report_inputs
+        from drill.report.page import Report
 
-        report = load_report(history, learner, deck, since)
+        inputs = report_inputs(history, learner, deck, since)
+        report = Report.of(inputs) if inputs is not None else None
         others = [] if report else history.reader.variants(learner_id, deck.name)
     finally:
         history.close()

@@ -7,7 +7,7 @@ state once; the terminal, the picture and the JSON all read the same `Report`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
 
 from rich.console import Group, RenderableType
@@ -31,6 +31,7 @@ from drill.report.curves import (
     plateaus,
 )
 from drill.report.data import DeckHistory
+from drill.report.inputs import ReportInputs
 from drill.report.terminal import (
     BAND,
     DEADLINE,
@@ -88,6 +89,14 @@ class Report:
             state=current_state(
                 data.all_events, data.last_exposure, trained, control=control, windows=windows
             ),
+        )
+
+    @classmethod
+    def of(cls, inputs: ReportInputs) -> Report:
+        """The page for what the use case read (drill.app.report.report_inputs)."""
+        built = cls.build(inputs.data, control=inputs.control, windows=inputs.windows)
+        return replace(
+            built, days=inputs.days, today=inputs.today, target=inputs.target, zone=inputs.zone
         )
 
     @property

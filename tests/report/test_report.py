@@ -9,7 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,11 @@ from drill.cli import main
 from drill.protocol.stats import wilson_interval
 from drill.store.history import History
 from tests.report.conftest import REFERENCE_RUN
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from drill.report.inputs import SmallCurves
 
 N_TRAIN = 135  # training items of the shipped modarith deck
 
@@ -267,17 +272,26 @@ def test_bad_since_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[str]
     assert "--since" in err
 
 
+def small_of(small: SmallCurves | None) -> RenderableType:
+    """The summary's small chart, drawn as the summary screen draws it (60 by 6)."""
+    from rich.text import Text
+
+    from drill.report.terminal import small_curve
+
+    return Text("") if small is None else small_curve(small.curves, small.network, 60, 6)
+
+
 def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     """The app's small curve is at most 60 columns by 6 lines and shows both learners' curves."""
     from rich.console import Console
 
-    from drill.app.report import session_curve
+    from drill.app.report import session_curves
     from drill.decks import load_deck
 
     history = History.open(str(simulated_db))
     try:
-        curve = session_curve(history, "network", load_deck("modarith", []))
-        nobody = session_curve(history, "nobody", load_deck("modarith", []))
+        curve = small_of(session_curves(history, "network", load_deck("modarith", [])))
+        nobody = small_of(session_curves(history, "nobody", load_deck("modarith", [])))
     finally:
         history.close()
     console = Console(width=100, record=True, file=io.StringIO())
@@ -296,14 +310,14 @@ def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None
     """After three answers the legend's epoch range is a few hundredths, not "0.01–0"."""
     from rich.console import Console
 
-    from drill.app.report import session_curve
+    from drill.app.report import session_curves
     from drill.decks import load_deck
 
     db = str(tmp_path / "first.db")
     assert main(["simulate", "modarith", "--kind", "lookup", "--items", "3", "--db", db]) == 0
     history = History.open(db)
     try:
-        curve = session_curve(history, "lookup", load_deck("modarith", []))
+        curve = small_of(session_curves(history, "lookup", load_deck("modarith", [])))
     finally:
         history.close()
     console = Console(width=100, record=True, file=io.StringIO())

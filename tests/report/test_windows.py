@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from drill.app.report import load_report
 from drill.app.simulate import simulate
 from drill.decks import load_deck
 from drill.store.history import History
+from tests.report.pages import load_report
 
 
 def test_a_decks_rule_window_is_the_reports_heldout_window(db_path: Path) -> None:

@@ -201,15 +201,16 @@ class HomeScreen(Screen[None]):
         deck = self._selected()
         if deck is None:
             return
-        from drill.app.report import load_report
+        from drill.app.report import report_inputs
+        from drill.report.page import Report
         from drill.tui.screens.report import ReportScreen
 
         home = self.home
-        report = load_report(home.history, home.learner, home.deck(deck))
-        if report is None:
+        inputs = report_inputs(home.history, home.learner, home.deck(deck))
+        if inputs is None:
             page: RenderableType = Text(
                 f"{home.learner} has not drilled {deck} yet: press Enter on it to begin."
             )
         else:
-            page = report.render(self.app.size.width - 2, self.app.size.height)
+            page = Report.of(inputs).render(self.app.size.width - 2, self.app.size.height)
         self.app.push_screen(ReportScreen(page))

@@ -95,18 +95,21 @@ class SummaryScreen(Screen[None]):
 
     def _curve(self, width: int, height: int) -> RenderableType:
         """Accuracy against epochs, as `drill report` draws it, in small."""
-        from drill.app.report import session_curve
+        from drill.app.report import session_curves
+        from drill.report.terminal import small_curve
 
         width, rows = width - 10, height - 20  # room the rest leaves
         if rows < 3:
             return Text("")
         try:
-            return session_curve(
-                self.practice.link.history, self.practice.learner, self.practice.deck,
-                width=min(60, width), height=min(6, rows),
-            )  # fmt: skip
+            small = session_curves(
+                self.practice.link.history, self.practice.learner, self.practice.deck
+            )
         except UserError:  # a courtesy, like the standing: never lose the summary over it
             return Text("")
+        if small is None:
+            return Text("")
+        return small_curve(small.curves, small.network, min(60, width), min(6, rows))
 
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
