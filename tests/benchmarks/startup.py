@@ -115,7 +115,8 @@ if __name__ == "__main__":
 
     compile_drill_like_pip()
     db = os.path.join(tempfile.mkdtemp(), "bench.db")
-    subprocess.run([sys.executable, "-m", "drill", "export", "--db", db], check=True)
+    code = f"from drill.store.history import History; History.open({db!r}).close()"
+    subprocess.run([sys.executable, "-c", code], check=True)
     home_db = os.path.join(tempfile.mkdtemp(), "home.db")
     home_history(home_db)
     for _ in range(3):
