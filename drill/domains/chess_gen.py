@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import multiprocessing
 import random
 import shutil
@@ -33,37 +34,75 @@ import chess
 import chess.engine
 
 from drill.domains.chess_openings import OPENINGS
+from drill.domains.chess_motifs import is_back_rank_mate, material_motif
 from drill.domains.chess_puzzles import (
     MINOR_PIECE_CP,
     PIECE_VALUES,
     Puzzle,
     hardest_defence,
+    mate_in_3_line,
     material_balance,
+    no_mate_within_2,
     position_key,
     unique_mate_in_1,
     unique_mate_in_2,
 )
 
-MOTIFS = ("mate-in-1", "mate-in-2", "hanging-piece", "fork")
-"""Motifs the generator finds by default (the shipped set's)."""
-EXTRA_MOTIFS = ("skewer",)
-"""Motifs found only when asked for (`--motif skewer`); the default output is unchanged."""
+MOTIFS = (
+    "mate-in-1",
+    "mate-in-2",
+    "mate-in-3",
+    "back-rank-mate",
+    "hanging-piece",
+    "fork",
+    "pin",
+    "skewer",
+    "discovered-attack",
+    "promotion",
+)
+"""Motifs the generator finds (the shipped set's)."""
+EXTRA_MOTIFS: tuple[str, ...] = ()
+"""Motifs found only when asked for; none now (skewers are found by default)."""
 ALL_MOTIFS = MOTIFS + EXTRA_MOTIFS
+NO_ENGINE_MOTIFS = ("mate-in-1", "mate-in-2", "back-rank-mate")
+"""Motifs proved by search alone, found without an engine."""
+MATE_DEPTHS = {"mate-in-1": 1, "mate-in-2": 2, "mate-in-3": 3}
 
-SCREEN_NODES = 2_000
-"""Nodes of the shallow search that chooses moves and flags candidates."""
-VERIFY_NODES = 60_000
-"""Nodes of the multipv-2 search that confirms a material puzzle."""
-BLUNDER_RATE = 0.03
-"""Share of moves the game plays at random."""
-PROBES = 2
-"""Random moves tried from each position of a game, each examined for the reply's tactic."""
-MAX_PLIES = 120
+SCREEN_NODES = 1_500
+"""Nodes of the shallow search that chooses moves, names plausible mistakes and flags
+candidates."""
+CHOICES = 5
+"""The shallow search's lines: the moves a player would consider."""
+VERIFY_NODES = 8_000
+"""Nodes of the multipv-2 search that confirms a material puzzle and each later step."""
+VARIETY_CP = 25
+"""The game plays any of its considered moves within this much of the best, at random."""
+MISTAKE_CP = 120
+"""A considered move this much worse than the best is a plausible mistake: it is probed
+(played aside) and the position after it examined for the opponent's tactic."""
+MAX_PLIES = 240
+DECIDED_CP = 600
+"""The game stops when the search gives one side this much: it is decided."""
 MATERIAL_SLACK = 2
 """Material motifs: at most this many pawns of imbalance before the puzzle."""
 MATE_SLACK = 5
 """Mate motifs: the side to move is at most this many pawns ahead."""
 MATE_SCORE = 100_000
+PER_GAME = 2
+"""At most this many puzzles of one motif from one game, ..."""
+SPACING = 12
+"""... at least this many plies apart."""
+CAP = 0.30
+"""No motif fills more than this share of a run's puzzles (plus `CAP_START`)."""
+CAP_START = 10
+CHECKPOINT = 250
+STEP_MARGIN_CP = 200
+"""A later step of a material line is kept only if its move beats every other by this."""
+MAX_LEARNER_MOVES = 3
+"""A material line has at most this many learner moves."""
+BLUNDER_RATE = 0.03
+"""Without an engine: the share of moves the greedy policy plays at random."""
+GREEDY_PLIES = 120
 
 
 def find_stockfish() -> str | None:
@@ -108,63 +147,9 @@ def _mate(info: chess.engine.InfoDict, turn: chess.Color) -> int | None:
     return None if score is None else score.pov(turn).mate()
 
 
-def _defended(board: chess.Board, square: chess.Square) -> bool:
-    piece = board.piece_at(square)
-    return piece is not None and bool(board.attackers(piece.color, square))
-
-
 def classify_material(board: chess.Board, move: chess.Move) -> str | None:
-    """`hanging-piece`, `fork`, `skewer`, or None, from the shape of the winning move."""
-    mover = board.piece_at(move.from_square)
-    assert mover is not None
-    victim = board.piece_at(move.to_square)
-    hanging = victim is not None and victim.piece_type != chess.PAWN
-    if hanging and not _defended(board, move.to_square):
-        return "hanging-piece"
-    after = board.copy(stack=False)
-    after.push(move)
-    targets = 0
-    for square in after.attacks(move.to_square):
-        piece = after.piece_at(square)
-        if piece is None or piece.color == mover.color or piece.piece_type == chess.PAWN:
-            continue
-        worth = PIECE_VALUES[piece.piece_type] > PIECE_VALUES[mover.piece_type]
-        if piece.piece_type == chess.KING or worth or not _defended(after, square):
-            targets += 1
-    if targets >= 2:
-        return "fork"
-    return "skewer" if _skewers(after, move.to_square) else None
-
-
-def _worth(piece: chess.Piece) -> int:
-    return 100 if piece.piece_type == chess.KING else PIECE_VALUES[piece.piece_type]
-
-
-def _skewers(after: chess.Board, square: chess.Square) -> bool:
-    """The slider on `square` hits a king, queen or rook with a lesser piece behind it on
-    the same line, one worth more than the slider or undefended."""
-    mover = after.piece_at(square)
-    if mover is None or mover.piece_type not in (chess.BISHOP, chess.ROOK, chess.QUEEN):
-        return False
-    for target in after.attacks(square):
-        front = after.piece_at(target)
-        if front is None or front.color == mover.color or _worth(front) < 5:
-            continue
-        beyond = [
-            s
-            for s in chess.SquareSet(chess.ray(square, target))
-            if s != target and target in chess.SquareSet(chess.between(square, s))
-        ]
-        beyond.sort(key=lambda s: chess.square_distance(target, s))
-        behind = next((after.piece_at(s) for s in beyond if after.piece_at(s)), None)
-        if behind is None or behind.color == mover.color or behind.piece_type == chess.PAWN:
-            continue
-        if _worth(behind) >= _worth(front):
-            continue
-        behind_square = next(s for s in beyond if after.piece_at(s))
-        if _worth(behind) > _worth(mover) or not _defended(after, behind_square):
-            return True
-    return False
+    """The material motif of a one-move line (`chess_motifs.material_motif`), or None."""
+    return material_motif(board, [move])
 
 
 def material_gain(board: chess.Board, pv: Iterable[chess.Move], plies: int = 10) -> int:
@@ -182,6 +167,30 @@ def material_gain(board: chess.Board, pv: Iterable[chess.Move], plies: int = 10)
     return gain
 
 
+def rating(motif: str, solution: tuple[str, ...], board: chess.Board) -> int:
+    """A rough difficulty: the motif's base, more for each of the learner's moves, and
+    more when the first move is quiet (neither a capture nor a check). See docs/chess.md."""
+    first = chess.Move.from_uci(solution[0])
+    quiet = not board.is_capture(first) and not board.gives_check(first)
+    moves = (len(solution) + 1) // 2
+    return RATING_BASE.get(motif, 1200) + 250 * (moves - 1) + (150 if quiet else 0)
+
+
+RATING_BASE = {
+    "mate-in-1": 700,
+    "hanging-piece": 800,
+    "back-rank-mate": 900,
+    "mate-in-2": 1000,
+    "fork": 1100,
+    "promotion": 1100,
+    "pin": 1200,
+    "skewer": 1200,
+    "discovered-attack": 1300,
+    "mate-in-3": 1400,
+}
+"""Ratings before the line's length: the motifs a beginner sees first are lowest."""
+
+
 @dataclass
 class _Game:
     board: chess.Board
@@ -192,113 +201,213 @@ class _Game:
     index: int
     result: GameResult
     motifs: frozenset[str]
-    found: set[str] = field(default_factory=set)
+    found: dict[str, list[int]] = field(default_factory=dict)
 
     def puzzle(self, motif: str, solution: list[chess.Move], extra: dict[str, Any]) -> None:
         last = self.board.move_stack[-1].uci() if self.board.move_stack else None
-        info = {"source": "generated", "seed": self.seed, "game": self.index}
+        info: dict[str, Any] = {"source": "generated", "seed": self.seed, "game": self.index}
         info["ply"] = self.board.ply()
         info.update(extra)
-        self.result.puzzles.append(
-            Puzzle(self.board.fen(), tuple(m.uci() for m in solution), motif, last, info)
-        )
-        self.found.add(motif)
+        line = tuple(m.uci() for m in solution)
+        info["rating"] = rating(motif, line, self.board)
+        self.result.puzzles.append(Puzzle(self.board.fen(), line, motif, last, info))
+        self.found.setdefault(motif, []).append(self.board.ply())
 
     def wants(self, motif: str) -> bool:
-        return motif in self.motifs and motif not in self.found
+        if motif not in self.motifs:
+            return False
+        plies = self.found.get(motif, [])
+        ply = self.board.ply()
+        return len(plies) < PER_GAME and all(abs(ply - p) >= SPACING for p in plies)
+
+    def search(self, nodes: int, multipv: int) -> list[chess.engine.InfoDict]:
+        assert self.engine is not None
+        infos = self.engine.analyse(
+            self.board, chess.engine.Limit(nodes=nodes), multipv=multipv, game=self.key
+        )
+        return [i for i in infos if i.get("pv")]
 
 
-def _try_mates(game: _Game, depth_hint: int | None) -> bool:
-    """Mate motifs at the current position; `depth_hint` is the engine's mate distance."""
+def _mate_label(game: _Game, board: chess.Board, line: list[chess.Move], depth: int) -> str:
+    end = board.copy(stack=False)
+    for move in line:
+        end.push(move)
+    if is_back_rank_mate(end) and game.wants("back-rank-mate"):
+        return "back-rank-mate"
+    return f"mate-in-{depth}"
+
+
+def _try_mates(game: _Game, depth_hint: int | None, second: int | None = None) -> bool:
+    """Mate motifs at the current position; `depth_hint` is the engine's mate distance
+    (None: try mates in 1 and 2 by search alone), `second` the mate distance of its second
+    line (a mate in 3 needs none within 3 there)."""
     board = game.board
     if material_balance(board, board.turn) > MATE_SLACK:
         return False
-    if game.wants("mate-in-1") and depth_hint in (None, 1):
+    if not any(game.wants(m) for m in (*MATE_DEPTHS, "back-rank-mate")):
+        return False
+    line: list[chess.Move] | None = None
+    depth = 0
+    if depth_hint in (None, 1):
         key = unique_mate_in_1(board)
         if key is not None:
-            game.puzzle("mate-in-1", [key], {})
-            return True
-    if game.wants("mate-in-2") and depth_hint in (None, 2):
+            line, depth = [key], 1
+    if line is None and depth_hint in (None, 2):
         key = unique_mate_in_2(board)
         if key is not None:
-            reply, mate = hardest_defence(board, key)
-            game.puzzle("mate-in-2", [key, reply, mate], {})
-            return True
-    return False
+            line, depth = [key, *hardest_defence(board, key)], 2
+    if line is None and depth_hint == 3 and game.engine is not None and second is None:
+        if not game.wants("mate-in-3") and not game.wants("back-rank-mate"):
+            return False
+        game.result.verified += 1
+        deep = game.search(VERIFY_NODES, 2)
+        if (
+            deep
+            and _mate(deep[0], board.turn) == 3
+            and (len(deep) < 2 or _mate(deep[1], board.turn) is None)
+            and no_mate_within_2(board)
+        ):
+            line, depth = mate_in_3_line(board, deep[0]["pv"][0]), 3
+    if line is None:
+        return False
+    motif = _mate_label(game, board, line, depth)
+    if not game.wants(motif):
+        return False
+    game.puzzle(motif, line, {})
+    return True
 
 
-def _try_material(game: _Game, infos: list[chess.engine.InfoDict]) -> None:
+def _margin(infos: list[chess.engine.InfoDict], turn: chess.Color) -> tuple[int, int] | None:
+    """(best, best - second) in centipawns, or None if either line is a mate."""
+    if len(infos) < 2 or _mate(infos[0], turn) is not None or _mate(infos[1], turn) is not None:
+        return None
+    best = _cp(infos[0], turn)
+    return best, best - _cp(infos[1], turn)
+
+
+def _extend(game: _Game, line: list[chess.Move], pv: list[chess.Move]) -> list[chess.Move]:
+    """Lengthen a material line while the learner's next move is unique: the engine's best
+    reply, then a move that beats every other by `STEP_MARGIN_CP` at `VERIFY_NODES`."""
+    board = game.board
+    pushed = 0
+    try:
+        board.push(line[0])
+        pushed = 1
+        while len(line) < 2 * MAX_LEARNER_MOVES - 1 and len(pv) > len(line):
+            reply = pv[len(line)]
+            board.push(reply)
+            pushed += 1
+            if board.is_game_over():
+                break
+            infos = game.search(VERIFY_NODES, 2)
+            game.result.verified += 1
+            scored = _margin(infos, board.turn)
+            if scored is None or scored[1] < STEP_MARGIN_CP:
+                break
+            move = infos[0]["pv"][0]
+            line = [*line, reply, move]
+            pv = [*line, *infos[0]["pv"][1:]]
+            board.push(move)
+            pushed += 1
+    finally:
+        for _ in range(pushed):
+            board.pop()
+    return line
+
+
+def _flags_material(game: _Game, infos: list[chess.engine.InfoDict]) -> bool:
+    """The shallow search's best move is far better than the next and has a motif's shape."""
+    scored = _margin(infos, game.board.turn)
+    if scored is None or scored[1] < STEP_MARGIN_CP:
+        return False
+    return _has_shape(game, list(infos[0]["pv"]))
+
+
+def _has_shape(game: _Game, pv: list[chess.Move]) -> bool:
+    """The line's first move (or a promotion in it) names a motif this game still wants."""
+    board = game.board
+    if abs(material_balance(board, board.turn)) > MATERIAL_SLACK or not pv:
+        return False
+    motif = material_motif(board, pv[:1]) or (
+        "promotion" if any(m.promotion for m in pv[:5:2]) else None
+    )
+    return motif is not None and game.wants(motif)
+
+
+def _verify_material(game: _Game) -> None:
     """A material puzzle at the current position, confirmed by a deeper search."""
     board, turn = game.board, game.board.turn
-    if len(infos) < 2 or abs(material_balance(board, turn)) > MATERIAL_SLACK:
-        return
-    if _mate(infos[0], turn) is not None or _cp(infos[0], turn) - _cp(infos[1], turn) < 200:
-        return
-    shape = classify_material(board, infos[0]["pv"][0])
-    if shape is None or not game.wants(shape):
-        return  # the deep search rarely disagrees with the shallow one on the best move
-    assert game.engine is not None
     game.result.verified += 1
-    deep = game.engine.analyse(
-        board, chess.engine.Limit(nodes=VERIFY_NODES), multipv=2, game=game.key
-    )
-    if len(deep) < 2 or _mate(deep[0], turn) is not None or _mate(deep[1], turn) is not None:
+    deep = game.search(VERIFY_NODES, 2)
+    scored = _margin(deep, turn)
+    if scored is None or scored[1] < MINOR_PIECE_CP or scored[0] < 150:
         return
-    best, other = _cp(deep[0], turn), _cp(deep[1], turn)
-    if best - other < MINOR_PIECE_CP or best < 150:
-        return
-    move = deep[0]["pv"][0]
-    motif = classify_material(board, move)
+    pv = list(deep[0]["pv"])
+    line = _extend(game, pv[:1], pv)
+    motif = material_motif(board, line)
     if motif is None or not game.wants(motif):
         return
-    gain = material_gain(board, deep[0]["pv"])
+    gain = material_gain(board, line + pv[len(line) :] if pv[: len(line)] == line else line)
     if gain < 2:
         return
-    extra = {"material_gain": gain, "margin_cp": best - other, "eval_cp": best}
-    game.puzzle(motif, [move], extra)
+    extra = {"material_gain": gain, "margin_cp": scored[1], "eval_cp": scored[0]}
+    game.puzzle(motif, line, extra)
 
 
-def _examine(game: _Game) -> chess.Move | None:
-    """Look for puzzles at the game's current position; return the shallow search's best."""
-    assert game.engine is not None
+def _examine(game: _Game, infos: list[chess.engine.InfoDict]) -> None:
+    """Look for puzzles at the game's current position, given its shallow search."""
     board = game.board
-    infos = game.engine.analyse(
-        board, chess.engine.Limit(nodes=SCREEN_NODES), multipv=2, game=game.key
-    )
-    infos = [i for i in infos if i.get("pv")]
     if not infos:
-        return None
+        return
     mate = _mate(infos[0], board.turn)
-    if mate in (1, 2):
-        _try_mates(game, mate)
-    elif mate is None:
-        _try_material(game, infos)
-    best: chess.Move = infos[0]["pv"][0]
-    return best
+    if mate is not None and 1 <= mate <= 3:
+        second = _mate(infos[1], board.turn) if len(infos) > 1 else None
+        _try_mates(game, mate, second if second is not None and second > 0 else None)
+    elif mate is None and _flags_material(game, infos):
+        _verify_material(game)
 
 
-def _engine_move(game: _Game) -> chess.Move:
-    """Examine the position and a few blunders from it, then choose the move to play.
+def _probe(game: _Game, info: chess.engine.InfoDict, loss: int) -> None:
+    """After the plausible mistake `info` names (its line from the shallow search, `loss`
+    centipawns worse than the best), look for the opponent's tactic: the line's second
+    move is the refutation the search saw, so no new shallow search is needed."""
+    board = game.board
+    pv = list(info["pv"])
+    mated = _mate(info, board.turn)
+    board.push(pv[0])
+    try:
+        if board.is_game_over():
+            return
+        game.result.positions += 1
+        if mated is not None and -3 <= mated < 0:
+            _try_mates(game, -mated)
+        elif mated is None and loss >= STEP_MARGIN_CP and _has_shape(game, pv[1:]):
+            _verify_material(game)
+    finally:
+        board.pop()
 
-    The game itself is played by the shallow search (rarely a random move), so it stays
-    balanced and natural; each probed blunder is a position
-    one mistake away from it, where the opponent may have a tactic.
+
+def _engine_move(game: _Game) -> tuple[chess.Move, int]:
+    """Examine the position and its plausible mistakes, then choose the move to play.
+
+    The shallow search considers `CHOICES` moves. The game plays one within `VARIETY_CP`
+    of the best (so games differ and stay sound); each considered move at least
+    `MISTAKE_CP` worse is a mistake a player might make, and the position after it is
+    examined for the opponent's tactic (the game itself does not take that turn).
     """
     board, rng = game.board, game.rng
-    best = _examine(game)
-    legal = sorted(board.legal_moves, key=lambda m: m.uci())
-    for blunder in rng.sample(legal, min(PROBES, len(legal))):
-        if blunder == best or game.found >= game.motifs:
-            continue
-        board.push(blunder)
-        if not board.is_game_over():
-            game.result.positions += 1
-            _examine(game)
-        board.pop()
-    roll = rng.random()
-    if roll < BLUNDER_RATE or best is None:
-        return rng.choice(legal)
-    return best
+    infos = game.search(SCREEN_NODES, CHOICES)
+    if not infos:
+        return rng.choice(sorted(board.legal_moves, key=lambda m: m.uci())), 0
+    _examine(game, infos[:2])
+    turn = board.turn
+    best = _cp(infos[0], turn)
+    near = [i["pv"][0] for i in infos if best - _cp(i, turn) <= VARIETY_CP]
+    for info in infos[1:]:
+        loss = best - _cp(info, turn)
+        if loss >= MISTAKE_CP and len(info["pv"]) >= 2:
+            _probe(game, info, loss)
+    return rng.choice(near), best
 
 
 def _greedy_move(game: _Game) -> chess.Move:
@@ -335,11 +444,17 @@ def play_game(
         board.push_san(san)
     result = GameResult(index)
     game = _Game(board, rng, engine, object(), seed, index, result, frozenset(motifs))
-    while not board.is_game_over(claim_draw=True) and board.ply() < MAX_PLIES:
-        if abs(material_balance(board, chess.WHITE)) > 4:
-            break
+    limit = MAX_PLIES if engine is not None else GREEDY_PLIES
+    while not board.is_game_over(claim_draw=True) and board.ply() < limit:
         result.positions += 1
-        move = _engine_move(game) if engine is not None else _greedy_move(game)
+        if engine is None:
+            if abs(material_balance(board, chess.WHITE)) > 4:
+                break
+            board.push(_greedy_move(game))
+            continue
+        move, score = _engine_move(game)
+        if abs(score) >= DECIDED_CP:
+            break
         board.push(move)
     result.seconds = time.perf_counter() - started
     return result
@@ -381,21 +496,26 @@ def generate(
     use_engine: bool = True,
     motifs: Iterable[str] = MOTIFS,
     progress: ProgressCallback | None = None,
+    checkpoint: Callable[[list[Puzzle]], None] | None = None,
 ) -> Generation:
     """`count` puzzles from games (seed, 0), (seed, 1), ... taken in order of game index.
 
     Games run in `workers` processes but are consumed in index order, and a position
-    already taken is skipped, so the result depends only on the seed and `count`.
+    already taken is skipped, so the result depends only on the seed; a smaller count
+    gives a prefix of a larger one's puzzles. `checkpoint` is given the puzzles so far
+    every `CHECKPOINT` puzzles (a long run's partial result).
     """
     chosen = tuple(m for m in ALL_MOTIFS if m in set(motifs))
     if not use_engine:
-        chosen = tuple(m for m in chosen if m.startswith("mate-"))
+        chosen = tuple(m for m in chosen if m in NO_ENGINE_MOTIFS)
     if not chosen:
         raise ValueError("no motif to generate (without an engine only mates can be proved)")
     started = time.perf_counter()
     puzzles: list[Puzzle] = []
     seen: set[str] = set()
+    taken: dict[str, int] = {}
     games = positions = 0
+    saved = 0
     jobs = ((seed, index) for index in itertools.count())
     with _pool(workers, use_engine, chosen) as run:
         for result in run(jobs):
@@ -403,14 +523,27 @@ def generate(
             positions += result.positions
             for puzzle in result.puzzles:
                 key = position_key(puzzle.board())
-                if key not in seen and len(puzzles) < count:
-                    seen.add(key)
-                    puzzles.append(puzzle)
+                if key in seen or len(puzzles) >= count:
+                    continue
+                if len(chosen) > 1 and taken.get(puzzle.motif, 0) >= _cap(len(puzzles)):
+                    continue
+                seen.add(key)
+                taken[puzzle.motif] = taken.get(puzzle.motif, 0) + 1
+                puzzles.append(puzzle)
             if progress is not None:
                 progress(len(puzzles), games)
+            if checkpoint is not None and len(puzzles) >= saved + CHECKPOINT:
+                saved = len(puzzles)
+                checkpoint(list(puzzles))
             if len(puzzles) >= count:
                 break
     return Generation(puzzles, games, positions, time.perf_counter() - started)
+
+
+def _cap(taken_so_far: int) -> int:
+    """How many of one motif the run may hold when it has `taken_so_far` puzzles: a share
+    of the puzzles so far (`CAP`), plus a start, so the rule depends only on the past."""
+    return CAP_START + math.floor(CAP * taken_so_far)
 
 
 @contextlib.contextmanager

@@ -34,8 +34,13 @@ PIECE_VALUES: dict[chess.PieceType, int] = {
 MINOR_PIECE_CP = 300
 """A minor piece's worth in centipawns: the margin a material puzzle must clear."""
 
-MATE_MOTIFS = {"mate-in-1": 1, "mate-in-2": 2}
+MATE_MOTIFS = {"mate-in-1": 1, "mate-in-2": 2, "mate-in-3": 3}
 """Motifs whose claim is a forced mate in that many of the learner's moves."""
+MATE_LINE_MOTIFS = ("back-rank-mate",)
+"""Mate motifs named by the mate's shape: the line's length is the mate's depth."""
+MATE_PROOF_BUDGET = 400
+"""Mate in 3: the most mate-in-2 tests one proof may run (a proof that needs more is
+given up, and the puzzle with it), so a proof's cost is bounded and deterministic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,76 @@ def unique_mate_in_2(board: chess.Board) -> chess.Move | None:
     return found
 
 
+def mate_within_2(board: chess.Board, budget: list[int]) -> bool:
+    """Some move mates at once or forces mate in 2. `budget` counts mate-in-2 tests left;
+    checks are tried first, then captures, so a forcing line is found early."""
+    if mating_moves(board, first_only=True):
+        return True
+    moves = sorted(
+        board.legal_moves,
+        key=lambda m: (not board.gives_check(m), not board.is_capture(m), m.uci()),
+    )
+    for move in moves:
+        if budget[0] <= 0:
+            raise _OverBudget
+        budget[0] -= 1
+        if forces_mate_in_2(board, move):
+            return True
+    return False
+
+
+class _OverBudget(Exception):
+    """A mate-in-3 proof ran past `MATE_PROOF_BUDGET`."""
+
+
+def no_mate_within_2(board: chess.Board) -> bool:
+    """Exhaustive: no move mates at once and none forces mate in 2."""
+    if mating_moves(board, first_only=True):
+        return False
+    return not any(forces_mate_in_2(board, m) for m in list(board.legal_moves))
+
+
+def mate_in_3_line(board: chess.Board, key: chess.Move) -> list[chess.Move] | None:
+    """The line of a mate in 3 starting with `key`, proved, or None.
+
+    Proved by search: `key` does not mate, and every reply leaves a mate within two more
+    moves (so `key` forces mate in 3). The stored reply is one that leaves no mate in 1
+    and exactly one move forcing mate in 2 (so the learner's second move is unique too);
+    then the hardest defence and a mate. That no *other* first move forces mate in 3 is
+    the engine's claim (`chess_gen`), too costly to prove here.
+    """
+    budget = [MATE_PROOF_BUDGET]
+    board.push(key)
+    try:
+        if board.is_game_over():
+            return None
+        chosen: tuple[chess.Move, chess.Move] | None = None
+        for reply in sorted(board.legal_moves, key=lambda m: m.uci()):
+            board.push(reply)
+            try:
+                if not mate_within_2(board, budget):
+                    return None
+                if chosen is None and not mating_moves(board, first_only=True):
+                    second = unique_mate_in_2(board)
+                    if second is not None:
+                        chosen = (reply, second)
+            finally:
+                board.pop()
+        if chosen is None:
+            return None
+        reply, second = chosen
+        board.push(reply)
+        try:
+            last_reply, mate = hardest_defence(board, second)
+        finally:
+            board.pop()
+        return [key, reply, second, last_reply, mate]
+    except _OverBudget:
+        return None
+    finally:
+        board.pop()
+
+
 def hardest_defence(board: chess.Board, move: chess.Move) -> tuple[chess.Move, chess.Move]:
     """After a mate-in-2 key `move`: the reply leaving fewest mates, and a mate after it."""
     board.push(move)
@@ -182,15 +257,39 @@ def check_puzzle(puzzle: Puzzle, *, prove: bool = True) -> str | None:
     if len(puzzle.solution) % 2 == 0:
         return "the line ends on the opponent's move"
     depth = MATE_MOTIFS.get(puzzle.motif)
+    if depth is None and puzzle.motif in MATE_LINE_MOTIFS:
+        depth = (len(puzzle.solution) + 1) // 2
     if depth is None:
         return None
     if not board.is_checkmate():
         return "the line does not end in mate"
+    if (len(puzzle.solution) + 1) // 2 != depth:
+        return f"a {puzzle.motif} line of {len(puzzle.solution)} plies"
     if not prove:
         return None
+    return _prove_mate(puzzle, depth)
+
+
+def _prove_mate(puzzle: Puzzle, depth: int) -> str | None:
+    """Why the mate's first move is not proved the unique key (see `mate_in_3_line`)."""
     start = chess.Board(puzzle.fen)
-    key = unique_mate_in_1(start) if depth == 1 else unique_mate_in_2(start)
-    if key is None or key.uci() != puzzle.solution[0]:
+    line = [chess.Move.from_uci(m) for m in puzzle.solution]
+    if depth == 1:
+        key = unique_mate_in_1(start)
+    elif depth == 2:
+        key = unique_mate_in_2(start)
+    else:  # forced from the start and unique at the second step; see mate_in_3_line
+        middle = start.copy(stack=False)
+        middle.push(line[0])
+        middle.push(line[1])
+        proved = (
+            no_mate_within_2(start)
+            and mate_in_3_line(start, line[0]) is not None
+            and not mating_moves(middle, first_only=True)
+            and unique_mate_in_2(middle) == line[2]
+        )
+        key = line[0] if proved else None
+    if key is None or key != line[0]:
         return f"the first move is not the only way to force a {puzzle.motif}"
     return None
 
