@@ -8,8 +8,12 @@ find the rule should not read them.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import add_deck_argument, deck_from_args
+
+if TYPE_CHECKING:
+    from drill.decks import Deck
 
 SPOILERS = ("answer", "data")
 """The fields that only --spoil prints."""
@@ -23,6 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format", choices=("jsonl", "csv"), default="jsonl", help="default: jsonl"
+    )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="print the items' make-up instead (chess: motifs, line lengths, pieces); "
+        "it names the motifs",
     )
     parser.add_argument(
         "--spoil",
@@ -41,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from drill.decks import DeckError
 
     deck = deck_from_args(args)
+    if args.stats:
+        return print_stats(deck, args.split)
     if not args.spoil:
         print(WITHHELD, file=sys.stderr)
     made = deck.domain.iter_items(deck.params, deck.seed, deck.heldout_fraction)
@@ -69,6 +81,24 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(err, BrokenPipeError):
             return closed_pipe()
         raise DeckError(f"{deck.path}: {err}") from None
+    return 0
+
+
+def print_stats(deck: Deck, split: str) -> int:
+    """`--stats`: the count of items by split, then the domain's tables, with shares."""
+    from drill.decks import DeckError
+
+    try:
+        items = [it for it in deck.items if split == "all" or it.split == split]
+    except (ValueError, OSError) as err:
+        raise DeckError(f"{deck.path}: {err}") from None
+    train = sum(1 for it in items if it.split == "train")
+    lines = [f"{deck.name}: {len(items)} items ({train} train, {len(items) - train} held out)"]
+    for title, rows in deck.domain.stats(items):
+        total = sum(n for _value, n in rows) or 1
+        cells = ", ".join(f"{value} {n} ({100 * n / total:.1f} %)" for value, n in rows)
+        lines.append(f"{title}: {cells}")
+    print("\n".join(lines))
     return 0
 
 

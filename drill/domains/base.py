@@ -231,6 +231,11 @@ class Domain(ABC):
         (`drill items` prints the first before the last is made)."""
         yield from self.items(params, seed, heldout_fraction)
 
+    def stats(self, items: Sequence[Item]) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Tables of the items' make-up, each a title and (value, count) rows, for
+        `drill items --stats`; none unless the domain has something to say."""
+        return []
+
     def answer_at(self, item: Item, progress: str = "") -> str:
         """The right answer at a step (`progress` as in `judge`), as a learner is told it
         after a miss: the item's answer at its first step. Multi-step domains (a mate in

@@ -9,7 +9,7 @@ the reply is played and the learner continues (`FollowUp`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -166,6 +166,12 @@ class Chess(Domain):
             yield Item(
                 puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle)
             )
+
+    def stats(self, items: Sequence[Item]) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Motifs, line lengths (plies), pieces on the board and ratings (docs/chess.md)."""
+        from drill.domains.chess_stats import distribution
+
+        return distribution([item.data for item in items])
 
     def answer_at(self, item: Item, progress: str = "") -> str:
         """The solution's move at this step, in SAN (a mate in two's second move)."""

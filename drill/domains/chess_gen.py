@@ -33,10 +33,9 @@ from typing import Any
 import chess
 import chess.engine
 
-from drill.domains.chess_openings import OPENINGS
 from drill.domains.chess_motifs import is_back_rank_mate, material_motif
+from drill.domains.chess_openings import OPENINGS
 from drill.domains.chess_puzzles import (
-    MINOR_PIECE_CP,
     PIECE_VALUES,
     Puzzle,
     hardest_defence,
@@ -47,6 +46,7 @@ from drill.domains.chess_puzzles import (
     unique_mate_in_1,
     unique_mate_in_2,
 )
+from drill.domains.chess_stats import piece_count
 
 MOTIFS = (
     "mate-in-1",
@@ -88,14 +88,20 @@ MATERIAL_SLACK = 2
 MATE_SLACK = 5
 """Mate motifs: the side to move is at most this many pawns ahead."""
 MATE_SCORE = 100_000
-PER_GAME = 2
+PER_GAME = 3
 """At most this many puzzles of one motif from one game, ..."""
-SPACING = 12
+SPACING = 8
 """... at least this many plies apart."""
 CAP = 0.30
 """No motif fills more than this share of a run's puzzles (plus `CAP_START`)."""
 CAP_START = 10
+ENDGAME_PIECES = 12
+SHARES = {"short": 0.69, "full": 0.845}
+"""At most 69 % one-ply lines and 84.5 % boards of more than 12 pieces: so at least 31 %
+lines of three plies or more and 15.5 % endgames (12 pieces or fewer)."""
 CHECKPOINT = 250
+MARGIN_CP = 200
+"""A material puzzle's move beats every other by this much at `VERIFY_NODES` (two pawns)."""
 STEP_MARGIN_CP = 200
 """A later step of a material line is kept only if its move beats every other by this."""
 MAX_LEARNER_MOVES = 3
@@ -340,7 +346,7 @@ def _verify_material(game: _Game) -> None:
     game.result.verified += 1
     deep = game.search(VERIFY_NODES, 2)
     scored = _margin(deep, turn)
-    if scored is None or scored[1] < MINOR_PIECE_CP or scored[0] < 150:
+    if scored is None or scored[1] < MARGIN_CP or scored[0] < 150:
         return
     pv = list(deep[0]["pv"])
     line = _extend(game, pv[:1], pv)
@@ -525,10 +531,11 @@ def generate(
                 key = position_key(puzzle.board())
                 if key in seen or len(puzzles) >= count:
                     continue
-                if len(chosen) > 1 and taken.get(puzzle.motif, 0) >= _cap(len(puzzles)):
+                if len(chosen) > 1 and not _room(puzzle, taken, len(puzzles)):
                     continue
                 seen.add(key)
-                taken[puzzle.motif] = taken.get(puzzle.motif, 0) + 1
+                for kind in _kinds(puzzle):
+                    taken[kind] = taken.get(kind, 0) + 1
                 puzzles.append(puzzle)
             if progress is not None:
                 progress(len(puzzles), games)
@@ -540,10 +547,25 @@ def generate(
     return Generation(puzzles, games, positions, time.perf_counter() - started)
 
 
-def _cap(taken_so_far: int) -> int:
-    """How many of one motif the run may hold when it has `taken_so_far` puzzles: a share
-    of the puzzles so far (`CAP`), plus a start, so the rule depends only on the past."""
-    return CAP_START + math.floor(CAP * taken_so_far)
+def _kinds(puzzle: Puzzle) -> list[str]:
+    """What a puzzle counts against: its motif, and `short` (one ply) or `full` (more
+    than `ENDGAME_PIECES` pieces on the board) if it is so."""
+    kinds = [puzzle.motif]
+    if len(puzzle.solution) == 1:
+        kinds.append("short")
+    if piece_count(puzzle.fen) > ENDGAME_PIECES:
+        kinds.append("full")
+    return kinds
+
+
+def _room(puzzle: Puzzle, taken: dict[str, int], so_far: int) -> bool:
+    """Whether the run may take `puzzle` when it holds `so_far` puzzles: each of its kinds
+    stays within its share of the puzzles so far (`SHARES`, plus `CAP_START`), so the set
+    keeps its mix and the rule depends only on the past (a smaller count is a prefix)."""
+    return all(
+        taken.get(kind, 0) < CAP_START + math.floor(SHARES.get(kind, CAP) * so_far)
+        for kind in _kinds(puzzle)
+    )
 
 
 @contextlib.contextmanager

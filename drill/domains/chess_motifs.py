@@ -99,7 +99,9 @@ def skewers_after(after: chess.Board, square: chess.Square) -> bool:
     mover = after.piece_at(square)
     for front_sq, behind_sq in _lines(after, square):
         front, behind = after.piece_at(front_sq), after.piece_at(behind_sq)
-        assert front is not None and behind is not None and mover is not None
+        assert front is not None
+        assert behind is not None
+        assert mover is not None
         if worth(front) < 5 or behind.piece_type == chess.PAWN or worth(behind) >= worth(front):
             continue
         if worth(behind) > worth(mover) or not defended(after, behind_sq):
@@ -119,7 +121,9 @@ def is_pin(board: chess.Board, move: chess.Move) -> bool:
     mover = after.piece_at(move.to_square)
     for front_sq, behind_sq in _lines(after, move.to_square):
         front, behind = after.piece_at(front_sq), after.piece_at(behind_sq)
-        assert front is not None and behind is not None and mover is not None
+        assert front is not None
+        assert behind is not None
+        assert mover is not None
         if front.piece_type in (chess.PAWN, chess.KING):
             continue
         if behind.piece_type == chess.KING or worth(behind) > max(worth(front), worth(mover)):
@@ -191,11 +195,8 @@ def material_motif(board: chess.Board, line: list[chess.Move]) -> str | None:
     learner move in it that promotes, the others are the shape of the first move.
     """
     first = line[0]
-    position = board.copy(stack=False)
-    for ply, move in enumerate(line):
-        if ply % 2 == 0 and move.promotion:
-            return "promotion"
-        position.push(move)
+    if any(move.promotion for move in line[::2]):
+        return "promotion"
     if is_discovered_attack(board, first):
         return "discovered-attack"
     if is_skewer(board, first):

@@ -160,14 +160,14 @@ def mate_within_2(board: chess.Board, budget: list[int]) -> bool:
     )
     for move in moves:
         if budget[0] <= 0:
-            raise _OverBudget
+            raise _OverBudgetError
         budget[0] -= 1
         if forces_mate_in_2(board, move):
             return True
     return False
 
 
-class _OverBudget(Exception):
+class _OverBudgetError(Exception):
     """A mate-in-3 proof ran past `MATE_PROOF_BUDGET`."""
 
 
@@ -213,7 +213,7 @@ def mate_in_3_line(board: chess.Board, key: chess.Move) -> list[chess.Move] | No
         finally:
             board.pop()
         return [key, reply, second, last_reply, mate]
-    except _OverBudget:
+    except _OverBudgetError:
         return None
     finally:
         board.pop()
