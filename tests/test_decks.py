@@ -208,3 +208,13 @@ def test_an_unreadable_deck_folder_hides_its_decks(
     monkeypatch.setattr(Path, "glob", glob)
     assert load_deck("modarith").name == "modarith"
     assert "modarith" in deck_names()
+
+
+def test_order_by_rating_keeps_the_split() -> None:
+    """`order = "rating"` changes the order of a pass, never which items are held out;
+    any other order is one clear line."""
+    plain, ordered = load_deck("chess"), load_deck("chess", ["order=rating"])
+    assert ordered.setting("order") == "rating"
+    assert [(i.id, i.split) for i in ordered.items] == [(i.id, i.split) for i in plain.items]
+    with pytest.raises(DeckError, match=r"--param order: expected one of 'shuffled', 'rating'"):
+        load_deck("chess", ["order=hardest"])

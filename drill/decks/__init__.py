@@ -46,6 +46,14 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
             minimum=0.01,
             maximum=1.0,
         ),
+        Param(
+            "order",
+            str,
+            "shuffled",
+            "each training pass shuffled, or ordered easier to harder by the items' "
+            "rating (the split is the same)",
+            choices=("shuffled", "rating"),
+        ),
     ),
     "session": (
         Param("length", int, 200, "items in one session", minimum=1, maximum=100_000),

@@ -103,6 +103,8 @@ class Settings:
     confirm_probe_rate: float
     control: bool
     """The deck has no rule to find: the coach never says one forms."""
+    by_rating: bool
+    """Each training pass goes from the lowest-rated item to the highest (`order`)."""
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> Settings:
@@ -125,6 +127,7 @@ class Settings:
             if float(settings["session.probe_rate"]) > 0
             else 0.0,
             control=bool(settings["rule.control"]),
+            by_rating=settings["order"] == "rating",
         )
 
 
@@ -275,7 +278,11 @@ class Engine:
             self.settings = settings
         self.untaught_left = sum(1 for i in train if i not in self.shown_answers)
         self.scheduler = Scheduler(
-            train, heldout, settings.probe_rate, seed=plan.seed + self.counters.total_exposures
+            train,
+            heldout,
+            settings.probe_rate,
+            seed=plan.seed + self.counters.total_exposures,
+            ranks=_ratings(self.items, train) if settings.by_rating else None,
         )
         self.deadline = DeadlineController(
             settings.initial_ms,
@@ -585,3 +592,15 @@ class Engine:
                 "test": "cusum",
             },
         )
+
+
+def _ratings(items: Mapping[str, Item], ids: Sequence[str]) -> dict[str, float]:
+    """Each item's `rating` from its data; an item without one comes last in a pass."""
+    ranks: dict[str, float] = {}
+    for item_id in ids:
+        rating = items[item_id].data.get("rating")
+        if isinstance(rating, int | float) and not isinstance(rating, bool):
+            ranks[item_id] = float(rating)
+        else:
+            ranks[item_id] = float("inf")
+    return ranks

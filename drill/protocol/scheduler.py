@@ -9,7 +9,7 @@ are drawn at the deck's probe rate from their own shuffled passes.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,10 @@ class Scheduler:
         heldout_ids: Sequence[str],
         probe_rate: float,
         seed: int,
+        ranks: Mapping[str, float] | None = None,
     ) -> None:
+        """`ranks` orders each training pass by rank, lowest first (ties in shuffled
+        order); without it a pass is shuffled. Probes are shuffled either way."""
         if not train_ids and not heldout_ids:
             raise ValueError("a deck needs at least one item")
         self.train_ids = list(train_ids)
@@ -52,11 +55,15 @@ class Scheduler:
         self.passes = 0
         self.retried: set[str] = set()
         self.last: str | None = None
+        self.ranks = dict(ranks) if ranks is not None else None
 
     def _refill(self) -> None:
         order = self.train_ids[:]
         self.rng.shuffle(order)
-        if len(order) > 1 and order[0] == self.last:
+        if self.ranks is not None:
+            ranks = self.ranks
+            order.sort(key=lambda item: ranks.get(item, float("inf")))
+        elif len(order) > 1 and order[0] == self.last:
             order[0], order[-1] = order[-1], order[0]
         self.queue = order
         self.passes += 1

@@ -74,3 +74,15 @@ def test_a_state_saved_before_the_digest_is_restored_if_it_fits() -> None:
     state = saved()
     del state["digest"]
     assert Scheduler(TRAIN, HELDOUT, 0.2, seed=5).restore(state)
+
+
+def test_ranks_order_each_pass_easier_to_harder() -> None:
+    """With ranks, every training pass goes from the lowest rank to the highest (ties in
+    a shuffled order), pass after pass; the probes are drawn as before."""
+    ranks = {item: float(int(item[1:]) // 4) for item in TRAIN}
+    scheduler = Scheduler(TRAIN, [], 0.0, seed=3, ranks=ranks)
+    for _ in range(2):
+        shown = [scheduler.next().item_id for _ in TRAIN]
+        assert sorted(shown) == sorted(TRAIN)
+        assert [ranks[i] for i in shown] == sorted(ranks[i] for i in shown)
+    assert shown != sorted(TRAIN, key=lambda i: (ranks[i], i))  # ties are shuffled
