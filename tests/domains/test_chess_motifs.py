@@ -103,7 +103,8 @@ def test_back_rank_mate() -> None:
     board.push_uci("a1a8")
     assert is_back_rank_mate(board)
     smothered = chess.Board("6rk/5Npp/8/8/8/8/8/6K1 b - - 0 1")
-    assert smothered.is_checkmate() and not is_back_rank_mate(smothered)
+    assert smothered.is_checkmate()
+    assert not is_back_rank_mate(smothered)
 
 
 @settings(max_examples=60, deadline=None)
@@ -120,7 +121,8 @@ def test_fork_means_two_targets_attacked(board: chess.Board, pick: int) -> None:
     end = after(board, move)
     for square in targets:
         piece = end.piece_at(square)
-        assert piece is not None and piece.color != board.turn
+        assert piece is not None
+        assert piece.color != board.turn
         assert piece.piece_type != chess.PAWN
         assert square in end.attacks(move.to_square)
 
@@ -139,7 +141,8 @@ def test_pin_means_a_line_to_something_bigger(board: chess.Board, pick: int) -> 
         return
     end = after(board, move)
     slider = end.piece_at(move.to_square)
-    assert slider is not None and slider.piece_type in (chess.BISHOP, chess.ROOK, chess.QUEEN)
+    assert slider is not None
+    assert slider.piece_type in (chess.BISHOP, chess.ROOK, chess.QUEEN)
     found = False
     for front in end.attacks(move.to_square):
         piece = end.piece_at(front)
@@ -178,7 +181,8 @@ def test_skewer_means_big_piece_in_front(board: chess.Board, pick: int) -> None:
     if result:
         end = after(board, move)
         slider = end.piece_at(move.to_square)
-        assert slider is not None and slider.piece_type in (chess.BISHOP, chess.ROOK, chess.QUEEN)
+        assert slider is not None
+        assert slider.piece_type in (chess.BISHOP, chess.ROOK, chess.QUEEN)
         big = [end.piece_at(s) for s in end.attacks(move.to_square)]
         assert any(p and p.color != slider.color and worth(p) >= 5 for p in big)
 
@@ -212,7 +216,8 @@ def test_verifiers_do_not_depend_on_colour(board: chess.Board, pick: int) -> Non
         assert verify(board, move) == verify(board.mirror(), mirrored(move)), name
     if hanging_capture(board, move):
         victim = board.piece_at(move.to_square)
-        assert victim is not None and victim.piece_type not in (chess.PAWN, chess.KING)
+        assert victim is not None
+        assert victim.piece_type not in (chess.PAWN, chess.KING)
         assert not board.attackers(victim.color, move.to_square)
 
 
@@ -224,5 +229,6 @@ def test_back_rank_mate_is_a_mate_on_the_home_rank(board: chess.Board) -> None:
     assert result == is_back_rank_mate(board.mirror())
     if result:
         king = board.king(board.turn)
-        assert board.is_checkmate() and king is not None
+        assert board.is_checkmate()
+        assert king is not None
         assert chess.square_rank(king) == (0 if board.turn == chess.WHITE else 7)

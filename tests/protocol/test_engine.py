@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -497,3 +498,28 @@ def test_the_engines_settings_default_to_what_a_deck_file_leaves_out() -> None:
         default_setting("rule.unknown"),
         default_setting("rule.evidence"),
     )
+
+
+def test_order_by_rating_takes_each_pass_easier_to_harder() -> None:
+    """A deck with `order = "rating"` shows its training items lowest rating first."""
+    items = tuple(
+        replace(item, data={**item.data, "rating": (7 * i) % 50})
+        for i, item in enumerate(DECK.items)
+    )
+    overrides = {"by_rating": True, "probe_rate": 0.0, "confirm_probe_rate": 0.0}
+    settings_ = Settings(**{**SETTINGS.__dict__, **overrides})  # type: ignore[arg-type]
+    history = MemoryHistory()
+    engine = Engine(
+        Material(items, DECK.domain, settings_),
+        history,
+        LearnerPast(history.outcomes(), state=history.state),
+        BlockPlan(0, CLOCK),
+    )
+    ratings = []
+    for _ in range(sum(1 for item in items if item.split == "train")):
+        shown = engine.next_item()
+        assert shown is not None
+        assert not shown.probe
+        ratings.append(shown.item.data["rating"])
+        engine.answer(shown.item.answer, 100)
+    assert ratings == sorted(ratings)
