@@ -213,12 +213,15 @@ def _position(item: Item, progress: str) -> tuple[chess.Board, list[chess.Move],
 
 def _follow_up(board: chess.Board, solution: list[chess.Move], ply: int) -> FollowUp:
     """Play the reply at `ply` on `board` and describe the learner's next step."""
+    from drill.domains.chess_moves import describe_move
+
     reply = solution[ply]
     san = board.san(reply)
     mover = SIDES[board.turn]
     board.push(reply)
-    return FollowUp(
-        prompt=f"{mover} played {san}. {SIDES[board.turn]} to move.",
+    said = describe_move(board, reply.uci())
+    return FollowUp(  # worded as the first step is: who is to move, then the reply
+        prompt=f"{SIDES[board.turn]} to move. {mover} played {said}.",
         data={
             "fen": board.fen(),
             "reply": {"san": san, "uci": reply.uci()},

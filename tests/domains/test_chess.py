@@ -167,7 +167,7 @@ def test_judge_mate_in_2_plays_the_reply_then_accepts_the_mate(
     assert follow.data["reply"] == {"san": "Rf7", "uci": "f4f7"}
     board = chess.Board(follow.data["fen"])
     assert board.turn == chess.WHITE
-    assert "Black played Rf7." in follow.prompt
+    assert follow.prompt == "White to move. Black played Rf4-f7."  # as the first step reads
     last = domain.judge(item, "Qxf7#", follow.progress)
     assert last.verdict is Verdict.CORRECT
     assert last.follow_up is None

@@ -33,7 +33,7 @@ def test_generate_without_engine_writes_proved_mates(tmp_path: Path) -> None:
     [
         (("--count", "0"), "--count"),
         (("--workers", "0"), "--workers"),
-        (("--motif", "pin"), "--motif pin"),
+        (("--motif", "castle"), "--motif castle"),
         (("--no-engine", "--motif", "fork"), "only mates"),
     ],
 )
