@@ -265,6 +265,7 @@ class SessionScreen(Screen[None]):
             glyphs=self.view.glyphs,
         )
         self.query_one("#feedback", Static).update(feedback_text(outcome, said, self._plain()))
+        self.view.judged(outcome, self.typed or "")
         if outcome.feedback is Feedback.UNREADABLE:
             return
         if outcome.feedback is Feedback.CONTINUE:

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from drill.decks import Deck
+from drill.protocol.engine import Outcome
 
 
 class ItemView:
@@ -39,6 +40,9 @@ class ItemView:
 
     def show(self, data: Mapping[str, Any]) -> None:
         """Draw a step's data (the item's, or a follow-up's) beside its prompt."""
+
+    def judged(self, outcome: Outcome, typed: str) -> None:
+        """The step shown was answered (`typed`) and judged; nothing more by default."""
 
 
 class TextView(ItemView):
