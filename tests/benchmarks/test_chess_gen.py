@@ -44,5 +44,5 @@ def test_mates_without_engine(motif: str) -> None:
 @pytest.mark.skipif(find_stockfish() is None, reason="stockfish is not installed")
 @pytest.mark.parametrize("motifs", [(m,) for m in MOTIFS + EXTRA_MOTIFS] + [MOTIFS])
 def test_with_engine(motifs: tuple[str, ...]) -> None:
-    """Puzzles from engine-played games, each motif alone and all four together."""
+    """Puzzles from engine-played games, each motif alone and all together."""
     assert measure(motifs, use_engine=True) > 0
