@@ -11,7 +11,7 @@ from pathlib import Path
 import chess
 import chess.engine
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drill.decks import load_deck
@@ -31,6 +31,7 @@ from drill.domains.chess_puzzles import (
     check_puzzle,
     dump_puzzles,
     load_puzzles,
+    mate_in_3_line,
     position_key,
 )
 from drill.domains.chess_stats import piece_count
@@ -283,3 +284,28 @@ def test_move_shapes(fen: str, uci: str, motif: str | None) -> None:
     """Taking an undefended piece is a hanging piece; hitting two targets a fork; a check
     along a line with a rook behind the king a skewer; a quiet move nothing."""
     assert classify_material(chess.Board(fen), chess.Move.from_uci(uci)) == motif
+
+
+def mirror_move(move: chess.Move) -> chess.Move:
+    return chess.Move(
+        chess.square_mirror(move.from_square), chess.square_mirror(move.to_square), move.promotion
+    )
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_mate_in_3_proof_holds_for_either_colour(index: int) -> None:
+    """A shipped mate in 3's proof gives back its own line, and the colour-mirrored
+    position is proved a mate in 3 by the mirrored key too, ending in mate."""
+    mates = by_motif("mate-in-3")
+    puzzle = mates[index % len(mates)]
+    board = puzzle.board()
+    line = [chess.Move.from_uci(m) for m in puzzle.solution]
+    assert mate_in_3_line(board, line[0]) == line
+    mirrored = board.mirror()
+    proved = mate_in_3_line(mirrored, mirror_move(line[0]))
+    assert proved is not None
+    assert len(proved) == 5
+    for move in proved:
+        mirrored.push(move)
+    assert mirrored.is_checkmate()
