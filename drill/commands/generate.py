@@ -41,8 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help="only this motif (repeatable): mate-in-1, mate-in-2, hanging-piece, fork, or "
-        "skewer (default: all but skewer, the shipped set's motifs)",
+        help="only this motif (repeatable): mate-in-1, mate-in-2, mate-in-3, back-rank-mate, "
+        "hanging-piece, fork, pin, skewer, discovered-attack, promotion (default: all)",
     )
     parser.add_argument(
         "--no-engine",

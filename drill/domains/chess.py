@@ -94,11 +94,11 @@ class Chess(Domain):
             "motifs",
             str,
             "all",
-            "comma-separated motifs to keep (mate-in-1, mate-in-2, hanging-piece, fork, "
+            "comma-separated motifs to keep (mate-in-1, mate-in-3, pin, fork, ... "
             "or Lichess motifs), or all",
         ),
-        Param("min_rating", int, 0, "imported puzzles: lowest rating kept", minimum=0),
-        Param("max_rating", int, 4000, "imported puzzles: highest rating kept", minimum=0),
+        Param("min_rating", int, 0, "lowest rating kept (Lichess's or the generator's)", minimum=0),
+        Param("max_rating", int, 4000, "highest rating kept", minimum=0),
     )
 
     def hint(self, params: Mapping[str, ParamValue]) -> str:

@@ -1,18 +1,19 @@
 """Finding puzzles in games that look like games: the move policy and the motif finders.
 
-A game starts from an opening line (`chess_openings`), then each side plays the move a
-shallow Stockfish search prefers, now and then a random legal move. Every position after
-the opening is examined, and so are the positions after two random moves from it (the
-blunders a tactic punishes), while the game itself goes on soundly:
+A game starts from an opening line (`chess_openings`), then each side plays one of the
+moves a shallow Stockfish search considers (`CHOICES` lines), near the best, into the
+endgame. Each considered move that is clearly worse is a plausible mistake: the position
+after it is examined for the opponent's tactic, while the game itself goes on soundly.
 
-- mate in 1 / mate in 2: the shallow search flags a mate, and the exhaustive proofs in
-  `chess_puzzles` decide uniqueness (no engine is trusted for a mate claim);
-- hanging piece / fork: the shallow search flags a move far better than the rest, a deeper
-  search (multipv 2) confirms the best move beats every other move by at least a minor
-  piece's worth, and the move's shape names the motif.
+- mates in 1, 2 and 3: the search flags a mate; the proofs in `chess_puzzles` decide
+  uniqueness (a mate in 3's other first moves excepted: see docs/chess.md);
+- material motifs: a refutation far better than the rest, confirmed by a deeper multipv-2
+  search, lengthened while the learner's next move stays unique, and named by its shape
+  (`chess_motifs`, each motif by its definition).
 
-Without an engine (`use_engine=False`) the policy is greedy on material with random
-blunders and only the mate motifs are found, each by exhaustive search.
+The run keeps its mix (no motif over `CAP`, enough long lines and endgames) by rules on
+the puzzles taken so far. Without an engine (`use_engine=False`) the policy is greedy on
+material with random blunders and only mates in 1 and 2 are found, by exhaustive search.
 Everything is a function of (seed, game index): the same seed gives the same puzzles.
 """
 
