@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from drill.cli import COMMANDS, build_parser, main
+from drill.domains.chess_puzzles import Puzzle, save_puzzles
 from drill.store.history import History
 
 
@@ -167,3 +168,38 @@ def test_items_stream_and_stop_quietly_on_a_closed_pipe() -> None:
     assert proc.wait(timeout=120) == 0
     assert proc.stderr.read() == b""
     assert all(item["id"].startswith("chess-") for item in first)
+
+
+def test_items_stats_show_a_chess_sets_make_up(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`drill items chess --stats`: the count by split, then motifs, line lengths, pieces
+    on the board and ratings, each row with its count and share."""
+    puzzles = [
+        Puzzle("6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1", ("a1a8",), "back-rank-mate", None,
+               {"rating": 900}),
+        Puzzle("4k3/8/8/3n4/8/8/8/3RK3 w - - 0 1", ("d1d5",), "hanging-piece", None,
+               {"rating": 800}),
+        Puzzle("r3k3/8/8/1N6/8/8/8/4K3 w - - 0 1", ("b5c7", "e8d7", "c7a8"), "fork", None,
+               {"rating": 1350}),
+    ]  # fmt: skip
+    path = tmp_path / "three.jsonl.gz"
+    save_puzzles(path, puzzles)
+    assert main(["items", "chess", "--stats", "-p", f"puzzles={path}"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("chess: 3 items (")
+    assert out[1] == ("motif: back-rank-mate 1 (33.3 %), hanging-piece 1 (33.3 %), fork 1 (33.3 %)")
+    assert out[2] == "line (plies): 1 2 (66.7 %), 3 1 (33.3 %)"
+    assert out[3] == (
+        "pieces: 2-7 3 (100.0 %), 8-12 0 (0.0 %), 13-20 0 (0.0 %), 21-26 0 (0.0 %), 27-32 0 (0.0 %)"
+    )
+    assert out[4].startswith("rating: 0-999 2 (66.7 %), 1000-1399 1 (33.3 %)")
+
+
+def test_items_stats_of_the_shipped_chess_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped set's make-up: every motif's count and share, in one run, no error."""
+    assert main(["items", "chess", "--stats"]) == 0
+    out = capsys.readouterr().out
+    assert "motif: " in out
+    assert "line (plies): 1 " in out
+    assert "pieces: 2-7 " in out
