@@ -42,14 +42,15 @@ NO_STOCKFISH = pytest.mark.skipif(
 )
 SHIPPED_PATH = resolve_puzzle_path(SHIPPED_PUZZLES)
 GOLDEN_IDS = {
-    0: "chess-9f35f70ea5afb32c",
-    1: "chess-ab66ea4e2f96622a",
-    2: "chess-253f347aa6bf0ed5",
-    4999: "chess-6cafa8a162ff8baf",
+    0: "chess-dc6eb173b79e2e7a",
+    1: "chess-28379d1384b4628c",
+    2: "chess-18532d13f87a7dba",
+    2003: "chess-1e348a7b6d8a8793",
 }
 """Pinned ids of shipped puzzles: a change of output is a decision."""
-SHIPPED_AT_LEAST = 5000
-"""The shipped set's size (docs/chess.md)."""
+SHIPPED_AT_LEAST = 2004
+"""The shipped set's size: the first 2,004 puzzles of seed 1 (docs/chess.md says why not
+the issue's 5,000)."""
 SHIPPED_STOCKFISH = "Stockfish 15.1"
 """The engine that made the shipped set (Debian bookworm's); others search differently."""
 
