@@ -211,10 +211,12 @@ def test_an_unreadable_deck_folder_hides_its_decks(
 
 
 def test_order_by_rating_keeps_the_split() -> None:
-    """`order = "rating"` changes the order of a pass, never which items are held out;
+    """`[session] order = "rating"` changes the order of a pass, never which items are held out;
     any other order is one clear line."""
-    plain, ordered = load_deck("chess"), load_deck("chess", ["order=rating"])
-    assert ordered.setting("order") == "rating"
+    plain, ordered = load_deck("chess"), load_deck("chess", ["session.order=rating"])
+    assert ordered.setting("session.order") == "rating"
     assert [(i.id, i.split) for i in ordered.items] == [(i.id, i.split) for i in plain.items]
-    with pytest.raises(DeckError, match=r"--param order: expected one of 'shuffled', 'rating'"):
-        load_deck("chess", ["order=hardest"])
+    with pytest.raises(
+        DeckError, match=r"--param session.order: expected one of 'shuffled', 'rating'"
+    ):
+        load_deck("chess", ["session.order=hardest"])

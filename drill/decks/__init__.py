@@ -46,14 +46,6 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
             minimum=0.01,
             maximum=1.0,
         ),
-        Param(
-            "order",
-            str,
-            "shuffled",
-            "each training pass shuffled, or ordered easier to harder by the items' "
-            "rating (the split is the same)",
-            choices=("shuffled", "rating"),
-        ),
     ),
     "session": (
         Param("length", int, 200, "items in one session", minimum=1, maximum=100_000),
@@ -66,6 +58,14 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
             maximum=0.5,
         ),
         Param("daily_target", int, 300, "exposures a day to aim for", minimum=0),
+        Param(
+            "order",
+            str,
+            "shuffled",
+            "each training pass shuffled, or ordered easier to harder by the items' "
+            "rating (the split is the same)",
+            choices=("shuffled", "rating"),
+        ),
     ),
     "pressure": (
         Param("initial_ms", int, 8000, "the first deadline", minimum=200, maximum=600_000),

@@ -104,7 +104,7 @@ class Settings:
     control: bool
     """The deck has no rule to find: the coach never says one forms."""
     by_rating: bool
-    """Each training pass goes from the lowest-rated item to the highest (`order`)."""
+    """Each training pass goes from the lowest-rated item to the highest (`session.order`)."""
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> Settings:
@@ -127,7 +127,7 @@ class Settings:
             if float(settings["session.probe_rate"]) > 0
             else 0.0,
             control=bool(settings["rule.control"]),
-            by_rating=settings["order"] == "rating",
+            by_rating=settings["session.order"] == "rating",
         )
 
 
