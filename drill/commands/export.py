@@ -10,6 +10,8 @@ with result `unreadable`.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,10 +30,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import csv
-    import json
-    import sys
-
     from drill.commands.common import open_existing
     from drill.names import check_learner_name
     from drill.store.history import EXPORT_FIELDS
@@ -39,14 +37,22 @@ def run(args: argparse.Namespace) -> int:
     learner = check_learner_name(args.learner) if args.learner is not None else None
     history = open_existing(args.db)
     try:
-        rows = history.export(learner)
-        if args.format == "jsonl":
-            for row in rows:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            writer = csv.DictWriter(sys.stdout, EXPORT_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        write_rows(history.export(learner), args.format, EXPORT_FIELDS)
     finally:
         history.close()
     return 0
+
+
+def write_rows(rows: Iterable[Mapping[str, Any]], format: str, fields: Sequence[str]) -> None:
+    """Rows to stdout as they come: JSON lines, or CSV with `fields` as its header."""
+    import csv
+    import json
+    import sys
+
+    if format == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

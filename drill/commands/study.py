@@ -309,25 +309,14 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    import csv
-    import json
-    import sys
-
     from drill.app.study import export
     from drill.commands.common import open_existing
+    from drill.commands.export import write_rows
     from drill.store.history import EXPORT_FIELDS
 
     history = open_existing(args.db)
     try:
-        rows = export(history, args.name)
-        if args.format == "jsonl":
-            for row in rows:
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            fields = ["study", "arm", *EXPORT_FIELDS]
-            writer = csv.DictWriter(sys.stdout, fields, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        write_rows(export(history, args.name), args.format, ["study", "arm", *EXPORT_FIELDS])
     finally:
         history.close()
     return 0
