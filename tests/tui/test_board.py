@@ -214,6 +214,10 @@ async def test_a_session_shows_the_solution_after_a_miss_and_the_move_after_a_hi
         widget = app.screen.query_one(Board)
         assert widget.solution == key.uci()
         assert widget.fen == shown.data["fen"]
+        # The line that names the wanted move is on screen too, under the large board.
+        stage, said = app.screen.query_one("#stage"), app.screen.query_one("#feedback")
+        assert said.region.height > 0
+        assert stage.region.contains_region(said.region)
         await pilot.press("enter")  # the next puzzle
         screen = await item_up(pilot)
         shown = screen.shown
@@ -228,7 +232,11 @@ async def test_a_session_shows_the_solution_after_a_miss_and_the_move_after_a_hi
             if after is None or after.item.id != shown.item.id:
                 break
             shown = after
+        mover, san = before.turn, before.san(move)
         before.push(move)
         assert widget.last_move == move.uci()
         assert widget.fen == before.fen()
         assert widget.solution is None
+        # Still turned to the learner's side, saying what was played (not whose turn).
+        assert widget.seen_by == mover
+        assert widget.caption == f"{'White' if mover == chess.WHITE else 'Black'} played {san}"

@@ -288,6 +288,8 @@ class SessionScreen(Screen[None]):
         else:
             timebar.message = NEXT_HINT
         delay = PAUSE_AFTER.get(outcome.feedback, PAUSE_AFTER_MISS)
+        if outcome.feedback is Feedback.CORRECT:
+            delay = self.view.pause_after_right
         if said.probe:
             delay = PAUSE_AFTER[Feedback.TAKEN]  # a late probe looks like any probe
         self._advance_timer = self.set_timer(delay, self._next_item)

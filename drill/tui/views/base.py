@@ -22,6 +22,8 @@ class ItemView:
 
     screen_class: ClassVar[str] = ""
     """A class the session screen takes for this view's styles ("" for none)."""
+    pause_after_right: ClassVar[float] = 0.6
+    """Seconds a right answer stays before the next item comes on its own."""
 
     def __init__(self, deck: Deck) -> None:
         self.deck = deck

@@ -21,6 +21,8 @@ class BoardView(ItemView):
     """A position (`fen`, and `last_move` highlighted) on the board, the prompt beside it."""
 
     screen_class: ClassVar[str] = "with-board"
+    pause_after_right = 1.2
+    """Long enough to see the right move land on the board before the next puzzle."""
 
     def __init__(self, deck: Deck) -> None:
         super().__init__(deck)
@@ -51,8 +53,12 @@ class BoardView(ItemView):
         if right:
             move, _why = parse_move(board, typed)
             if move is not None:
+                side, played = board.turn, board.san(move)
                 board.push(move)
-                self.board.show(board.fen(), move.uci())
+                name = "White" if side == chess.WHITE else "Black"
+                self.board.show(
+                    board.fen(), move.uci(), played_by=side, caption=f"{name} played {played}"
+                )
         elif outcome.answer is not None:
             move, _why = parse_move(board, outcome.answer)
             if move is not None:

@@ -72,11 +72,15 @@ def board_text(
     *,
     solution: str | None = None,
     square: tuple[int, int] = COMPACT,
+    seen_by: chess.Color | None = None,
+    caption: str | None = None,
 ) -> Text:
     """The board as rich Text: 8 ranks, the file labels, and who is to move.
 
     `last_move` and `solution` (UCI) mark their two squares; the solution wins where both
-    fall on one square. `square` is a square's (width, height) in cells."""
+    fall on one square. `square` is a square's (width, height) in cells. The board is seen
+    from `seen_by`'s side (default: the side to move's), and `caption` replaces the line
+    saying who is to move."""
     try:
         board = chess.Board(fen)
     except ValueError:
@@ -84,7 +88,7 @@ def board_text(
     last, shown = _squares(last_move), _squares(solution)
     width, height = square
     pad = " " * ((width - 3) // 2)
-    white_view = board.turn == chess.WHITE
+    white_view = (board.turn if seen_by is None else seen_by) == chess.WHITE
     ranks = range(7, -1, -1) if white_view else range(8)
     files = range(8) if white_view else range(7, -1, -1)
     label = Style(dim=True)
@@ -122,7 +126,7 @@ def board_text(
     names = "".join(centre + chess.FILE_NAMES[f] + tail for f in files)
     text.append("  " + names.rstrip() + "\n", label)
     side = "White" if board.turn == chess.WHITE else "Black"
-    text.append(f"{side} to move", Style(bold=True))
+    text.append(caption if caption is not None else f"{side} to move", Style(bold=True))
     return text
 
 
@@ -162,9 +166,23 @@ class Board(Widget):
         self.set_reactive(Board.fen, fen)
         self.set_reactive(Board.last_move, last_move)
         self.set_reactive(Board.glyphs, glyphs)
+        self.seen_by: chess.Color | None = None
+        self.caption: str | None = None
 
-    def show(self, fen: str, last_move: str | None = None, solution: str | None = None) -> None:
-        """Show a new position, the move that led to it, and (after a miss) the solution."""
+    def show(
+        self,
+        fen: str,
+        last_move: str | None = None,
+        solution: str | None = None,
+        *,
+        played_by: chess.Color | None = None,
+        caption: str | None = None,
+    ) -> None:
+        """Show a new position, the move that led to it, and (after a miss) the solution.
+
+        `played_by` keeps the board turned to the side that just played `last_move` (the
+        learner, whose right move is shown before the next puzzle), under `caption`."""
+        self.seen_by, self.caption = played_by, caption
         self.set_reactive(Board.last_move, last_move)
         self.set_reactive(Board.solution, solution)
         self.fen = fen
@@ -184,5 +202,11 @@ class Board(Widget):
     def render(self) -> Text:
         square = LARGE if self.size.height >= 8 * LARGE[1] + 2 else COMPACT
         return board_text(
-            self.fen, self.last_move, self.glyphs, solution=self.solution, square=square
+            self.fen,
+            self.last_move,
+            self.glyphs,
+            solution=self.solution,
+            square=square,
+            seen_by=self.seen_by,
+            caption=self.caption,
         )
