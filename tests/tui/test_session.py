@@ -264,3 +264,22 @@ async def test_the_footer_lists_the_keys_once_the_item_is_up(db_path: Path) -> N
             if shown:
                 break
         assert "End session" in shown
+
+
+async def test_enter_on_an_empty_box_is_not_an_answer(db_path: Path) -> None:
+    """An Enter meant for the item before (which went on by itself) records nothing and
+    says nothing: the new item stays, its clock running."""
+    app, clock, history = make(db_path, "session.probe_rate=0")
+    async with app.run_test() as pilot:
+        await begin(pilot)
+        shown = current(app)
+        clock.now += 1
+        await pilot.press("enter")
+        await pilot.press("space", "enter")  # blanks are as empty
+        await pilot.pause()
+        assert current(app) is shown
+        assert "read" not in text_of(app, "#feedback")
+        await type_answer(pilot, shown.item.answer)
+        await pilot.pause()
+    rows = list(history.export())
+    assert [(r["item_id"], r["result"]) for r in rows] == [(shown.item.id, "correct")]

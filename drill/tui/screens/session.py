@@ -247,6 +247,10 @@ class SessionScreen(Screen[None]):
             return
         if self.shown is None or self.shown_mono is None or self.paused_since is not None:
             return
+        if not message.response.strip():
+            # Enter on an empty box is not an answer: most often it was meant for the item
+            # before, which went on by itself a moment earlier.
+            return
         response_ms = max(0.0, self._elapsed_ms(message.at))
         self.typed = message.response
         with self.app_guard():
