@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = ["PROGRESS_BLOCK", "SealTest", "SealTracker", "SealView"]
 
@@ -76,12 +76,20 @@ class SealView:
     """Right answers in a row that would open the seal from here (0 once open)."""
     total: int
     """Untaught answers counted in all."""
+    waiting: int = 0
+    """Untaught answers given since then, counted once the next whole block of probes is
+    in (how many, never how they went)."""
 
     @property
     def message(self) -> str:
         """One line: never the rule, never one probe's outcome on its own."""
         if self.open:
             return "the seal is open: your untaught answers proved the rule"
+        if self.total == 0 and self.waiting:
+            return (
+                f"untaught items: {self.waiting:,} answered; they are counted after every "
+                f"{PROGRESS_BLOCK} tests"
+            )
         if self.total == 0:
             return "no untaught answers yet: the first answer to each new item counts"
         if self.answered == 0:
@@ -160,4 +168,5 @@ def shown_view(
                 cut = i + 1
         elif probes % PROGRESS_BLOCK == 0:
             cut = i + 1  # first answers were told right or wrong: no probe hides in them
-    return SealTracker.replay((ok for _, ok in stream[:cut]), test).view(opened)
+    view = SealTracker.replay((ok for _, ok in stream[:cut]), test).view(opened)
+    return replace(view, waiting=len(stream) - cut)

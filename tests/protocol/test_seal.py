@@ -81,3 +81,17 @@ def test_progress_reads_as_untaught_items_right_and_how_many_more() -> None:
     assert view.message == "untaught items: 8 of 8 right; about 12 more to open"
     assert shown_view([]).message.startswith("no untaught answers yet")
     assert shown_view([(False, True)], opened=True).open
+
+
+@given(st.lists(st.booleans(), max_size=12), st.booleans())
+def test_answers_waiting_for_a_block_are_counted_never_told(after: list[bool], first: bool) -> None:
+    """One probe, then first answers to new items: none is counted until the block of
+    probes is whole, but the learner is told how many are waiting, not how they went."""
+    stream = [(True, first), *((False, ok) for ok in after)]
+    view = shown_view(stream)
+    assert view.total == 0
+    assert view.waiting == len(stream)
+    assert view.message == (
+        f"untaught items: {len(stream)} answered; they are counted after every 5 tests"
+    )
+    assert shown_view([(True, not first), *((False, not ok) for ok in after)]) == view
