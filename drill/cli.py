@@ -64,10 +64,25 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def command_word(words: Sequence[str]) -> str | None:
+    """The first word that is not an option, nor the value of `drill`'s own --db or
+    --learner (the home screen's); None for `drill` alone."""
+    value = False
+    for word in words:
+        if value:
+            value = False
+        elif word in ("--db", "--learner"):
+            value = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    chosen = next((w for w in words if not w.startswith("-")), None)
-    parser = build_parser(chosen if chosen in COMMANDS else None)
+    chosen = command_word(words)
+    # `drill` alone opens the home screen: its parser only, not every command's.
+    parser = build_parser("home" if chosen is None else chosen if chosen in COMMANDS else None)
     args = parser.parse_args(words)
     if args.command is None:
         if not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from drill.app.practice import BlockOptions, start_practice
+from drill.app.simulate import simulate
 from drill.app.standing import local_days, run_of_days, sparkline, standing
 from drill.decks import load_deck
 from drill.store.history import History
+from drill.store.reader import HistoryReader
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -103,3 +106,35 @@ def test_weak_spots_name_the_kinds_missed_most() -> None:
     chess = load_deck("chess")
     forks = [i.id for i in chess.items if i.split == "train" and i.data["motif"] == "fork"][:2]
     assert weak_spots(chess, forks) == [("fork", 2)]
+
+
+class WithoutFigures:
+    """A reader of a history written before the engine saved its figures."""
+
+    def __init__(self, reader: HistoryReader) -> None:
+        self._reader = reader
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+    def load_deck_state(self, learner_id: int, fingerprint: str) -> dict[str, Any] | None:
+        state = self._reader.load_deck_state(learner_id, fingerprint)
+        return None if state is None else {k: v for k, v in state.items() if k != "figures"}
+
+
+def test_the_saved_figures_give_the_standing_a_replay_gives(db_path: Path) -> None:
+    """Read from the figures saved after the last answer, or replayed from the history (an
+    older history, or figures of another moment): the same standing."""
+    history = History.open(str(db_path))
+    deck = load_deck("modarith")
+    simulate(deck, history, kind="lookup", items=400, seed=0, learner="ann")
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    saved = standing(history.reader, "ann", deck, now, UTC)
+    assert saved.exposures == 400
+    assert saved.state.phase != "new"
+    ann = history.reader.learner_id("ann", create=False)
+    assert ann is not None
+    assert "figures" in (history.reader.load_deck_state(ann, deck.fingerprint) or {})
+    replayed = standing(WithoutFigures(history.reader), "ann", deck, now, UTC)  # type: ignore[arg-type]
+    assert saved == replayed
+    history.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -57,6 +58,34 @@ class Home:
         self.zone = zone or local_zone()
         self._decks: dict[str, Deck] = {}
         self._lock = threading.RLock()
+        self._early: Future[list[Standing]] | None = None
+        self._note: Future[str | None] | None = None
+
+    def read_early(self) -> None:
+        """Start reading what `preparing` and `standings` return now, in a thread, while
+        the app is still loading: the first frame can then show the standings."""
+        early: Future[list[Standing]] = Future()
+        note: Future[str | None] = Future()
+        self._early, self._note = early, note
+
+        def read() -> None:
+            try:
+                note.set_result(self._preparing())
+                early.set_result(self._read_standings())
+            except BaseException as err:  # the screen's worker raises it, as its own
+                for future in (note, early):
+                    if not future.done():
+                        future.set_exception(err)
+
+        threading.Thread(target=read, name="drill-home-read", daemon=True).start()
+
+    def early_standings(self) -> list[Standing] | None:
+        """The standings read early, if they are in already (once: later reads are new)."""
+        early = self._early
+        if early is None or not early.done() or early.exception() is not None:
+            return None
+        self._early = None
+        return early.result()
 
     @property
     def history(self) -> History:
@@ -78,6 +107,10 @@ class Home:
 
     def preparing(self) -> str | None:
         """What opening the store must do first, said for the screen; None if nothing."""
+        note, self._note = self._note, None
+        return note.result() if note is not None else self._preparing()
+
+    def _preparing(self) -> str | None:
         if self._history is not None:
             return None
         from drill.store.glance import schema_of
@@ -116,7 +149,13 @@ class Home:
 
     def standings(self) -> list[Standing]:
         """Where the learner stands on every deck: from the SQLite file with stdlib sqlite3
-        while the store is not open yet, else from the store."""
+        while the store is not open yet, else from the store (read early, if asked to)."""
+        early, self._early = self._early, None
+        if early is not None:
+            return early.result()
+        return self._read_standings()
+
+    def _read_standings(self) -> list[Standing]:
         from drill.app.standing import standing
 
         now = self.now()

@@ -3,31 +3,36 @@
 A standing is that of the deck's variant as loaded (its fingerprint: domain, parameters,
 seed, split): another seed or `--param` is another variant, with its own.
 
-State comes from the engine's saved snapshot when it is current, else from replaying the
-history through the detectors; days are the learner's local calendar days, so a daily
-target and the run of days met follow the learner's clock, not UTC.
+State and the seal come from the figures the engine saved after the last answer when they
+are of exactly this history (`drill.protocol.progress`), else from replaying it through
+the detectors and the seal (imported only then: the home screen's start-up). Days are the
+learner's local calendar days, so a daily target and the run of days met follow the
+learner's clock, not UTC.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from drill.decks import Deck
-from drill.protocol.detect import ProgressState
-from drill.protocol.engine import Settings, replay_seal, resume_tracker
+from drill.protocol.progress import Figures, ProgressState, saved_figures
 from drill.protocol.records import GROK_KINDS, RULE_OPENED, EventKind, PastOutcome
-from drill.protocol.seal import SealView, shown_view
+from drill.protocol.seal import SealShown, SealTest, shown_view
 from drill.protocol.state import LearnerState, learner_state
 
 if TYPE_CHECKING:
+    from typing import Any
+
+    from drill.decks import Deck
+    from drill.protocol.seal import SealView
     from drill.store.reader import HistoryReader
 
 STATE_EVENTS = (EventKind.PLATEAU_STARTED, EventKind.TRANSITION_DETECTED, *RULE_OPENED)
 SPARK_BARS = "▁▂▃▄▅▆▇█"
+EMPTY = ProgressState(phase="new", exposure=0)
 WINDOW_DAYS = 400
 """How far back days are counted for the run of days met (longer runs show as 400+)."""
 
@@ -141,9 +146,33 @@ def _seal_view(
 ) -> SealView:
     """The seal as shown; open when on record, or when the untaught answers ever proved it
     (a history written before the seal was recorded as an event)."""
-    test = Settings.from_mapping(deck.settings).seal
+    if not past:
+        return SealShown(SealTest.of(deck.settings)).view(opened)
+    return _replayed(deck, {}, past, taught).seal_view(opened)
+
+
+def _replayed(
+    deck: Deck, saved: Mapping[str, Any], past: Sequence[PastOutcome], taught: Collection[str]
+) -> Figures:
+    """The figures from the history itself: the detectors (from their saved state when it
+    saw exactly this history) and the seal replayed."""
+    from drill.protocol.engine import replay_seal, resume_tracker
+
+    test = SealTest.of(deck.settings)
     tracker, stream = replay_seal(past, test, taught)
-    return shown_view(stream, test, opened or tracker.ever_reached)
+    state = resume_tracker(saved, past, taught).state if past else EMPTY
+    return Figures(state, shown_view(stream, test), tracker.ever_reached)
+
+
+def figures_of(
+    history: HistoryReader, learner_id: int, deck: Deck, past: Sequence[PastOutcome]
+) -> Figures:
+    """The detectors' state and the seal after `past`: saved by the engine after the last
+    answer, or, where that is missing or not of this history, replayed."""
+    saved = history.load_deck_state(learner_id, deck.fingerprint) or {}
+    taught = _taught_elsewhere(history, learner_id, deck)
+    figures = saved_figures(saved, past[-1].exposure, taught) if past else None
+    return figures if figures is not None else _replayed(deck, saved, past, taught)
 
 
 def standing(
@@ -152,10 +181,9 @@ def standing(
     """Where `learner` stands on `deck` at `now` (an aware datetime), days in `tz`."""
     target = int(deck.setting("session.daily_target"))
     learner_id = history.learner_id(learner, create=False)
-    empty = ProgressState(phase="new", exposure=0)
     control = deck.control
     fresh = Standing(
-        deck.name, deck.title, empty, 0, 0, target, 0,
+        deck.name, deck.title, EMPTY, 0, 0, target, 0,
         learner_state=learner_state(phase="new", plateau_length=0, events=(), control=control),
         seal=None if control else _seal_view(deck, [], False),
         description=str(deck.setting("description")),
@@ -165,9 +193,8 @@ def standing(
     past = history.outcomes(learner_id, deck.fingerprint)
     if not past:
         return fresh
-    saved = history.load_deck_state(learner_id, deck.fingerprint) or {}
-    taught = _taught_elsewhere(history, learner_id, deck)
-    state = resume_tracker(saved, past, taught).state
+    figures = figures_of(history, learner_id, deck, past)
+    state = figures.state
     per_day = exposure_days(history, learner_id, deck.name, now, tz)
     today = now.astimezone(tz).date()
     events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_KINDS, *STATE_EVENTS))
@@ -191,7 +218,7 @@ def standing(
             control=control,
             exposures=past[-1].exposure,
         ),
-        seal=None if control else _seal_view(deck, past, rule_open, taught),
+        seal=None if control else figures.seal_view(rule_open),
         description=str(deck.setting("description")),
     )
 

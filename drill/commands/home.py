@@ -23,7 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
     require_terminal("the home screen", "; try `drill --help`")
     from drill.app.home import Home
-    from drill.tui.app import make_app
 
     def open_history() -> History:
         from drill.store.history import History  # in the home screen's worker, off its path
@@ -31,4 +30,7 @@ def run(args: argparse.Namespace) -> int:
         return History.open(args.db)
 
     home = Home(open_history, learner_name(args), db=args.db)
+    home.read_early()  # while Textual loads: the first frame then shows every standing
+    from drill.tui.app import make_app
+
     return run_app(make_app(home=home), lambda: home)

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Literal
 
+from drill.protocol.progress import Phase, ProgressState
 from drill.protocol.records import EventKind
 from drill.protocol.stats import LEVELS, rise_test, wilson_interval
 
@@ -40,7 +41,6 @@ __all__ = [
     "event_to_json",
 ]
 
-Phase = Literal["new", "memorizing", "plateau", "grokked"]
 PlateauEndReason = Literal["transition", "generalized", "training_dropped", "heldout_caught_up"]
 
 
@@ -147,22 +147,6 @@ def event_from_json(obj: dict[str, Any]) -> DetectedEvent:
     fields = dict(obj)
     cls = _EVENT_TYPES[fields.pop("kind")]
     return cls(**fields)
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressState:
-    """Where the learner is, for the coach line and the report."""
-
-    phase: Phase
-    exposure: int
-    """The last exposure observed."""
-    plateau_since: int | None = None
-    plateau_length: int = 0
-    """Exposures spent on the current plateau (0 outside one)."""
-    grokked_at: int | None = None
-    """The exposure of the change (or of confirmation) once grokked."""
-    train_accuracy: float | None = None
-    heldout_accuracy: float | None = None
 
 
 class ProgressTracker:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
 from drill.protocol.pressure import DeadlineController
+from drill.protocol.progress import FIGURES_KEY, Figures, figures_to_json
 from drill.protocol.records import (
     AttemptRecord,
     EventKind,
@@ -28,7 +29,7 @@ from drill.protocol.records import (
     Result,
 )
 from drill.protocol.scheduler import Scheduler
-from drill.protocol.seal import PROGRESS_BLOCK, SealTest, SealTracker
+from drill.protocol.seal import PROGRESS_BLOCK, SealShown, SealTest, SealTracker
 
 if TYPE_CHECKING:
     from drill.protocol.detect import ProgressTracker
@@ -118,11 +119,7 @@ class Settings:
             shrink=float(settings["pressure.shrink"]),
             ease=float(settings["pressure.ease"]),
             pace=float(settings["pressure.pace"]),
-            seal=SealTest(
-                known=float(settings["rule.known"]),
-                unknown=float(settings["rule.unknown"]),
-                evidence=float(settings["rule.evidence"]),
-            ),
+            seal=SealTest.of(settings),
             confirm_probe_rate=max(float(settings["session.probe_rate"]), CONFIRM_PROBE_RATE)
             if float(settings["session.probe_rate"]) > 0
             else 0.0,
@@ -297,6 +294,9 @@ class Engine:
         self._state = dict(past.state or {})
         self._past = outcomes
         self._tracker: ProgressTracker | None = None
+        self._shown = SealShown(settings.seal)
+        self._shown_upto = 0
+        """How much of `untaught_stream` `_shown` has seen (it follows at each snapshot)."""
         if self._state.get("version") == SNAPSHOT_VERSION:
             try:
                 self.deadline.restore(self._state)
@@ -320,7 +320,20 @@ class Engine:
             **self.deadline.to_json(),
             "scheduler": self.scheduler.to_json(),
             "tracker": self.tracker.to_json(),
+            FIGURES_KEY: figures_to_json(
+                self.figures(), self.counters.total_exposures, self.taught_elsewhere
+            ),
         }
+
+    def figures(self) -> Figures:
+        """What the home screen shows of the learner here (saved with every snapshot)."""
+        stream = self.untaught_stream
+        if self._shown_upto > len(stream):  # a rolled-back write took answers back
+            self._shown, self._shown_upto = SealShown(self.settings.seal), 0
+        for probe, right in stream[self._shown_upto :]:
+            self._shown.observe(probe, right)
+        self._shown_upto = len(stream)
+        return Figures(self.tracker.state, self._shown.view(), self.seal.ever_reached)
 
     def coach(self) -> str | None:
         """The coach's line for where the learner is now."""
@@ -474,7 +487,7 @@ class Engine:
             "rng": self.scheduler.rng.getstate(),
             "tracker": None if self._tracker is None else self._tracker.to_json(),
             "seal": (self.seal.statistic, self.seal.answered, self.seal.right,
-                     self.seal.total, self.seal.total_right),
+                     self.seal.total, self.seal.total_right, self.seal.ever_reached),
             "lengths": (len(self.probe_outcomes), len(self.untaught_stream)),
             "untaught_before": set() if shown is None or shown.item.id in self.shown_answers
             else {shown.item.id},  # what this exposure may add to shown_answers
@@ -498,7 +511,7 @@ class Engine:
 
             self._tracker = ProgressTracker.from_json(saved["tracker"])
         (self.seal.statistic, self.seal.answered, self.seal.right, self.seal.total,
-         self.seal.total_right) = saved["seal"]  # fmt: skip
+         self.seal.total_right, self.seal.ever_reached) = saved["seal"]  # fmt: skip
         probes, stream = saved["lengths"]
         del self.probe_outcomes[probes:]
         del self.untaught_stream[stream:]

@@ -17,10 +17,11 @@ Pure Python and tiny: the engine runs it after every untaught answer.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-__all__ = ["PROGRESS_BLOCK", "SealTest", "SealTracker", "SealView"]
+__all__ = ["PROGRESS_BLOCK", "SealShown", "SealTest", "SealTracker", "SealView"]
 
 PROGRESS_BLOCK = 5
 """Progress toward the seal is shown only as of the last whole block of this many probes,
@@ -45,6 +46,15 @@ class SealTest:
     or a half-rule near it."""
     evidence: float = field(default_factory=lambda: _deck_default("rule.evidence"))
     """The log-likelihood ratio that opens the seal (by default 6: e^6 ≈ 400 : 1)."""
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any]) -> SealTest:
+        """From a deck's flat settings ("rule.known", "rule.unknown", "rule.evidence")."""
+        return cls(
+            known=float(settings["rule.known"]),
+            unknown=float(settings["rule.unknown"]),
+            evidence=float(settings["rule.evidence"]),
+        )
 
     def __post_init__(self) -> None:
         if not 0 < self.unknown < self.known < 1:
@@ -79,6 +89,10 @@ class SealView:
     waiting: int = 0
     """Untaught answers given since then, counted once the next whole block of probes is
     in (how many, never how they went)."""
+
+    def opened(self) -> SealView:
+        """The same view, open (on record, or proved at some point)."""
+        return replace(self, open=True, more=0)
 
     @property
     def message(self) -> str:
@@ -153,20 +167,41 @@ class SealTracker:
         return tracker
 
 
+class SealShown:
+    """What may be shown of the seal, kept up one untaught answer at a time: the statistic
+    as of the last whole block of PROGRESS_BLOCK probes (what `shown_view` replays)."""
+
+    def __init__(self, test: SealTest | None = None) -> None:
+        self.tracker = SealTracker(test)
+        self.probes = 0
+        self._cut = SealTracker(test)
+
+    def observe(self, probe: bool, success: bool) -> None:
+        """Add one untaught answer (a probe or a first answer) and whether it was right."""
+        tracker = self.tracker
+        tracker.observe(success)
+        self.probes += probe
+        if self.probes % PROGRESS_BLOCK == 0:
+            # First answers were told right or wrong: no probe hides in them.
+            cut = self._cut
+            cut.statistic, cut.answered, cut.right = (
+                tracker.statistic,
+                tracker.answered,
+                tracker.right,
+            )
+            cut.total, cut.total_right = tracker.total, tracker.total_right
+
+    def view(self, opened: bool = False) -> SealView:
+        """As of the last whole block, with the untaught answers since counted (`waiting`)."""
+        return replace(self._cut.view(opened), waiting=self.tracker.total - self._cut.total)
+
+
 def shown_view(
     untaught: Iterable[tuple[bool, bool]], test: SealTest | None = None, opened: bool = False
 ) -> SealView:
     """The seal as the learner may see it: as of the last whole block of PROGRESS_BLOCK
     probes. `untaught` is (is_probe, success) per untaught answer, oldest first."""
-    stream = list(untaught)
-    probes = 0
-    cut = 0
-    for i, (probe, _) in enumerate(stream):
-        if probe:
-            probes += 1
-            if probes % PROGRESS_BLOCK == 0:
-                cut = i + 1
-        elif probes % PROGRESS_BLOCK == 0:
-            cut = i + 1  # first answers were told right or wrong: no probe hides in them
-    view = SealTracker.replay((ok for _, ok in stream[:cut]), test).view(opened)
-    return replace(view, waiting=len(stream) - cut)
+    shown = SealShown(test)
+    for probe, success in untaught:
+        shown.observe(probe, success)
+    return shown.view(opened)

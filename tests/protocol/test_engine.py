@@ -23,11 +23,14 @@ from drill.protocol.engine import (
     Material,
     Outcome,
     Settings,
+    replay_seal,
+    resume_tracker,
 )
 from drill.protocol.pressure import DeadlineController
+from drill.protocol.progress import saved_figures
 from drill.protocol.records import AttemptRecord
 from drill.protocol.scheduler import RETRY_GAP, Scheduler
-from drill.protocol.seal import SealTest
+from drill.protocol.seal import SealTest, shown_view
 from tests.protocol.fakes import MemoryHistory
 
 DECK = load_deck("modarith", ["session.length=1000", "probe_rate=0.3"])
@@ -132,6 +135,20 @@ class EngineMachine(RuleBasedStateMachine):
     @invariant()
     def every_answer_recorded_once(self) -> None:
         assert len(self.history.attempts) == self.calls
+
+    @invariant()
+    def saved_figures_are_what_a_replay_of_the_history_gives(self) -> None:
+        """The home screen reads the saved figures instead of replaying: the same answer."""
+        past = self.history.outcomes()
+        if not past:
+            return
+        assert self.history.state is not None
+        figures = saved_figures(self.history.state, past[-1].exposure, ())
+        assert figures is not None
+        tracker, stream = replay_seal(past, SETTINGS.seal)
+        assert figures.state == resume_tracker({}, past).state
+        assert figures.seal == shown_view(stream, SETTINGS.seal)
+        assert figures.reached == tracker.ever_reached
 
     @invariant()
     def exposures_count_up_by_one(self) -> None:
@@ -523,3 +540,18 @@ def test_order_by_rating_takes_each_pass_easier_to_harder() -> None:
         ratings.append(shown.item.data["rating"])
         engine.answer(shown.item.answer, 100)
     assert ratings == sorted(ratings)
+
+
+def test_saved_figures_are_used_only_for_exactly_the_history_they_were_saved_after() -> None:
+    """Another last exposure, or other items taught elsewhere, and the caller replays."""
+    history = MemoryHistory()
+    engine = make_engine(history)
+    for _ in range(30):
+        shown = engine.next_item()
+        assert shown is not None
+        engine.answer(shown.item.answer, 500)
+    assert history.state is not None
+    assert saved_figures(history.state, 30, ()) == engine.figures()
+    assert saved_figures(history.state, 31, ()) is None
+    assert saved_figures(history.state, 30, {"an item taught elsewhere"}) is None
+    assert saved_figures({k: v for k, v in history.state.items() if k != "figures"}, 30, ()) is None

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from drill.app.standing import Standing
 
 KEYS_NOTE = " Enter: start the deck   r: its report   u: its rule, once earned   ?: keys"
+COLUMNS = ("deck", "state", "today", "total", "run", "held-out", "rule")
 WAITING = ("…", "", "", "", "", "")
 """A deck's cells before its standing is read."""
 
@@ -85,12 +86,17 @@ class HomeScreen(Screen[None]):
         title.append(f"   learner: {cell(home.learner)}", style="dim")
         self.query_one("#home-title", Static).update(title)
         table = self.query_one(DataTable)
-        table.add_columns("deck", "state", "today", "total", "run", "held-out", "rule")
-        for name in home.names():  # every deck at once; where the learner stands follows
-            table.add_row(Text(cell(name), style="bold"), *WAITING, key=name)
         self.query_one("#home-note", Static).update(Text(KEYS_NOTE))
         table.focus()
         self._shown = False
+        early = home.early_standings()
+        if early is not None:  # read while the app loaded: one frame, the whole table
+            about = [cell(" ".join(s.description.split())) for s in early]
+            self.show_standings(early, about)
+            self._after_standings(home.preparing())
+            return
+        waiting = [(Text(cell(name), style="bold"), *WAITING) for name in home.names()]
+        self._fill(table, home.names(), waiting)  # every deck at once; their standing follows
         self.refresh_standings()  # now, while the first frame is laid out and drawn
 
     def on_screen_resume(self) -> None:
@@ -112,10 +118,7 @@ class HomeScreen(Screen[None]):
             standings = home.standings()
             about = [cell(d.description) for d in home.decks()]
             app.call_from_thread(self.show_standings, standings, about)
-            if preparing is not None:
-                app.call_from_thread(self.call_after_refresh, self.open_store, KEYS_NOTE)
-            elif not home.store_open:
-                app.call_from_thread(self.call_after_refresh, self.open_store)
+            app.call_from_thread(self._after_standings, preparing)
         except UserError as err:  # a damaged or locked database: one line, as anywhere
             app.call_from_thread(app.exit, return_code=err.exit_code, message=f"drill: {err}")
 
@@ -146,6 +149,15 @@ class HomeScreen(Screen[None]):
         if then is not None:
             app.call_from_thread(self._note, then, "")
 
+    def _after_standings(self, preparing: str | None) -> None:
+        """Once the standings are drawn, open the store (saying so where it must be made
+        or upgraded first), so that Enter starts at once."""
+        if preparing is not None:
+            self._note(preparing)
+            self.call_after_refresh(self.open_store, KEYS_NOTE)
+        elif not self.home.store_open:
+            self.call_after_refresh(self.open_store)
+
     def _note(self, text: str, style: str = "bold") -> None:
         self.query_one("#home-note", Static).update(Text(text, style=style))
 
@@ -153,10 +165,9 @@ class HomeScreen(Screen[None]):
         """Fill the table, keeping the cursor on the same row."""
         table = self.query_one(DataTable)
         cursor = table.cursor_row
-        table.clear()
         self.standings = {s.deck: s for s in standings}
-        for s in standings:
-            table.add_row(*row_cells(s, bool(self.app.no_color)), key=s.deck)
+        plain = bool(self.app.no_color)
+        self._fill(table, [s.deck for s in standings], [row_cells(s, plain) for s in standings])
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         self._show_seal()
@@ -168,6 +179,20 @@ class HomeScreen(Screen[None]):
         ]
         listing = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
         self.query_one("#home-about", Static).update(listing)
+
+    @staticmethod
+    def _fill(
+        table: DataTable[Text | str], keys: Sequence[str], rows: Sequence[Sequence[Text | str]]
+    ) -> None:
+        """Put `rows` in the table, each column as wide as its widest cell. The widths are
+        set here, not measured later by the table: it measures on idle, and rows that
+        replace others under the same keys before it does kept the old widths."""
+        table.clear(columns=True)
+        for i, label in enumerate(COLUMNS):
+            width = max([len(label), *(Text(str(r[i])).cell_len for r in rows)])
+            table.add_column(label, width=width, key=label)
+        for key, cells in zip(keys, rows, strict=True):
+            table.add_row(*cells, key=key)
 
     def _selected(self) -> str | None:
         table = self.query_one(DataTable)
