@@ -137,11 +137,6 @@ async def answer(pilot: Pilot[None], clock: FakeClock, text: str, after: float) 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="the deck table can keep its first frame's column widths after the standings "
-    "arrive ('○ con' for '○ control'), on a loaded machine: to be fixed in the home screen",
-    strict=False,
-)
 def test_home(snap_compare: Compare, db_path: Path) -> None:
     """Every deck with where ann stands on it: found it, control, new; the keys below."""
 
