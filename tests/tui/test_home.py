@@ -246,3 +246,24 @@ async def test_every_deck_is_listed_before_its_standing_is_read() -> None:
         states = {name: cells[1] for name, cells in rows(app).items()}
         assert states.pop("control") == "○ control"  # a control is a control from the start
         assert all("new" in state for state in states.values())
+
+
+async def test_standings_read_before_the_app_starts_are_in_its_first_frame(
+    db_path: Path,
+) -> None:
+    """Read while Textual loads (as `drill` does), the standings fill the table as the
+    screen mounts, with no placeholder row and no worker left to wait for."""
+    history = History.open(str(db_path))
+    simulate(load_deck("control"), history, kind="lookup", items=60, seed=1, learner="ann")
+    history.close()
+    home = Home(lambda: History.open(str(db_path)), "ann", db=str(db_path), now=lambda: NOW)
+    home.read_early()
+    for thread in threading.enumerate():  # the read is in (what `drill` hopes for)
+        if thread.name == "drill-home-read":
+            thread.join(timeout=30)
+    app = make_app(home=home, clock=FakeClock())
+    async with app.run_test(size=(100, 30)):
+        shown = rows(app)
+        assert shown["control"][3] == "60"
+        assert all(cells[1] != "…" for cells in shown.values())
+    home.close()
