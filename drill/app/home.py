@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -61,9 +62,11 @@ class Home:
         self._early: Future[list[Standing]] | None = None
         self._note: Future[str | None] | None = None
 
-    def read_early(self) -> None:
-        """Start reading what `preparing` and `standings` return now, in a thread, while
-        the app is still loading: the first frame can then show the standings."""
+    def read_early(self, wait: float = 0.0) -> None:
+        """Start reading what `preparing` and `standings` return now, in a thread, and wait
+        for it up to `wait` seconds: the first frame can then show the standings. (Waiting
+        is quicker than loading the app meanwhile, which holds the interpreter's lock for
+        long stretches; a slow disk or an upgrade is not waited for beyond `wait`.)"""
         early: Future[list[Standing]] = Future()
         note: Future[str | None] = Future()
         self._early, self._note = early, note
@@ -78,6 +81,8 @@ class Home:
                         future.set_exception(err)
 
         threading.Thread(target=read, name="drill-home-read", daemon=True).start()
+        if wait > 0:
+            wait_for([early], timeout=wait)
 
     def early_standings(self) -> list[Standing] | None:
         """The standings read early, if they are in already (once: later reads are new)."""

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from drill.store.history import History
 
 
+EARLY_WAIT = 0.25
+"""Seconds the home screen waits for its standings (about 50 ms from a SQLite file) before
+it starts the app: longer (a slow disk, an upgrade) and they follow in the screen's worker."""
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     add_history_options(parser)
 
@@ -30,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return History.open(args.db)
 
     home = Home(open_history, learner_name(args), db=args.db)
-    home.read_early()  # while Textual loads: the first frame then shows every standing
+    home.read_early(wait=EARLY_WAIT)  # the first frame then shows every standing
     from drill.tui.app import make_app
 
     return run_app(make_app(home=home), lambda: home)
