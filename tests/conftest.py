@@ -32,6 +32,13 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "history.db"
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Two workers a core for `-n auto`: many tests wait on a child process or on the
+    app's timers, and one worker a core leaves the cores idle meanwhile (the default run
+    on 2 cores: 143-153 s with 2 workers, 130-141 s with 4, 161 s with 6)."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",

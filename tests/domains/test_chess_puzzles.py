@@ -262,6 +262,7 @@ def stockfish_name() -> str:
         engine.quit()
 
 
+@pytest.mark.slow
 @pytest.mark.stockfish
 @NO_STOCKFISH
 def test_shipped_set_is_reproduced_from_its_seed() -> None:

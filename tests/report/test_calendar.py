@@ -54,6 +54,7 @@ def test_report_json_has_the_days(db_path: Path, capsys: pytest.CaptureFixture[s
     assert report["daily_target"] == 300
 
 
+@pytest.mark.slow
 def test_long_histories_read_the_same_bins_from_blocks(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from drill.app.simulate import simulate
 from drill.decks import load_deck
 from drill.store.history import History
 from tests.report.pages import load_report
 
 
+@pytest.mark.slow
 def test_a_decks_rule_window_is_the_reports_heldout_window(db_path: Path) -> None:
     """A deck that asks for 60 recent untaught answers gets points over at least 60 probes
     (when history has them), where the default deck's hold 30."""

@@ -182,6 +182,7 @@ def test_sigkill_mid_session_loses_nothing(db_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("writers", "items"), [(2, 300), (4, 60)])
 def test_writers_starting_together_on_a_new_file(db_path: Path, writers: int, items: int) -> None:
     """Two or four `drill simulate` processes started at once on a file that does not exist
