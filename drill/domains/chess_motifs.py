@@ -48,18 +48,7 @@ def fork_targets(board: chess.Board, move: chess.Move) -> list[chess.Square]:
     after = _after(board, move)
     moved = after.piece_at(move.to_square)
     assert moved is not None
-    targets = []
-    for square in after.attacks(move.to_square):
-        piece = after.piece_at(square)
-        if piece is None or piece.color == moved.color or piece.piece_type == chess.PAWN:
-            continue
-        if (
-            piece.piece_type == chess.KING
-            or worth(piece) > worth(moved)
-            or not defended(after, square)
-        ):
-            targets.append(square)
-    return targets
+    return [s for s in after.attacks(move.to_square) if _threatened(after, s, moved)]
 
 
 def is_fork(board: chess.Board, move: chess.Move) -> bool:
@@ -143,18 +132,23 @@ def discovered_targets(board: chess.Board, move: chess.Move) -> list[chess.Squar
         if piece is None or piece.piece_type not in SLIDERS or square == move.to_square:
             continue
         for target in after.attacks(square):
-            victim = after.piece_at(target)
-            if victim is None or victim.color == mover.color or victim.piece_type == chess.PAWN:
-                continue
-            if move.from_square not in chess.SquareSet(chess.between(square, target)):
-                continue
-            if (
-                victim.piece_type == chess.KING
-                or worth(victim) > worth(piece)
-                or not defended(after, target)
-            ):
+            opened = move.from_square in chess.SquareSet(chess.between(square, target))
+            if opened and _threatened(after, target, piece):
                 targets.append(target)
     return targets
+
+
+def _threatened(board: chess.Board, square: chess.Square, attacker: chess.Piece) -> bool:
+    """`attacker` threatens to win what stands on `square`: the enemy king, or a piece
+    (not a pawn) worth more than the attacker, or one that nothing defends."""
+    victim = board.piece_at(square)
+    if victim is None or victim.color == attacker.color or victim.piece_type == chess.PAWN:
+        return False
+    return (
+        victim.piece_type == chess.KING
+        or worth(victim) > worth(attacker)
+        or not defended(board, square)
+    )
 
 
 def is_discovered_attack(board: chess.Board, move: chess.Move) -> bool:
