@@ -186,7 +186,7 @@ def standing(
         deck.name, deck.title, EMPTY, 0, 0, target, 0,
         learner_state=learner_state(phase="new", plateau_length=0, events=(), control=control),
         seal=None if control else _seal_view(deck, [], False),
-        description=str(deck.setting("description")),
+        description=deck.description,
     )  # fmt: skip
     if learner_id is None:
         return fresh
@@ -219,7 +219,7 @@ def standing(
             exposures=past[-1].exposure,
         ),
         seal=None if control else figures.seal_view(rule_open),
-        description=str(deck.setting("description")),
+        description=deck.description,
     )
 
 

@@ -91,8 +91,7 @@ class HomeScreen(Screen[None]):
         self._shown = False
         early = home.early_standings()
         if early is not None:  # read while the app loaded: one frame, the whole table
-            about = [cell(" ".join(s.description.split())) for s in early]
-            self.show_standings(early, about)
+            self.show_standings(early)
             self._after_standings(home.preparing())
             return
         waiting = [(Text(cell(name), style="bold"), *WAITING) for name in home.names()]
@@ -115,9 +114,7 @@ class HomeScreen(Screen[None]):
             preparing = home.preparing()
             if preparing is not None:
                 app.call_from_thread(self._note, preparing)
-            standings = home.standings()
-            about = [cell(d.description) for d in home.decks()]
-            app.call_from_thread(self.show_standings, standings, about)
+            app.call_from_thread(self.show_standings, home.standings())
             app.call_from_thread(self._after_standings, preparing)
         except UserError as err:  # a damaged or locked database: one line, as anywhere
             app.call_from_thread(app.exit, return_code=err.exit_code, message=f"drill: {err}")
@@ -161,8 +158,8 @@ class HomeScreen(Screen[None]):
     def _note(self, text: str, style: str = "bold") -> None:
         self.query_one("#home-note", Static).update(Text(text, style=style))
 
-    def show_standings(self, standings: Sequence[Standing], about: Sequence[str]) -> None:
-        """Fill the table, keeping the cursor on the same row."""
+    def show_standings(self, standings: Sequence[Standing]) -> None:
+        """Fill the table, keeping the cursor on the same row, and each deck's line."""
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         self.standings = {s.deck: s for s in standings}
@@ -173,9 +170,9 @@ class HomeScreen(Screen[None]):
         self._show_seal()
         width = max((len(s.deck) for s in standings), default=0) + 2
         lines = [
-            Text.assemble((f" {cell(s.deck):<{width}}", "bold"), line)
-            for s, line in zip(standings, about, strict=True)
-            if line
+            Text.assemble((f" {cell(s.deck):<{width}}", "bold"), cell(s.description))
+            for s in standings
+            if s.description
         ]
         listing = Text("\n", no_wrap=True, overflow="ellipsis").join(lines)
         self.query_one("#home-about", Static).update(listing)
