@@ -4,6 +4,9 @@ The table is the list: each row is the command line (leading NAME=VALUE words se
 environment) and a piece of text the one line on stderr must contain. `{tmp}` is a folder
 of prepared bad files (see `bad_files`), `{ff}` the bytes 0xff 0xfe, which are not UTF-8.
 A new bad input is a new row.
+
+Every row runs through `drill.cli.main` in this interpreter (tests/command.py), and a few,
+one of each kind, also as a real `python -m drill` process.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.command import run_drill
+
 START = "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1"
 NOT_UTF8 = os.fsdecode(b"\xff\xfe")
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -28,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 CASES = [
     # non-finite numbers, naming the key
-    ("items modarith -p threshold=nan", "threshold"),
+    ("items modarith -p rule.known=nan", "rule.known: expected a number"),
     ("items modarith -p shrink=nan", "shrink"),
     ("items modarith -p ease=inf", "ease"),
     ("items modarith -p probe_rate=nan", "probe_rate"),
@@ -154,11 +159,51 @@ def command(row: str, tmp: Path) -> tuple[list[str], dict[str, str]]:
     return words, env
 
 
+def assert_one_line(done: subprocess.CompletedProcess[str], expected: str, tmp: Path) -> None:
+    """A non-zero exit, one line on stderr that says what, no traceback, no secret, no litter."""
+    assert done.returncode != 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("drill: "), done.stderr
+    assert expected in lines[0], done.stderr
+    assert SECRET not in done.stderr + done.stdout
+    assert not (tmp / "missing").exists()
+    assert not list(tmp.glob("*.tmp"))
+
+
+def skip_where_root_writes_anyway(row: str) -> None:
+    if ROOT and ("ro-home" in row or "/ro/" in row):
+        pytest.skip("root may write to read-only folders")
+
+
 @pytest.mark.parametrize(("row", "expected"), CASES, ids=[row for row, _ in CASES])
 def test_bad_command_says_one_line(row: str, expected: str, bad_files: Path) -> None:
     """The command exits non-zero with one line on stderr that says what, and no traceback."""
-    if ROOT and ("ro-home" in row or "/ro/" in row):
-        pytest.skip("root may write to read-only folders")
+    skip_where_root_writes_anyway(row)
+    words, env = command(row, bad_files)
+    assert_one_line(run_drill(*words, env=env, cwd=REPO), expected, bad_files)
+
+
+def row_starting(text: str) -> tuple[str, str]:
+    return next(case for case in CASES if case[0].startswith(text))
+
+
+IN_REAL_PROCESSES = [
+    row_starting("items modarith -p rule.known"),  # a parameter
+    row_starting("TZ=Pacific"),  # a time zone, read when the process starts
+    row_starting("simulate modarith --kind lookup --items 5 --learner {ff}"),  # argv not UTF-8
+    row_starting("items chess --spoil -p puzzles={tmp}/fifo"),  # a FIFO never waited on
+    row_starting(f"DRILL_DATABASE_URL={NO_SERVER}?password"),  # a secret in the environment
+    row_starting("export --db {tmp}/missing"),  # a database that is not there
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"), IN_REAL_PROCESSES, ids=[row for row, _ in IN_REAL_PROCESSES]
+)
+def test_bad_command_in_a_real_process(row: str, expected: str, bad_files: Path) -> None:
+    """The same, from `python -m drill` itself: its exit status and its stderr as written."""
     words, env = command(row, bad_files)
     done = subprocess.run(
         [sys.executable, "-m", "drill", *words],
@@ -169,13 +214,10 @@ def test_bad_command_says_one_line(row: str, expected: str, bad_files: Path) -> 
         timeout=120,
         check=False,
     )
-    stderr = done.stderr.decode("utf-8", "replace")
-    assert done.returncode != 0, stderr
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("drill: "), stderr
-    assert expected in lines[0], stderr
-    assert SECRET not in stderr + done.stdout.decode("utf-8", "replace")
-    assert not (bad_files / "missing").exists()
-    assert not list(bad_files.glob("*.tmp"))
+    text = subprocess.CompletedProcess(
+        done.args,
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+    )
+    assert_one_line(text, expected, bad_files)

@@ -14,12 +14,11 @@ import pytest
 from drill.cli import COMMANDS, build_parser, main
 from drill.domains.chess_puzzles import Puzzle, save_puzzles
 from drill.store.history import History
+from tests.command import run_drill
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "drill", *args], capture_output=True, text=True, check=False
-    )
+    return run_drill(*args)
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -153,9 +152,6 @@ def test_export_of_an_empty_history(db_path: Path, capsys: pytest.CaptureFixture
 def test_items_stream_and_stop_quietly_on_a_closed_pipe() -> None:
     """`drill items chess | head -2`: two lines, then the pipe closes; exit 0, nothing on
     stderr."""
-    import subprocess
-    import sys
-
     proc = subprocess.Popen(
         [sys.executable, "-m", "drill", "items", "chess", "--spoil"],
         stdout=subprocess.PIPE,

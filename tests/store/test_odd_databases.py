@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from drill.store.database import StoreError
 from drill.store.history import History
+from tests.command import run_drill
 
 
 def drill(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "drill", *args], capture_output=True, text=True, check=False
-    )
+    return run_drill(*args)
 
 
 def test_db_check_reports_a_damaged_page(db_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Damaged, foreign, read-only and full databases: one clear line, a non-zero exit, no traceback.
 
 Each case goes through the API (a `StoreError` that names the file and what to do) and
-through the command line (`python -m drill ...`: exit status 2, one line on stderr). A
+through the command line (`drill ...`: exit status 2, one line on stderr). A
 database that cannot be used is never replaced by a new empty one.
 """
 
@@ -23,22 +23,16 @@ from sqlalchemy import event
 
 from drill.store.database import StoreError
 from drill.store.history import History
+from tests.command import run_drill
 from tests.store.test_history import attempt, new_session
 
 IS_ROOT = os.geteuid() == 0
 HAS_PSYCOPG = importlib.util.find_spec("psycopg") is not None
 
 
-def drill(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a subprocess, as a person would."""
-    return subprocess.run(
-        [sys.executable, "-m", "drill", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+def drill(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a person would run it (in this interpreter: tests/command.py)."""
+    return run_drill(*args)
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str], *needles: str) -> None:
