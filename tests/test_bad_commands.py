@@ -31,6 +31,8 @@ NO_SERVER = "postgresql+psycopg://u@127.0.0.1:1/x"
 """Nothing listens on port 1: the connection is refused at once."""
 REPO = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.xdist_group("bad-commands")  # one worker makes the bad files once
+
 CASES = [
     # non-finite numbers, naming the key
     ("items modarith -p rule.known=nan", "rule.known: expected a number"),
@@ -137,11 +139,21 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "ro").mkdir()
     (tmp / "ro").chmod(0o555)
     env = {**os.environ, "DRILL_HOME": str(tmp / "home")}
-    made = subprocess.run(
-        [sys.executable, "-m", "drill", "simulate", "modarith", "--kind", "lookup", "--items",
-         "5", "--learner", "someone", "--db", str(tmp / "history.db")],
-        env=env, capture_output=True, check=False,
-    )  # fmt: skip
+    made = run_drill(
+        *[
+            "simulate",
+            "modarith",
+            "--kind",
+            "lookup",
+            "--items",
+            "5",
+            "--learner",
+            "someone",
+            "--db",
+        ],
+        str(tmp / "history.db"),
+        env=env,
+    )
     assert made.returncode == 0, made.stderr
     return tmp
 

@@ -4,6 +4,7 @@ taught to this learner; each variant keeps its own standing."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,15 +20,30 @@ from drill.store.history import History
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
+pytestmark = pytest.mark.xdist_group("variants")  # one worker builds the shared history once
+
+
+@pytest.fixture(scope="module")
+def two_variants_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The issue's reproduction, made once: lookup learner x drills seed 2, then the
+    shipped seed."""
+    folder = tmp_path_factory.mktemp("variants")
+    path = folder / "history.db"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DRILL_HOME", str(folder / "drill-home"))
+        history = History.open(str(path))
+        for params in (["seed=2"], []):
+            deck = load_deck("modarith", params)
+            simulate(deck, history, kind="lookup", items=300, seed=0, learner="x", start=T0)
+        history.close()
+    return path
+
 
 @pytest.fixture
-def two_variants(db_path: Path) -> History:
-    """The issue's reproduction: lookup learner x drills seed 2, then the shipped seed."""
-    history = History.open(str(db_path))
-    for params in (["seed=2"], []):
-        deck = load_deck("modarith", params)
-        simulate(deck, history, kind="lookup", items=300, seed=0, learner="x", start=T0)
-    return history
+def two_variants(two_variants_file: Path, db_path: Path) -> History:
+    """A copy of that history at this test's database path, open."""
+    shutil.copyfile(two_variants_file, db_path)
+    return History.open(str(db_path))
 
 
 def probes_and_taught(history: History) -> tuple[list[str], set[str]]:
