@@ -199,3 +199,23 @@ def test_items_stats_of_the_shipped_chess_set(capsys: pytest.CaptureFixture[str]
     assert "motif: " in out
     assert "line (plies): 1 " in out
     assert "pieces: 2-7 " in out
+
+
+def test_a_new_user_reads_an_empty_history_and_nothing_is_made(drill_home: Path) -> None:
+    """Before the first drill, the reading commands answer as on an empty history (exit 0,
+    the rule sealed: 1) and create no file; a mistyped --db is still refused."""
+    assert run("learners").stdout.startswith("No learners yet")
+    report = run("report")
+    assert (report.returncode, report.stderr) == (0, "")
+    assert "no history yet" in report.stdout
+    assert run("export", "--format", "csv").stdout.startswith("learner,deck,session")
+    rule = run("rule", "modarith")
+    assert rule.returncode == 1
+    assert "sealed" in rule.stdout
+    check = run("db", "check")
+    assert check.returncode == 2
+    assert "no history yet" in check.stderr
+    assert not drill_home.exists()
+    typo = run("report", "--db", str(drill_home / "typo.db"))
+    assert typo.returncode == 2
+    assert "no such database" in typo.stderr

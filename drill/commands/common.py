@@ -107,8 +107,12 @@ def check_seed(seed: int, flag: str = "--seed") -> int:
 
 
 def open_existing(db: str | None) -> History:
-    """The history for a command that only reads: a missing file is refused in one line,
-    never created (a mistyped --db would otherwise leave an empty database behind)."""
+    """The history for a command that only reads, never creating a file.
+
+    A missing file that --db or the environment named is refused in one line (a mistyped
+    path would otherwise leave an empty database behind). The default file missing means
+    nothing was drilled here yet: the command reads an empty history in memory, so a new
+    user's `drill learners` or `drill report` answers as it would on an empty file."""
     from drill.store.database import StoreError, locate
     from drill.store.history import History
 
@@ -117,6 +121,8 @@ def open_existing(db: str | None) -> History:
     if path is not None and not path.is_file():
         if path.is_dir():
             raise StoreError(f"{path}: is a folder, not a database file; give a file path")
+        if not location.chosen:
+            return History.open("sqlite://")
         raise StoreError(
             f"{path}: no such database; check --db (`drill start DECK` creates a history)"
         )

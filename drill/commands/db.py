@@ -52,8 +52,13 @@ def run(args: argparse.Namespace) -> int:
     if location.path is not None and not location.path.is_file():
         from drill.store.database import StoreError
 
-        what = "is a folder, not a database file" if location.path.is_dir() else "no such file"
-        raise StoreError(f"{location.display}: {what}; give the database's path with --db")
+        if location.path.is_dir():
+            what = "is a folder, not a database file; give the database's path with --db"
+        elif location.chosen:
+            what = "no such file; give the database's path with --db"
+        else:
+            what = "no history yet (nothing drilled here); `drill start DECK` begins one"
+        raise StoreError(f"{location.display}: {what}")
     action: int = {"upgrade": upgrade, "check": check, "backup": backup}[args.action](
         args, location
     )

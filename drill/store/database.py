@@ -52,6 +52,8 @@ class DatabaseLocation:
     url: URL
     path: Path | None
     """The file, for SQLite on disk; None for other servers and in-memory databases."""
+    chosen: bool = True
+    """Named by --db or the environment; False for the default file in the data folder."""
 
     @property
     def display(self) -> str:
@@ -94,7 +96,7 @@ def locate(db: str | None = None) -> DatabaseLocation:
     path = sqlite_path(spec)
     assert path is not None
     # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
-    return DatabaseLocation(URL.create("sqlite", database=str(path)), path)
+    return DatabaseLocation(URL.create("sqlite", database=str(path)), path, chosen=bool(spec))
 
 
 def _parse_url(spec: str, what: str) -> URL:
