@@ -137,7 +137,10 @@ class SummaryScreen(Screen[None]):
         if s is not None:
             met = " ✓ target met" if s.target and s.today >= s.target else ""
             table.add_row("today", f"{s.today:,} of {s.target:,} exposures{met}")
-            table.add_row("run of days", f"{s.run_days} day{'s' * (s.run_days != 1)}")
+            run = f"{s.run_days} day{'s' * (s.run_days != 1)} in a row"
+            if s.target and s.today < s.target:
+                run += f"; today counts at {s.target:,}"
+            table.add_row("days at target", run)
             table.add_row("state", s.learner_state.text)
             if s.seal_line and not s.rule_open:
                 table.add_row("the seal", s.seal_line)
