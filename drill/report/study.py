@@ -262,6 +262,14 @@ def analysis_json(analysis: Analysis) -> dict[str, object]:
     }  # fmt: skip
 
 
+def still_without(curve: Sequence[tuple[int, float]], shown: int = 6) -> str:
+    """The survival curve in words: "still without it: 50 % by 310, 0 % by 420"."""
+    if not curve:
+        return "no one yet"
+    steps = ", ".join(f"{share:.0%} by {exposure:,}" for exposure, share in curve[:shown])
+    return f"still without it: {steps}" + (", …" if len(curve) > shown else "")
+
+
 def render(analysis: Analysis) -> list[str]:
     """The report as lines of text (80 columns for three arms)."""
     arms = analysis.arms
@@ -278,12 +286,11 @@ def render(analysis: Analysis) -> list[str]:
             cells.append(f"{c.mean:.2f} [{c.low:.2f}-{c.high:.2f}]" if c else "–")
         lines.append(f"{x:>8} " + "".join(f"{cell:>18}" for cell in cells))
     lines.append("")
-    lines.append("found the rule; time to transition (share still without it)")
+    lines.append("found the rule, and the share still without it by each exposure")
     for s in arms:
-        steps = " ".join(f"{x}:{v:.2f}" for x, v in s.survival[:6]) or "–"
         final = "–" if s.final_heldout is None else f"{s.final_heldout:.2f}"
         lines.append(f"  {s.arm}: found {s.found} of {s.participants}; final held-out "
-                     f"{final}; {steps}")  # fmt: skip
+                     f"{final}; {still_without(s.survival)}")  # fmt: skip
     if analysis.comparisons:
         lines.append("")
         lines.append("against the first arm")

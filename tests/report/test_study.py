@@ -64,3 +64,13 @@ def test_survival_censors_who_never_arrived() -> None:
 def test_too_few_to_test_says_so() -> None:
     """One participant an arm: the permutation test is not run."""
     assert permutation([1.0], [0.0]) is None
+
+
+def test_the_survival_line_says_who_is_still_without_the_rule_by_when() -> None:
+    """Plain words, not "20:0.00": the share still without the rule by each exposure."""
+    from drill.report.study import still_without
+
+    assert still_without(((310, 0.5), (420, 0.0))) == "still without it: 50% by 310, 0% by 420"
+    assert still_without(((2500, 1.0),)) == "still without it: 100% by 2,500"
+    assert still_without(()) == "no one yet"
+    assert still_without(tuple((n, 1 - n / 10) for n in range(1, 9))).endswith(", …")
