@@ -364,3 +364,34 @@ async def test_keys_typed_on_the_ready_card_are_refused_in_words(db_path: Path) 
         assert app.practice is not None
         assert app.practice.engine.current is None
     assert list(history.export()) == []
+
+
+async def test_a_long_rule_keeps_when_it_was_earned_and_the_way_on_in_view() -> None:
+    """At 80×24 the chord rule is taller than the screen: the earned line and "Enter: on to
+    the next item" are shown without scrolling, with a hint that more is below until the
+    end is reached."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from drill.tui.app import DrillApp
+
+    class RuleOnly(App[None]):
+        CSS_PATH = DrillApp.CSS_PATH
+
+        def on_mount(self) -> None:
+            rule = load_deck("chords").rule_text
+            self.push_screen(RuleScreen(rule, earned="Earned at 21.", then="the next item"))
+
+    app = RuleOnly()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for name in ("#rule-head", "#rule-earned", "#rule-next"):
+            shown = screen.query_one(name, Static)
+            assert shown.region.height > 0, name
+            assert screen.region.contains_region(shown.region), name
+        assert "Enter: on to the next item" in text_of(app, "#rule-next")
+        assert "the rest of the rule" in text_of(app, "#rule-next")
+        await pilot.press("end")
+        await pilot.pause()
+        assert "the rest of the rule" not in text_of(app, "#rule-next")

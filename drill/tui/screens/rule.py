@@ -60,7 +60,10 @@ def earned_line(event: EventRecord, first_at: datetime) -> str:
 
 
 class RuleScreen(Screen[None]):
-    """Shows the rule; it scrolls when long. Enter or Escape goes on (or back)."""
+    """Shows the rule; it scrolls when long. Enter or Escape goes on (or back).
+
+    When it was earned comes first and the way on stays at the bottom, outside the scroll:
+    a chord rule is taller than 24 rows, and both must be seen without scrolling."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "close", "Close"),
@@ -82,20 +85,37 @@ class RuleScreen(Screen[None]):
         self.then = then
 
     def compose(self) -> ComposeResult:
+        yield Static(Text(self.heading, style="bold"), id="rule-head")
+        if self.earned:
+            yield Static(Text(self.earned), id="rule-earned")
         with VerticalScroll(id="rule-box"):
-            yield Static(Text(self.heading, style="bold"), id="rule-head")
             parts: list[Text] = []
             for paragraph in reflow(self.rule):
                 parts += [paragraph, Text("")]
             yield Static(Group(*parts[:-1]), id="rule-text")
-            if self.earned:
-                yield Static(Text(self.earned), id="rule-earned")
-            where = f"on to {self.then}" if self.then else "back"
-            yield Static(Text(f"Enter: {where}", style="bold"), id="rule-next")
+        yield Static(self._next_line(more=False), id="rule-next")
         yield Footer()
+
+    def _next_line(self, *, more: bool) -> Text:
+        where = f"on to {self.then}" if self.then else "back"
+        line = Text(f"Enter: {where}", style="bold")
+        if more:
+            line.append("    ↓ PgDn: the rest of the rule", style="not bold")
+        return line
 
     def action_close(self) -> None:
         self.dismiss(None)
 
     def on_mount(self) -> None:
-        self.query_one("#rule-box").focus()  # arrow keys and Page Down scroll a long rule
+        box = self.query_one("#rule-box", VerticalScroll)
+        box.focus()  # arrow keys and Page Down scroll a long rule
+        self.watch(box, "scroll_y", self._say_if_more, init=False)
+        self.call_after_refresh(self._say_if_more)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_more)
+
+    def _say_if_more(self, _scrolled: float | None = None) -> None:
+        box = self.query_one("#rule-box", VerticalScroll)
+        more = box.max_scroll_y > 0 and box.scroll_y < box.max_scroll_y
+        self.query_one("#rule-next", Static).update(self._next_line(more=more))
