@@ -30,9 +30,6 @@ def arm_for_start(db: str | None, learner: str, deck: str, extra: Sequence[str])
     from drill.store.history import History
     from drill.store.studies import arm_of
 
-    history = History.open(db)
-    try:
+    with History.open(db) as history:
         stored = arm_of(history, learner, deck)
-    finally:
-        history.close()
     return None if stored is None else joined(stored[0].name, stored[0].spec, stored[1], extra)

@@ -430,8 +430,7 @@ def run_task(task: Task, report: Callable[[Tick], None] | None = None) -> Tick:
     from drill.app.simulate import SimulationResult, simulate
     from drill.store.history import History
 
-    history = History.open(task.db)
-    try:
+    with History.open(task.db) as history:
         _stored, spec = load(history, task.study)
         arm = spec.arm(task.arm)
         deck = spec.deck_for(arm)
@@ -443,8 +442,6 @@ def run_task(task: Task, report: Callable[[Tick], None] | None = None) -> Tick:
         result = simulate(deck, history, kind=task.kind, items=task.items, seed=task.seed,
                           learner=task.learner, progress=progress,
                           weight_decay=arm.weight_decay)  # fmt: skip
-    finally:
-        history.close()
     tick = _tick(task, result)
     tick.done = True
     return tick

@@ -35,11 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from drill.store.history import EXPORT_FIELDS
 
     learner = check_learner_name(args.learner) if args.learner is not None else None
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         write_rows(history.export(learner), args.format, EXPORT_FIELDS)
-    finally:
-        history.close()
     return 0
 
 

@@ -25,12 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import open_existing
     from drill.text import cell
 
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         learners = history.learners()
         states = {name: deck_states(history, name) for name, *_ in learners}
-    finally:
-        history.close()
     if args.json:
         for name, sessions, exposures, last in learners:
             seen = last.isoformat() if last else None

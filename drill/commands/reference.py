@@ -114,8 +114,7 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
     from drill.store.history import History
 
     learner = learner_name(args)
-    history = History.open(args.db)
-    try:
+    with History.open(args.db) as history:
         learner_id = history.reader.learner_id(learner, create=False)
         past = (
             history.reader.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
@@ -150,8 +149,6 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
             exposures=exposures,
             result=result.to_json(),
         )
-    finally:
-        history.close()
     if args.json:
         import json
 

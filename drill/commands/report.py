@@ -77,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
         picture_format(output)  # a bad extension or folder fails before any work
     learner = learner_name(args)
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         learner_id = history.reader.learner_id(learner, create=False)
         if deck is None:
             return _all_decks(history, learner, learner_id, since, args.json)
@@ -90,8 +89,6 @@ def run(args: argparse.Namespace) -> int:
         inputs = report_inputs(history, learner, deck, since)
         report = Report.of(inputs) if inputs is not None else None
         others = [] if report else history.reader.variants(learner_id, deck.name)
-    finally:
-        history.close()
     if report is None:
         when = f" since {args.since}" if since else ""
         if [fp for fp in others if fp != deck.fingerprint]:

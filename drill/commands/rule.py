@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     deck = deck_from_args(args)
     learner = learner_name(args)
-    history = History.open(args.db) if args.force else open_existing(args.db)  # --force writes
-    try:
+    opened = History.open(args.db) if args.force else open_existing(args.db)  # --force writes
+    with opened as history:
         learner_id = history.writer.learner_id(learner, create=args.force)
         seal = seal_of(history.reader, learner_id, deck)
         view = seal.view
@@ -61,5 +61,3 @@ def run(args: argparse.Namespace) -> int:
         print(visible(deck.rule_text.strip()))
         print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")
         return 0
-    finally:
-        history.close()

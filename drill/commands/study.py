@@ -99,11 +99,8 @@ def _new(args: argparse.Namespace) -> int:
         target = Path(args.write or f"{args.name}.study.toml")
         if target.exists():
             raise UserError(f"{target}: exists already; choose another with --write PATH")
-    history = History.open(args.db)
-    try:
+    with History.open(args.db) as history:
         create(history, spec)
-    finally:
-        history.close()
     arms = ", ".join(a.name for a in spec.arms)
     print(f"study {spec.name!r}: deck {spec.deck}, arms {arms}; seed {spec.seed}, "
           f"blocks of {spec.block}")  # fmt: skip
@@ -123,12 +120,9 @@ def _join(args: argparse.Namespace) -> int:
     from drill.store.history import History
 
     learner = learner_name(args)
-    history = History.open(args.db)
-    try:
+    with History.open(args.db) as history:
         _stored, spec = load(history, args.name)
         join(history, args.name, learner)
-    finally:
-        history.close()
     # The learner is told nothing of the arms: which one is theirs, or what the others are.
     command = f"drill start {spec.deck}" + (f" --learner {learner}" if args.learner else "")
     print(f"{learner} joined study {spec.name!r}. Drill its deck with `{command}`; "
@@ -154,13 +148,10 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UserError(f"--workers: expected a positive number, got {args.workers}")
     check_seed(args.seed)
-    history = History.open(args.db)
-    try:
+    with History.open(args.db) as history:
         _stored, spec = load(history, args.name)
         tasks = enroll_simulated(history, args.name, args.kind, args.learners, args.items,
                                  args.seed, args.db)  # fmt: skip
-    finally:
-        history.close()
     workers = args.workers or min(len(tasks), os.cpu_count() or 1)
     started = time.monotonic()
     quiet = args.json or not sys.stderr.isatty()
@@ -225,11 +216,8 @@ def _status(args: argparse.Namespace) -> int:
     from drill.app.study import status
     from drill.commands.common import open_existing
 
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         found = status(history, args.name)
-    finally:
-        history.close()
     spec = found.spec
     arms: dict[str, dict[str, Any]] = {}
     for arm in spec.arms:
@@ -281,11 +269,8 @@ def _report(args: argparse.Namespace) -> int:
     from drill.errors import UserError
     from drill.report.study import analysis_json, render
 
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         analyses = report(history, args.name)
-    finally:
-        history.close()
     first, beside = analyses[0], analyses[1:]
     if args.json:
         data = analysis_json(first)
@@ -314,9 +299,6 @@ def _export(args: argparse.Namespace) -> int:
     from drill.commands.export import write_rows
     from drill.store.history import EXPORT_FIELDS
 
-    history = open_existing(args.db)
-    try:
+    with open_existing(args.db) as history:
         write_rows(export(history, args.name), args.format, ["study", "arm", *EXPORT_FIELDS])
-    finally:
-        history.close()
     return 0

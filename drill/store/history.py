@@ -54,6 +54,12 @@ class History:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def claim(self, learner: str, deck: str) -> Claim:
         """Hold (learner, deck) while a session is live; raises DeckBusyError."""
         return claim_deck(self.engine, self.location, learner, deck)
