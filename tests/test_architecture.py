@@ -42,22 +42,28 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imported(name: str, path: Path) -> Iterator[tuple[str, int]]:
-    """Every drill module `name` imports, anywhere in its body, with the line."""
+def imported_names(name: str, path: Path) -> Iterator[tuple[str, int]]:
+    """Every module name `name` imports, anywhere in its body, with the line: relative
+    imports resolved, `from drill.tui import app` as the module drill.tui.app."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield from _known(alias.name, node.lineno)
+                yield alias.name, node.lineno
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
             for alias in node.names:
-                # `from drill.tui import app` imports the module drill.tui.app.
                 target = f"{base}.{alias.name}"
-                yield from _known(target if target in MODULES else base, node.lineno)
+                yield (target if target in MODULES else base), node.lineno
+
+
+def imported(name: str, path: Path) -> Iterator[tuple[str, int]]:
+    """Every drill module `name` imports, anywhere in its body, with the line."""
+    for target, line in imported_names(name, path):
+        yield from _known(target, line)
 
 
 def _known(target: str, line: int) -> Iterator[tuple[str, int]]:

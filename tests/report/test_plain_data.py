@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
-from pathlib import Path
 
-import drill.report
-
-REPORT = Path(drill.report.__file__).parent
+from tests.test_architecture import MODULES, imported_names
 
 
 def test_the_report_imports_neither_the_store_nor_the_app() -> None:
     """Counting imports inside functions too: the store and the app call the report, never
     the other way round."""
-    upward = []
-    for path in sorted(REPORT.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = (
-                [a.name for a in node.names] if isinstance(node, ast.Import)
-                else [node.module or ""] if isinstance(node, ast.ImportFrom)
-                else []
-            )  # fmt: skip
-            upward += [
-                f"{path.name}: {name}"
-                for name in names
-                if name.split(".")[:2] in (["drill", "store"], ["drill", "app"])
-                or name.split(".")[0] == "sqlalchemy"
-            ]
+    upward = [
+        f"{name}: {target}"
+        for name, path in MODULES.items()
+        if name.startswith("drill.report")
+        for target, _line in imported_names(name, path)
+        if target.split(".")[:2] in (["drill", "store"], ["drill", "app"])
+        or target.split(".")[0] == "sqlalchemy"
+    ]
     assert upward == []
 
 
