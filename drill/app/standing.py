@@ -160,7 +160,8 @@ def _replayed(
 
     test = SealTest.of(deck.settings)
     tracker, stream = replay_seal(past, test, taught)
-    state = resume_tracker(saved, past, taught).state if past else EMPTY
+    window = int(deck.settings["rule.window"])
+    state = resume_tracker(saved, past, taught, window).state if past else EMPTY
     return Figures(state, shown_view(stream, test), tracker.ever_reached)
 
 

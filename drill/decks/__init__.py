@@ -101,7 +101,11 @@ SETTINGS: dict[str, tuple[Param, ...]] = {
             "evidence", float, 6.0, "the log-likelihood ratio of the untaught answers "
             "that unseals the rule", minimum=1.0, maximum=50.0,
         ),
-        Param("window", int, 30, "recent untaught answers behind held-out accuracy", minimum=5),
+        Param(
+            "window", int, 30, "recent untaught answers behind held-out accuracy (at least "
+            "the 10 a plateau needs, at most the 200 the rise test holds)",
+            minimum=10, maximum=200,
+        ),
     ),
 }  # fmt: skip
 """Every deck setting outside [params], by section ("" is the top level)."""

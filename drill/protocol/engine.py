@@ -58,22 +58,27 @@ def untaught_flags(past: Sequence[PastOutcome], taught: Collection[str] = ()) ->
 
 
 def resume_tracker(
-    state: Mapping[str, Any], past: Sequence[PastOutcome], taught: Collection[str] = ()
+    state: Mapping[str, Any],
+    past: Sequence[PastOutcome],
+    taught: Collection[str] = (),
+    heldout_window: int = 30,
 ) -> ProgressTracker:
     """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
     is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
-    snapshot one exposure behind)."""
-    from drill.protocol.detect import ProgressTracker
+    snapshot one exposure behind). `heldout_window` is the deck's `rule.window`."""
+    from drill.protocol.detect import DetectorConfig, ProgressTracker
 
+    config = DetectorConfig(heldout_window=heldout_window)
     last = past[-1].exposure if past else 0
     if state.get("version") == SNAPSHOT_VERSION and state.get("exposure") == last:
         try:
-            return ProgressTracker.from_json(dict(state["tracker"]))
+            return ProgressTracker.from_json(dict(state["tracker"]), config)
         except (KeyError, TypeError, ValueError):
             pass
     flags = untaught_flags(past, taught)
     tracker, _ = ProgressTracker.rebuild(
-        (p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)
+        ((p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)),
+        config,
     )
     return tracker
 
@@ -106,6 +111,8 @@ class Settings:
     """The deck has no rule to find: the coach never says one forms."""
     by_rating: bool
     """Each training pass goes from the lowest-rated item to the highest (`session.order`)."""
+    heldout_window: int = 30
+    """Recent untaught answers behind the detectors' held-out accuracy (`rule.window`)."""
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, Any]) -> Settings:
@@ -125,6 +132,7 @@ class Settings:
             else 0.0,
             control=bool(settings["rule.control"]),
             by_rating=settings["session.order"] == "rating",
+            heldout_window=int(settings["rule.window"]),
         )
 
 
@@ -309,7 +317,9 @@ class Engine:
     def tracker(self) -> ProgressTracker:
         """The detectors, built on first use (off the path to the first item on screen)."""
         if self._tracker is None:
-            self._tracker = resume_tracker(self._state, self._past, self.taught_elsewhere)
+            self._tracker = resume_tracker(
+                self._state, self._past, self.taught_elsewhere, self.settings.heldout_window
+            )
         return self._tracker
 
     def snapshot(self) -> dict[str, Any]:
@@ -507,9 +517,10 @@ class Engine:
         self.scheduler.restore(saved["scheduler"])
         self.scheduler.rng.setstate(saved["rng"])
         if saved["tracker"] is not None:
-            from drill.protocol.detect import ProgressTracker
+            from drill.protocol.detect import DetectorConfig, ProgressTracker
 
-            self._tracker = ProgressTracker.from_json(saved["tracker"])
+            config = DetectorConfig(heldout_window=self.settings.heldout_window)
+            self._tracker = ProgressTracker.from_json(saved["tracker"], config)
         (self.seal.statistic, self.seal.answered, self.seal.right, self.seal.total,
          self.seal.total_right, self.seal.ever_reached) = saved["seal"]  # fmt: skip
         probes, stream = saved["lengths"]

@@ -555,3 +555,15 @@ def test_saved_figures_are_used_only_for_exactly_the_history_they_were_saved_aft
     assert saved_figures(history.state, 31, ()) is None
     assert saved_figures(history.state, 30, {"an item taught elsewhere"}) is None
     assert saved_figures({k: v for k, v in history.state.items() if k != "figures"}, 30, ()) is None
+
+
+def test_the_detectors_held_out_accuracy_reads_the_decks_window() -> None:
+    """`rule.window` sets how many recent untaught answers held-out accuracy is over, in
+    the engine as in the report: 20 misses then 10 right is 1.0 over 10, 1/3 over 30."""
+    from drill.protocol.records import PastOutcome
+
+    past = [PastOutcome(n, f"new-{n}", True, n > 20) for n in range(1, 31)]
+    assert resume_tracker({}, past, heldout_window=10).state.heldout_accuracy == 1.0
+    assert resume_tracker({}, past).state.heldout_accuracy == pytest.approx(1 / 3)
+    deck = load_deck("modarith", ["rule.window=10"])
+    assert Settings.from_mapping(deck.settings).heldout_window == 10
