@@ -58,10 +58,11 @@ def puzzle_id(puzzle: Puzzle) -> str:
     return f"chess-{stable_hash(puzzle.fen, ' '.join(puzzle.solution)):016x}"
 
 
-def prompt_for(puzzle: Puzzle) -> str:
+def prompt_for(puzzle: Puzzle, board: chess.Board | None = None) -> str:
+    """ "White to move. Black played Nc5-e4." (`board`: the puzzle's, if already made.)"""
     from drill.domains.chess_moves import describe_move
 
-    board = puzzle.board()
+    board = puzzle.board() if board is None else board
     text = f"{SIDES[board.turn]} to move."
     if puzzle.last_move:
         said = puzzle.extra.get("last_move_san") or describe_move(board, puzzle.last_move)
@@ -69,14 +70,15 @@ def prompt_for(puzzle: Puzzle) -> str:
     return text
 
 
-def item_data(puzzle: Puzzle) -> dict[str, Any]:
+def item_data(puzzle: Puzzle, board: chess.Board | None = None) -> dict[str, Any]:
+    board = puzzle.board() if board is None else board
     data: dict[str, Any] = dict(puzzle.extra)
     data.update(
         fen=puzzle.fen,
         solution=list(puzzle.solution),
         motif=puzzle.motif,
         last_move=puzzle.last_move,
-        side=SIDES[puzzle.board().turn].lower(),
+        side=SIDES[board.turn].lower(),
     )
     return data
 
@@ -108,10 +110,12 @@ class Chess(Domain):
 
     def puzzles(self, params: Mapping[str, ParamValue]) -> list[Puzzle]:
         """The deck's puzzles after the filters, one per position, in file order."""
-        return [puzzle for puzzle, _key in self._chosen(params)]
+        return [puzzle for puzzle, _key, _board in self._chosen(params)]
 
-    def _chosen(self, params: Mapping[str, ParamValue]) -> list[tuple[Puzzle, str]]:
-        """The puzzles after the filters, each with its position key, one per position."""
+    def _chosen(self, params: Mapping[str, ParamValue]) -> list[tuple[Puzzle, str, chess.Board]]:
+        """The puzzles after the filters, each with its position key and its board (made
+        once: setting up a board is most of the time a deck of 5,000 puzzles takes), one
+        per position."""
         from drill.domains.chess_puzzles import position_key
 
         path = resolve_puzzle_path(str(params["puzzles"]))
@@ -121,7 +125,7 @@ class Chess(Domain):
             raise ValueError(f"puzzles: cannot read {path}: {err.strerror or err}") from None
         wanted = {m.strip() for m in str(params["motifs"]).split(",") if m.strip()}
         low, high = int(params["min_rating"]), int(params["max_rating"])
-        chosen: list[tuple[Puzzle, str]] = []
+        chosen: list[tuple[Puzzle, str, chess.Board]] = []
         seen: set[str] = set()
         for puzzle in loaded:
             if "all" not in wanted and puzzle.motif not in wanted:
@@ -130,12 +134,13 @@ class Chess(Domain):
             if isinstance(rating, int) and not low <= rating <= high:
                 continue
             try:
-                key = position_key(puzzle.board())
+                board = puzzle.board()
             except ValueError as err:  # a FEN python-chess cannot read
                 raise ValueError(f"puzzles: {path.name}: not a position: {err}") from None
+            key = position_key(board)
             if key not in seen:
                 seen.add(key)
-                chosen.append((puzzle, key))
+                chosen.append((puzzle, key, board))
         if not chosen:  # a deck of no items cannot be drilled: say which filter emptied it
             motifs = ", ".join(sorted({p.motif for p in loaded})) or "none: the file is empty"
             raise ValueError(
@@ -156,16 +161,14 @@ class Chess(Domain):
         import chess
 
         chosen = self._chosen(params)
-        splits = assign_splits([key for _puzzle, key in chosen], seed, heldout_fraction)
-        for puzzle, key in chosen:
-            board = puzzle.board()
+        splits = assign_splits([key for _puzzle, key, _board in chosen], seed, heldout_fraction)
+        for puzzle, key, board in chosen:
             first = chess.Move.from_uci(puzzle.solution[0])
             if not board.is_legal(first):  # san() would fail an assertion
                 raise ValueError(f"puzzles: {puzzle.fen}: the first move {first} is illegal here")
             answer = board.san(first)
-            yield Item(
-                puzzle_id(puzzle), splits[key], prompt_for(puzzle), answer, item_data(puzzle)
-            )
+            prompt, data = prompt_for(puzzle, board), item_data(puzzle, board)
+            yield Item(puzzle_id(puzzle), splits[key], prompt, answer, data)
 
     def stats(self, items: Sequence[Item]) -> list[tuple[str, list[tuple[str, int]]]]:
         """Motifs, line lengths (plies), pieces on the board and ratings (docs/chess.md)."""
