@@ -219,3 +219,18 @@ def test_a_new_user_reads_an_empty_history_and_nothing_is_made(drill_home: Path)
     typo = run("report", "--db", str(drill_home / "typo.db"))
     assert typo.returncode == 2
     assert "no such database" in typo.stderr
+
+
+def test_an_open_rule_says_when_it_was_earned(db_path: Path) -> None:
+    """`drill rule` on a rule the untaught answers opened prints the rule and the earned
+    line the reveal showed."""
+    from drill.app.simulate import simulate
+    from drill.decks import load_deck
+
+    with History.open(str(db_path)) as history:
+        simulate(load_deck("modarith"), history, kind="rule", items=300, seed=0, learner="ann")
+    shown = run("rule", "modarith", "--learner", "ann", "--db", str(db_path))
+    assert shown.returncode == 0, shown.stderr
+    assert "(a + b) mod 13" in shown.stdout
+    assert "Earned at exposure" in shown.stdout
+    assert "untaught answers" in shown.stdout

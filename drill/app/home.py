@@ -28,6 +28,8 @@ class RuleAnswer:
     opened: bool
     text: str
     """The rule, or how far the learner is from it (never a part of the rule)."""
+    earned: str = ""
+    """When untaught answers opened it ("" if they have not, or it was revealed early)."""
 
 
 class Home:
@@ -192,13 +194,13 @@ class Home:
 
     def rule_or_reason(self, name: str) -> RuleAnswer:
         """The rule if earned (or revealed before); else how far the learner is."""
+        from drill.app.earned import earned_for
         from drill.app.standing import seal_of
 
         deck = self.deck(name)
         reader = self.history.reader
-        seal = seal_of(reader, reader.learner_id(self.learner), deck)
-        if seal.revealed:
-            return RuleAnswer(True, deck.rule_text.strip())
-        if seal.view.open:
-            return RuleAnswer(True, deck.rule_text.strip())
+        learner_id = reader.learner_id(self.learner)
+        seal = seal_of(reader, learner_id, deck)
+        if seal.revealed or seal.view.open:
+            return RuleAnswer(True, deck.rule_text.strip(), earned_for(reader, learner_id, deck))
         return RuleAnswer(False, f"{name}: the rule is sealed: {seal.view.message}")

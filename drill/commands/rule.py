@@ -26,6 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from drill.app.earned import earned_for
     from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventKind, EventRecord
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
         view = seal.view
         if seal.revealed or view.open:
             print(visible(deck.rule_text.strip()))
+            earned = earned_for(history.reader, learner_id, deck)
+            if earned:
+                print(f"\n{earned}")
             return 0
         if not args.force:
             print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")

@@ -210,6 +210,31 @@ async def test_r_opens_the_report_and_escape_comes_back() -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_u_shows_an_earned_rule_with_when_it_was_earned() -> None:
+    """u on a deck whose untaught answers opened the rule shows it with the earned line;
+    on a sealed deck it shows how far the learner is, and no rule."""
+    from drill.tui.screens.rule import RuleScreen
+
+    history = History.open("sqlite://")
+    simulate(load_deck("modarith"), history, kind="rule", items=120, seed=1, learner="ann")
+    app = app_for(history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = list(rows(app))
+        app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, RuleScreen)
+        assert "(a + b) mod 13" in text_of(app, "#rule-text")
+        assert "Earned at exposure" in text_of(app, "#rule-earned")
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one(DataTable).move_cursor(row=names.index("chords"))
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
 async def test_home_shows_each_decks_description() -> None:
     """Under the table, every deck's one-line description, as its deck file gives it."""
     app = app_for(History.open("sqlite://"))

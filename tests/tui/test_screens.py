@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from drill.app.earned import earned_line
 from drill.app.practice import Practice, start_practice
 from drill.decks import load_deck
 from drill.protocol.records import EventRecord
 from drill.store.history import History
 from drill.tui.app import make_app
-from drill.tui.screens.rule import RuleScreen, earned_line
+from drill.tui.screens.rule import RuleScreen
 from drill.tui.screens.session import SessionScreen
 from drill.tui.screens.summary import SummaryScreen
 from drill.tui.widgets.answer import AnswerInput

@@ -215,7 +215,8 @@ class HomeScreen(Screen[None]):
         if message.opened:
             from drill.tui.screens.rule import RuleScreen
 
-            self.app.push_screen(RuleScreen(message.text, heading=f"The rule of {deck}:"))
+            screen = RuleScreen(message.text, heading=f"The rule of {deck}:", earned=message.earned)
+            self.app.push_screen(screen)
         else:
             self.query_one("#home-note", Static).update(Text(f" {message.text}", style="bold"))
 

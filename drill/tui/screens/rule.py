@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from rich.console import Group
@@ -13,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from drill.protocol.records import EventRecord
 from drill.text import visible
 
 
@@ -31,32 +29,6 @@ def reflow(rule: str) -> list[Text]:
         else:
             shown.append(Text(" ".join(line.strip() for line in lines)))
     return shown
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' * (n != 1)}"
-
-
-def earned_line(event: EventRecord, first_at: datetime) -> str:
-    """When and on what the rule opened: its exposure, the minutes since the learner's
-    first exposure on the deck, and the untaught answers that proved it (when recorded)."""
-    minutes = round((event.at - first_at).total_seconds() / 60)
-    after = f"{_count(minutes, 'minute')} after" if minutes >= 1 else "less than a minute after"
-    line = f"Earned at exposure {event.exposure:,}, {after} you began"
-    data = event.data or {}
-    untaught, right = data.get("untaught"), data.get("untaught_right")
-    if untaught is None and data.get("probes") is not None:  # an older seal: probes only
-        untaught = data["probes"]
-        accuracy = data.get("accuracy")
-        right = round(float(accuracy) * int(untaught)) if accuracy is not None else None
-        what = "probe"
-    else:
-        what = "untaught answer"
-    if untaught is not None:
-        line += f", on {_count(int(untaught), what)}"
-        if right is not None:
-            line += f", {int(right):,} of them right"
-    return line + "."
 
 
 class RuleScreen(Screen[None]):

@@ -305,7 +305,8 @@ class SessionScreen(Screen[None]):
 
     def _reveal(self, outcome: Outcome) -> None:
         """The reward comes first; closing it goes straight on to the next item."""
-        from drill.tui.screens.rule import RuleScreen, earned_line
+        from drill.app.earned import earned_line
+        from drill.tui.screens.rule import RuleScreen
 
         event = next((e for e in outcome.events if e.kind == EventKind.RULE_UNSEALED), None)
         earned = ""
