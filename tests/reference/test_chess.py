@@ -127,8 +127,8 @@ def test_a_fresh_run_restricts_accuracy_to_legal_moves(deck: Deck) -> None:
     """A short run reports item accuracies and row accuracies; chance is ~3.6 % of items."""
     config = TrainConfig(steps=20, eval_every=10, network=NetworkConfig(hidden=16))
     result = train_fresh(deck, 0.8, config)
-    assert result.n_train == 1603  # the shipped set's training split
-    assert result.n_train_rows == 3206
+    assert result.n_train == 4000  # 80 % of the shipped set's 5,000
+    assert result.n_train_rows == 8000
     assert result.final_train_row_accuracy is not None
     assert 0 <= result.final_heldout_accuracy <= 1
 
