@@ -9,6 +9,7 @@ the reply is played and the learner continues (`FollowUp`).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -44,6 +45,12 @@ def resolve_puzzle_path(name: str) -> Path:
         if (folder / path).is_file():
             return folder / path
     return path
+
+
+_MADE: dict[tuple[object, ...], tuple[Item, ...]] = {}
+"""Items already made, by puzzle file, its modification time, parameters and split."""
+_MADE_KEPT = 4
+_MADE_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=4)
@@ -152,7 +159,23 @@ class Chess(Domain):
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float
     ) -> tuple[Item, ...]:
-        return tuple(self.iter_items(params, seed, heldout_fraction))
+        """The deck's items, made once a process for a puzzle file as it is on disk (5,000
+        puzzles take about a second; the home screen and the session both ask)."""
+        path = resolve_puzzle_path(str(params["puzzles"]))
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = None  # iter_items says what is wrong with the file
+        chosen = tuple(sorted((key, str(value)) for key, value in params.items()))
+        key = (str(path), stamp, chosen, seed, heldout_fraction)
+        made = _MADE.get(key)
+        if made is None or stamp is None:
+            made = tuple(self.iter_items(params, seed, heldout_fraction))
+            with _MADE_LOCK:  # the home screen reads its decks in a thread
+                while len(_MADE) >= _MADE_KEPT:
+                    del _MADE[next(iter(_MADE))]
+                _MADE[key] = made
+        return made
 
     def iter_items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float

@@ -286,3 +286,20 @@ def test_king_takes_rook_castles_where_the_solution_castles(
         assert judged.verdict is Verdict.UNREADABLE, null
         assert judged.note
     assert domain.judge(item, "a2a3").verdict is Verdict.WRONG
+
+
+def test_items_are_made_once_and_again_when_the_file_changes(
+    deck_params: dict[str, object],
+) -> None:
+    """A second deck on the same file shares the items made for the first; a file changed
+    on disk is read again, never served from memory."""
+    import os
+
+    first = items_of(deck_params)
+    assert items_of(deck_params) is first
+    assert first == tuple(Chess().iter_items(deck_params, seed=1, heldout_fraction=0.34))  # type: ignore[arg-type]
+    path = Path(str(deck_params["puzzles"]))
+    stamp = path.stat().st_mtime_ns
+    save_puzzles(path, PUZZLES[:2])
+    os.utime(path, ns=(stamp + 1_000_000, stamp + 1_000_000))
+    assert len(items_of(deck_params)) == 2
