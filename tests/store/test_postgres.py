@@ -26,6 +26,7 @@ from drill.store.database import StoreError, alembic_config, open_engine, upgrad
 from drill.store.history import History
 from drill.store.models import DrillSession
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
+from tests.command import run_drill
 from tests.store.test_history import T0, attempt, new_session
 
 PG_ENV = "DRILL_TEST_POSTGRES_URL"
@@ -59,16 +60,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    """The real command with DRILL_DATABASE_URL set, as a class's learners would run it."""
-    env = {**os.environ, "DRILL_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "drill", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    """The command with DRILL_DATABASE_URL set, as a class's learners would run it (in this
+    interpreter: tests/command.py)."""
+    return run_drill(*args, env={**os.environ, "DRILL_DATABASE_URL": url})
 
 
 HOSTILE = [
