@@ -213,6 +213,11 @@ class Chess(Domain):
         move, why = parse_move(board, response)
         if move is None:
             return Judgement(Verdict.UNREADABLE, why)
+        if move != solution[played] and move.uci() in _also(item, played):
+            # It wins too (the engine keeps the learner ahead): right, and the puzzle ends.
+            return Judgement(
+                Verdict.CORRECT, f"that wins too; the line was {board.san(solution[played])}"
+            )
         board.push(move)
         if board.is_checkmate():
             return Judgement(Verdict.CORRECT)  # any mate solves a puzzle, at any step
@@ -221,6 +226,15 @@ class Chess(Domain):
         if played + 1 == len(solution):
             return Judgement(Verdict.CORRECT)
         return Judgement(Verdict.CORRECT, follow_up=_follow_up(board, solution, played + 1))
+
+
+def _also(item: Item, played: int) -> list[str]:
+    """The other moves that win too at the learner's step `played` (a ply), in UCI."""
+    also = item.data.get("also")
+    step = played // 2
+    if not isinstance(also, list) or step >= len(also) or not isinstance(also[step], list):
+        return []
+    return [str(m) for m in also[step]]
 
 
 def _position(item: Item, progress: str) -> tuple[chess.Board, list[chess.Move], int]:

@@ -20,6 +20,7 @@ Everything is a function of (seed, game index): the same seed gives the same puz
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import math
 import multiprocessing
@@ -107,6 +108,11 @@ STEP_MARGIN_CP = 200
 """A later step of a material line is kept only if its move beats every other by this."""
 MAX_LEARNER_MOVES = 3
 """A material line has at most this many learner moves."""
+ALSO_WINS_CP = 200
+"""A move that keeps the learner two pawns ahead (or mates) wins too: a material puzzle
+accepts it beside its line's move, and ends there (`also` in the puzzle file)."""
+ALSO_LINES = 5
+"""How many of the engine's best moves are looked at for those that win too."""
 BLUNDER_RATE = 0.03
 """Without an engine: the share of moves the greedy policy plays at random."""
 GREEDY_PLIES = 120
@@ -545,7 +551,47 @@ def generate(
                 checkpoint(list(puzzles))
             if len(puzzles) >= count:
                 break
+    if use_engine:  # after the games, on an engine of its own: their searches stay as they were
+        engine = open_engine()
+        try:
+            puzzles = [with_also(engine, puzzle) for puzzle in puzzles]
+        finally:
+            engine.quit()
     return Generation(puzzles, games, positions, time.perf_counter() - started)
+
+
+def also_winning(engine: chess.engine.SimpleEngine, puzzle: Puzzle) -> list[list[str]]:
+    """For each learner move of a material puzzle, the other moves (UCI) that win too:
+    the engine keeps the learner `ALSO_WINS_CP` ahead, or mating, after them, at
+    `VERIFY_NODES`, multipv `ALSO_LINES`. Each search starts from a cleared hash (a new
+    game), so the answer depends only on the position, as it must for the set to be made
+    again byte for byte."""
+    board = puzzle.board()
+    steps: list[list[str]] = []
+    for ply, uci in enumerate(puzzle.solution):
+        move = chess.Move.from_uci(uci)
+        if ply % 2 == 0:
+            infos = engine.analyse(
+                board, chess.engine.Limit(nodes=VERIFY_NODES), multipv=ALSO_LINES, game=object()
+            )
+            turn = board.turn
+            steps.append(sorted(
+                info["pv"][0].uci() for info in infos
+                if info.get("pv") and info["pv"][0] != move
+                and ((_mate(info, turn) or 0) > 0 or _cp(info, turn) >= ALSO_WINS_CP)
+            ))  # fmt: skip
+        board.push(move)
+    return steps
+
+
+def with_also(engine: chess.engine.SimpleEngine, puzzle: Puzzle) -> Puzzle:
+    """`puzzle` with its `also` moves, if it is a material puzzle and has any."""
+    if puzzle.motif in MATE_DEPTHS or puzzle.motif == "back-rank-mate":
+        return puzzle  # a mate is the only right answer; any other mate already counts
+    also = also_winning(engine, puzzle)
+    if not any(also):
+        return puzzle
+    return dataclasses.replace(puzzle, extra={**puzzle.extra, "also": also})
 
 
 def _kinds(puzzle: Puzzle) -> list[str]:

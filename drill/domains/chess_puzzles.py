@@ -362,6 +362,19 @@ def _line_problem(puzzle: Puzzle) -> str | None:
             chess.Move.from_uci(uci)
         except ValueError:
             return f"ply {ply + 1}: not a UCI move: {uci!r}"
+    also = puzzle.extra.get("also")
+    if also is not None:
+        steps = (len(puzzle.solution) + 1) // 2
+        if not isinstance(also, list) or len(also) > steps:
+            return f"also: expected a list of at most {steps} lists of UCI moves"
+        for moves in also:
+            if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
+                return "also: expected a list of UCI moves for each learner move"
+            for uci in moves:
+                try:
+                    chess.Move.from_uci(uci)
+                except ValueError:
+                    return f"also: not a UCI move: {uci!r}"
     return None
 
 

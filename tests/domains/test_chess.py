@@ -303,3 +303,46 @@ def test_items_are_made_once_and_again_when_the_file_changes(
     save_puzzles(path, PUZZLES[:2])
     os.utime(path, ns=(stamp + 1_000_000, stamp + 1_000_000))
     assert len(items_of(deck_params)) == 2
+
+
+def test_a_move_that_wins_too_is_right_and_ends_the_puzzle(tmp_path: Path) -> None:
+    """A material puzzle's `also` moves (ones the engine found win as well) are right, with
+    the line's move named, and end the puzzle; any other move is still wrong."""
+    hanging = Puzzle(
+        "rn1qkbnr/pp3ppp/4p3/3pP3/2pP4/1P2BN2/P1b1BPPP/RN1Q1RK1 w kq - 0 9",
+        ("d1c2", "b8c6", "c2a4"),
+        "hanging-piece",
+        "g6c2",
+        {"also": [["b3c4"], ["a2a3"]]},
+    )
+    path = tmp_path / "also.jsonl.gz"
+    save_puzzles(path, [hanging])
+    params = Chess().resolve({"puzzles": str(path)})
+    (item,) = Chess().items(params, seed=1, heldout_fraction=0.0)
+    also = Chess().judge(item, "bxc4")
+    assert also.verdict is Verdict.CORRECT
+    assert also.follow_up is None
+    assert also.note == "that wins too; the line was Qxc2"
+    assert Chess().judge(item, "Qxc2").follow_up is not None  # the line itself goes on
+    assert Chess().judge(item, "a3").verdict is Verdict.WRONG
+    assert Chess().judge(item, "a3", progress="2").verdict is Verdict.CORRECT  # step two's
+
+
+@pytest.mark.parametrize(
+    ("also", "problem"),
+    [
+        ("e2e4", "also: expected a list"),
+        ([["e2e4"], ["e7e5"]], "also: expected a list of at most 1 lists"),
+        ([["nonsense"]], "also: not a UCI move"),
+        ([[1]], "also: expected a list of UCI moves for each learner move"),
+    ],
+)
+def test_a_bad_also_field_names_the_file_and_the_line(
+    tmp_path: Path, also: object, problem: str
+) -> None:
+    from drill.domains.chess_puzzles import load_puzzles
+
+    path = tmp_path / "bad.jsonl"
+    save_puzzles(path, [Puzzle(SCHOLAR, ("h5f7",), "fork", None, {"also": also})])
+    with pytest.raises(ValueError, match=rf"bad.jsonl:1: not a puzzle \({problem}"):
+        load_puzzles(path)

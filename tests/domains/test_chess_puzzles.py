@@ -200,6 +200,23 @@ def test_any_shipped_item_accepts_its_own_line(index: int) -> None:
     assert Chess().judge(item, item.answer).verdict is Verdict.CORRECT
 
 
+def test_shipped_moves_that_win_too_are_legal_other_moves_of_material_puzzles() -> None:
+    """Every `also` move is legal at its learner step and is not the line's move; only
+    material puzzles have them (a mate is the answer; any other mate already counts)."""
+    with_also = [p for p in shipped() if "also" in p.extra]
+    assert with_also
+    for puzzle in with_also:
+        assert puzzle.motif not in ("mate-in-1", "mate-in-2", "mate-in-3", "back-rank-mate")
+        board = puzzle.board()
+        steps = iter(puzzle.extra["also"])
+        for ply, uci in enumerate(puzzle.solution):
+            if ply % 2 == 0:
+                for other in next(steps, []):
+                    assert other != uci, puzzle.fen
+                    assert chess.Move.from_uci(other) in board.legal_moves, puzzle.fen
+            board.push_uci(uci)
+
+
 @functools.cache
 def shipped_items() -> tuple[object, ...]:
     return load_deck("chess").items  # type: ignore[return-value]

@@ -240,3 +240,34 @@ async def test_a_session_shows_the_solution_after_a_miss_and_the_move_after_a_hi
         # Still turned to the learner's side, saying what was played (not whose turn).
         assert widget.seen_by == mover
         assert widget.caption == f"{'White' if mover == chess.WHITE else 'Black'} played {san}"
+
+
+async def test_a_move_that_wins_too_is_taken_as_right_and_says_the_line(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A learner who wins material another way than the puzzle's line is told they are
+    right, and which move the line played; the puzzle ends there."""
+    from drill.domains.chess_puzzles import save_puzzles
+
+    puzzle = Puzzle(
+        "rn1qkbnr/pp3ppp/4p3/3pP3/2pP4/1P2BN2/P1b1BPPP/RN1Q1RK1 w kq - 0 9",
+        ("d1c2", "b8c6", "c2a4"),
+        "hanging-piece",
+        "g6c2",
+        {"also": [["b3c4"], []]},
+    )
+    path = tmp_path / "one.jsonl.gz"
+    save_puzzles(path, [puzzle])
+    deck = load_deck("chess", [f"puzzles={path}", "session.probe_rate=0", "session.length=1"])
+    history = History.open(str(db_path))
+    app = make_app(lambda: start_practice(deck, history, "ann"), clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await item_up(pilot)
+        await pilot.press(*"bxc4", "enter")
+        await pilot.pause()
+        said = str(app.screen.query_one("#feedback", Static).render())
+        assert "✓ right (that wins too; the line was Qxc2)" in said
+    rows = list(history.export())
+    assert [(r["response"], r["result"], r["step"]) for r in rows] == [("bxc4", "correct", 0)]
