@@ -113,6 +113,9 @@ ALSO_WINS_CP = 200
 accepts it beside its line's move, and ends there (`also` in the puzzle file)."""
 ALSO_LINES = 5
 """How many of the engine's best moves are looked at for those that win too."""
+ALSO_NODES = 40_000
+"""Nodes of that search: deeper than `VERIFY_NODES`, at which the lists of 809 of the
+shipped puzzles were different (a budget: a deeper search still finds a few more)."""
 BLUNDER_RATE = 0.03
 """Without an engine: the share of moves the greedy policy plays at random."""
 GREEDY_PLIES = 120
@@ -563,7 +566,7 @@ def generate(
 def also_winning(engine: chess.engine.SimpleEngine, puzzle: Puzzle) -> list[list[str]]:
     """For each learner move of a material puzzle, the other moves (UCI) that win too:
     the engine keeps the learner `ALSO_WINS_CP` ahead, or mating, after them, at
-    `VERIFY_NODES`, multipv `ALSO_LINES`. Each search starts from a cleared hash (a new
+    `ALSO_NODES`, multipv `ALSO_LINES`. Each search starts from a cleared hash (a new
     game), so the answer depends only on the position, as it must for the set to be made
     again byte for byte."""
     board = puzzle.board()
@@ -572,7 +575,7 @@ def also_winning(engine: chess.engine.SimpleEngine, puzzle: Puzzle) -> list[list
         move = chess.Move.from_uci(uci)
         if ply % 2 == 0:
             infos = engine.analyse(
-                board, chess.engine.Limit(nodes=VERIFY_NODES), multipv=ALSO_LINES, game=object()
+                board, chess.engine.Limit(nodes=ALSO_NODES), multipv=ALSO_LINES, game=object()
             )
             turn = board.turn
             steps.append(sorted(
@@ -589,9 +592,10 @@ def with_also(engine: chess.engine.SimpleEngine, puzzle: Puzzle) -> Puzzle:
     if puzzle.motif in MATE_DEPTHS or puzzle.motif == "back-rank-mate":
         return puzzle  # a mate is the only right answer; any other mate already counts
     also = also_winning(engine, puzzle)
-    if not any(also):
-        return puzzle
-    return dataclasses.replace(puzzle, extra={**puzzle.extra, "also": also})
+    extra = {k: v for k, v in puzzle.extra.items() if k != "also"}
+    if any(also):
+        extra["also"] = also
+    return dataclasses.replace(puzzle, extra=extra)
 
 
 def _kinds(puzzle: Puzzle) -> list[str]:

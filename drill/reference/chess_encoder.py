@@ -15,7 +15,7 @@ underpromotion's to-row names the piece too, 24 more targets). A rule such as "t
 just moved" is then one to-square pattern, whichever piece takes. Decoding answers only a
 legal move, the one whose two rows' log-probabilities sum highest: a person only plays
 legal moves, and it is the same restriction wherever accuracy is measured (`choices`).
-Any mate is accepted, as `Chess.judge` accepts it.
+Any mate, and a move that wins too (`also`), is accepted, as `Chess.judge` accepts it.
 
 A mate in 2 is trained on its first move (its answer, which is what feedback reveals);
 the network answers each later step from the position on screen (`screen`: the step's
@@ -125,16 +125,16 @@ class ChessEncoder(Encoder):
         return board.san(best)
 
     def choices(self, item: Item) -> Candidates:
-        """Every legal move's targets; the solution's first move and any mate are accepted."""
+        """Every legal move's targets; the solution's first move, a move that wins too
+        (`also`) and any mate are accepted."""
         known = self._allowed.get(item.id)
         if known is None:
             board, _ = self.board(item)
             solution = chess.Move.from_uci(str(item.data["solution"][0]))
-            mates = set(mating_moves(board))
-            known = [
-                (self.targets(board, move), move == solution or move in mates)
-                for move in board.legal_moves
-            ]
+            also = item.data.get("also") or [[]]
+            accepted = set(mating_moves(board)) | {solution}
+            accepted |= {chess.Move.from_uci(str(m)) for m in also[0]}
+            known = [(self.targets(board, move), move in accepted) for move in board.legal_moves]
             self._allowed[item.id] = known
         return known
 
