@@ -53,6 +53,14 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def press_on(pilot: Pilot[None], deck: str, key: str) -> None:
+    """Highlight `deck`'s row on the home screen, press `key`, and let the screen settle."""
+    names = list(rows(pilot.app))  # type: ignore[arg-type]
+    pilot.app.screen.query_one(DataTable).move_cursor(row=names.index(deck))
+    await pilot.press(key)
+    await settle(pilot)
+
+
 def rows(app: DrillApp) -> dict[str, list[str]]:
     table = app.screen.query_one(DataTable)
     return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
@@ -199,10 +207,7 @@ async def test_r_opens_the_report_and_escape_comes_back() -> None:
     app = app_for(seeded())
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
-        names = list(rows(app))
-        app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
-        await pilot.press("r")
-        await settle(pilot)
+        await press_on(pilot, "modarith", "r")
         assert isinstance(app.screen, ReportScreen)
         assert "grokked at exposure" in text_of(app, "#report-page")
         await pilot.press("escape")
@@ -220,18 +225,13 @@ async def test_u_shows_an_earned_rule_with_when_it_was_earned() -> None:
     app = app_for(history)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        names = list(rows(app))
-        app.screen.query_one(DataTable).move_cursor(row=names.index("modarith"))
-        await pilot.press("u")
-        await settle(pilot)
+        await press_on(pilot, "modarith", "u")
         assert isinstance(app.screen, RuleScreen)
         assert "(a + b) mod 13" in text_of(app, "#rule-text")
         assert "Earned at exposure" in text_of(app, "#rule-earned")
         await pilot.press("escape")
         await settle(pilot)
-        app.screen.query_one(DataTable).move_cursor(row=names.index("chords"))
-        await pilot.press("u")
-        await settle(pilot)
+        await press_on(pilot, "chords", "u")
         assert isinstance(app.screen, HomeScreen)
 
 
