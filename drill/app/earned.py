@@ -48,6 +48,10 @@ def earned_for(history: HistoryReader, learner_id: int | None, deck: Deck) -> st
     events = history.events(learner_id, deck.fingerprint, kinds=(EventKind.RULE_UNSEALED,))
     if not events:
         return ""
-    minutes = history.exposures_per_minute(learner_id, deck.name)
-    first_at = minutes[0][0] if minutes else events[0].at
-    return earned_line(events[0], first_at)
+    return earned_line(events[0], first_minute(history, learner_id, deck.name) or events[0].at)
+
+
+def first_minute(history: HistoryReader, learner_id: int, deck: str) -> datetime | None:
+    """The UTC minute of the learner's first exposure on the deck (any variant), or None."""
+    minutes = history.exposures_per_minute(learner_id, deck)
+    return minutes[0][0] if minutes else None

@@ -164,12 +164,12 @@ class Chess(Domain):
         path = resolve_puzzle_path(str(params["puzzles"]))
         try:
             stamp = path.stat().st_mtime_ns
-        except OSError:
-            stamp = None  # iter_items says what is wrong with the file
+        except OSError:  # iter_items says what is wrong with the file
+            return tuple(self.iter_items(params, seed, heldout_fraction))
         chosen = tuple(sorted((key, str(value)) for key, value in params.items()))
         key = (str(path), stamp, chosen, seed, heldout_fraction)
         made = _MADE.get(key)
-        if made is None or stamp is None:
+        if made is None:
             made = tuple(self.iter_items(params, seed, heldout_fraction))
             with _MADE_LOCK:  # the home screen reads its decks in a thread
                 while len(_MADE) >= _MADE_KEPT:
@@ -213,7 +213,7 @@ class Chess(Domain):
         move, why = parse_move(board, response)
         if move is None:
             return Judgement(Verdict.UNREADABLE, why)
-        if move != solution[played] and move.uci() in _also(item, played):
+        if move != solution[played] and move.uci() in also_moves(item, played):
             # It wins too (the engine keeps the learner ahead): right, and the puzzle ends.
             return Judgement(
                 Verdict.CORRECT, f"that wins too; the line was {board.san(solution[played])}"
@@ -228,13 +228,12 @@ class Chess(Domain):
         return Judgement(Verdict.CORRECT, follow_up=_follow_up(board, solution, played + 1))
 
 
-def _also(item: Item, played: int) -> list[str]:
-    """The other moves that win too at the learner's step `played` (a ply), in UCI."""
-    also = item.data.get("also")
+def also_moves(item: Item, played: int) -> list[str]:
+    """The other moves that win too at the learner's step `played` (a ply), in UCI (the
+    puzzle file's `also`, whose shape the loader checked)."""
+    also = item.data.get("also") or []
     step = played // 2
-    if not isinstance(also, list) or step >= len(also) or not isinstance(also[step], list):
-        return []
-    return [str(m) for m in also[step]]
+    return list(also[step]) if step < len(also) else []
 
 
 def _position(item: Item, progress: str) -> tuple[chess.Board, list[chess.Move], int]:

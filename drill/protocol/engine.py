@@ -476,10 +476,9 @@ class Engine:
         if shown.probe:
             # A probe says the same whether it was right, wrong or late: nothing.
             return Outcome(Feedback.TAKEN, events=events, rule_unsealed=unsealed)
+        note = judgement.note if judgement else ""  # "that wins too; the line was …", too
         if success:
-            note = judgement.note if judgement else ""  # e.g. "that wins too; the line was …"
             return Outcome(Feedback.CORRECT, note=note, events=events, rule_unsealed=unsealed)
-        note = judgement.note if judgement else ""
         feedback = Feedback.LATE if timed_out else Feedback.WRONG
         right = judgement is not None and judgement.correct
         answer = self.domain.answer_at(shown.item, shown.progress)  # this step's, if later

@@ -30,6 +30,7 @@ import chess
 import numpy as np
 
 from drill.domains.base import Item
+from drill.domains.chess import also_moves
 from drill.domains.chess_puzzles import mating_moves
 from drill.reference.encoders import (
     Candidates,
@@ -131,9 +132,8 @@ class ChessEncoder(Encoder):
         if known is None:
             board, _ = self.board(item)
             solution = chess.Move.from_uci(str(item.data["solution"][0]))
-            also = item.data.get("also") or [[]]
             accepted = set(mating_moves(board)) | {solution}
-            accepted |= {chess.Move.from_uci(str(m)) for m in also[0]}
+            accepted |= {chess.Move.from_uci(m) for m in also_moves(item, 0)}
             known = [(self.targets(board, move), move in accepted) for move in board.legal_moves]
             self._allowed[item.id] = known
         return known

@@ -322,16 +322,17 @@ class SessionScreen(Screen[None]):
 
     def _first_exposure_at(self, event: EventRecord) -> datetime:
         """When this learner first drilled the deck (to the minute), or this session's start."""
+        from drill.app.earned import first_minute
+
         try:
             link = self.practice.link
-            reader = link.history.reader
-            minutes = reader.exposures_per_minute(link.port.learner_id, self.practice.deck.name)
+            first = first_minute(link.history.reader, link.port.learner_id, self.practice.deck.name)
         except (UserError, AttributeError):
-            minutes = []
+            first = None
         started = self.practice.started_at
-        if not minutes or started - minutes[0][0] < timedelta(minutes=1):
+        if first is None or started - first < timedelta(minutes=1):
             return started  # a first session: its start is exact, the minute is not
-        return minutes[0][0]
+        return first
 
     def _cancel_advance(self) -> None:
         if self._advance_timer is not None:
