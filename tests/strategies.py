@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+import chess
 from hypothesis import strategies as st
 
 from drill.domains.modarith import GLYPHS, OPERATIONS, is_prime
@@ -24,3 +27,20 @@ def modarith_params(draw: st.DrawFn, max_modulus: int = 31) -> dict[str, object]
 
 seeds = st.integers(min_value=0, max_value=2**32)
 fractions = st.floats(min_value=0.0, max_value=0.9, allow_nan=False)
+
+
+def played(seed: int, plies: int) -> chess.Board:
+    """A position from random play: any position a game could reach, not a tidy one."""
+    rng = random.Random(seed)
+    board = chess.Board()
+    for _ in range(plies):
+        moves = sorted(board.legal_moves, key=lambda m: m.uci())
+        if not moves:
+            break
+        board.push(rng.choice(moves))
+    return board
+
+
+def chess_positions(max_plies: int) -> st.SearchStrategy[chess.Board]:
+    """Positions after up to `max_plies` plies of seeded random play."""
+    return st.builds(played, st.integers(0, 10**6), st.integers(0, max_plies))

@@ -29,6 +29,15 @@ def drill(capsys: pytest.CaptureFixture[str], *words: str) -> tuple[int, str, st
     return code, out, err
 
 
+def new_study(
+    capsys: pytest.CaptureFixture[str], db: str, arms: str, seed: int, file: Path
+) -> None:
+    """`drill study new s` on modarith with these arms and seed, its file written to `file`."""
+    words = ["study", "new", "s", "--deck", "modarith", "--arms", arms, "--seed", str(seed)]
+    code, _, err = drill(capsys, *words, "--db", db, "--write", str(file))
+    assert code == 0, err
+
+
 def test_every_block_holds_each_arm_equally_and_the_seed_fixes_the_order() -> None:
     """Blocked randomization: each block of 6 over 3 arms gives each arm twice; the same
     seed gives the same sequence, another seed another."""
@@ -202,22 +211,7 @@ def test_drill_start_finds_the_arm_and_its_narration(
     """After joining, the start path reads the learner's arm (without SQLAlchemy on a
     SQLite file): its deck, and the rule when the arm narrates it."""
     db = str(tmp_path / "h.db")
-    drill(
-        capsys,
-        "study",
-        "new",
-        "s",
-        "--deck",
-        "modarith",
-        "--arms",
-        "narrated,untimed",
-        "--seed",
-        "1",
-        "--db",
-        db,
-        "--write",
-        str(tmp_path / "s.toml"),
-    )
+    new_study(capsys, db, "narrated,untimed", 1, tmp_path / "s.toml")
     drill(capsys, "study", "join", "s", "--learner", "ann", "--db", db)
     assert arm_for_start(db, "bob", "modarith", []) is None
     joined = arm_for_start(db, "ann", "modarith", [])
@@ -237,22 +231,7 @@ def test_simulate_report_and_export_count_every_participant(
     """Simulated participants are enrolled and run in two processes; the report's JSON has
     every arm and comparison, and the export carries each attempt's arm."""
     db = str(tmp_path / "h.db")
-    drill(
-        capsys,
-        "study",
-        "new",
-        "s",
-        "--deck",
-        "modarith",
-        "--arms",
-        "protocol,few",
-        "--seed",
-        "2",
-        "--db",
-        db,
-        "--write",
-        str(tmp_path / "s.toml"),
-    )
+    new_study(capsys, db, "protocol,few", 2, tmp_path / "s.toml")
     code, out, err = drill(
         capsys,
         "study",

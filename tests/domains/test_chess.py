@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import chess
@@ -15,6 +14,7 @@ from drill.domains.base import Item, Verdict
 from drill.domains.chess import Chess, puzzle_id
 from drill.domains.chess_moves import parse_move
 from drill.domains.chess_puzzles import Puzzle, save_puzzles
+from tests.strategies import chess_positions
 
 SCHOLAR = "r1bqkb1r/pppp1ppp/2n2n2/4p2Q/2B1P3/8/PPPP1PPP/RNB1K1NR w KQkq - 4 4"
 MATE_IN_2 = Puzzle(
@@ -220,16 +220,10 @@ def test_wrong_first_move_of_mate_in_2(deck_params: dict[str, object]) -> None:
 
 
 @settings(max_examples=15)
-@given(st.randoms(use_true_random=False), st.integers(min_value=0, max_value=60))
-def test_every_legal_move_reads_back_from_san_and_uci(rng: random.Random, plies: int) -> None:
+@given(chess_positions(60))
+def test_every_legal_move_reads_back_from_san_and_uci(board: chess.Board) -> None:
     """In positions of random games, each legal move's SAN and UCI read back as that move,
     and its lower-case SAN as a move with the same lower-case SAN (marks aside)."""
-    board = chess.Board()
-    for _ in range(plies):
-        moves = sorted(board.legal_moves, key=lambda m: m.uci())
-        if not moves:
-            break
-        board.push(rng.choice(moves))
     for move in board.legal_moves:
         san = board.san(move)
         assert parse_move(board, san)[0] == move
@@ -244,19 +238,9 @@ NULL_MOVES = ["--", "0000", "Z0", "@@@@", "z0"]
 
 
 @settings(max_examples=15)
-@given(
-    st.randoms(use_true_random=False),
-    st.integers(min_value=0, max_value=60),
-    st.sampled_from(NULL_MOVES),
-)
-def test_a_null_move_is_never_read_as_a_move(rng: random.Random, plies: int, null: str) -> None:
+@given(chess_positions(60), st.sampled_from(NULL_MOVES))
+def test_a_null_move_is_never_read_as_a_move(board: chess.Board, null: str) -> None:
     """`--`, `0000`, `Z0` and `@@@@` pass the turn: in any position they are not a move."""
-    board = chess.Board()
-    for _ in range(plies):
-        moves = sorted(board.legal_moves, key=lambda m: m.uci())
-        if not moves:
-            break
-        board.push(rng.choice(moves))
     move, why = parse_move(board, null)
     assert move is None
     assert why

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 import chess
 import pytest
 from hypothesis import given, settings
@@ -22,6 +20,7 @@ from drill.domains.chess_motifs import (
     material_motif,
     worth,
 )
+from tests.strategies import chess_positions
 
 VERIFIERS = {
     "hanging-piece": hanging_capture,
@@ -32,19 +31,7 @@ VERIFIERS = {
 }
 
 
-def played(seed: int, plies: int) -> chess.Board:
-    """A position from random play: any position a game could reach, not a tidy one."""
-    rng = random.Random(seed)
-    board = chess.Board()
-    for _ in range(plies):
-        moves = sorted(board.legal_moves, key=lambda m: m.uci())
-        if not moves:
-            break
-        board.push(rng.choice(moves))
-    return board
-
-
-positions = st.builds(played, st.integers(0, 10**6), st.integers(0, 120))
+positions = chess_positions(120)
 
 
 def after(board: chess.Board, move: chess.Move) -> chess.Board:

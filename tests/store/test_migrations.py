@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -183,14 +184,18 @@ def test_every_earlier_revision_upgrades_with_its_data(tmp_path: Path) -> None:
         assert tuple(answered) == (50, 50)
 
 
+def old_database(path: Path, revision: str, fill: Callable[[object], object]) -> Path:
+    """A SQLite file at an earlier schema `revision`, holding what `fill` writes, closed."""
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, revision)
+    fill(engine)
+    engine.dispose()
+    return path
+
+
 def test_drill_opens_an_old_database_and_keeps_its_history(tmp_path: Path) -> None:
     """History.open upgrades a 0001 database in place; its attempts export unchanged."""
-    path = tmp_path / "old.db"
-    engine = create_engine(f"sqlite:///{path}")
-    upgrade(engine, "0001")
-    fill_at_0001(engine)
-    engine.dispose()
-    history = History.open(str(path))
+    history = History.open(str(old_database(tmp_path / "old.db", "0001", fill_at_0001)))
     rows = list(history.export())
     assert len(rows) == 50
     assert rows[0]["response"] == "1\u00e9\n"
@@ -344,12 +349,9 @@ def check_0004(url: str) -> None:
 
 def test_a_migrated_history_reads_per_variant(tmp_path: Path) -> None:
     """After 0004 the store reads outcomes and states by fingerprint, taught ids by domain."""
-    path = tmp_path / "variants.db"
-    engine = create_engine(f"sqlite:///{path}")
-    upgrade(engine, "0003")
-    fill_variants_at_0003(engine)
-    engine.dispose()
-    history = History.open(str(path))
+    history = History.open(
+        str(old_database(tmp_path / "variants.db", "0003", fill_variants_at_0003))
+    )
     assert [o.exposure for o in history.reader.outcomes(1, "fa")] == [1, 2, 3]
     assert [o.exposure for o in history.reader.outcomes(1, "fb")] == [1]
     assert history.reader.load_deck_state(1, "fb") == {"version": 1}
@@ -365,12 +367,7 @@ def test_0005_adds_studies_beside_a_history_that_holds_data(tmp_path: Path) -> N
     and the old attempts are still theirs."""
     from drill.app.study import create, join, spec_from_arms
 
-    path = tmp_path / "at-0004.db"
-    engine = create_engine(f"sqlite:///{path}")
-    upgrade(engine, "0004")
-    fill_at_0004(engine)
-    engine.dispose()
-    history = History.open(str(path))
+    history = History.open(str(old_database(tmp_path / "at-0004.db", "0004", fill_at_0004)))
     create(history, spec_from_arms("s", "modarith", "protocol,few", seed=1))
     names = [row[0] for row in history.learners()]
     enrolled = join(history, "s", names[0])
