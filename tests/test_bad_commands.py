@@ -41,6 +41,7 @@ CASES = [
     ("items modarith -p probe_rate=nan", "probe_rate"),
     ("items modarith -p heldout_fraction=-inf", "heldout_fraction"),
     ("items {tmp}/nan.toml", "heldout_fraction"),
+    ("items modarith -p rule.window=5", "rule.window: expected an integer from 10 to 200"),
     # dates, seeds and counts out of range
     ("report --since 0001-01-01", "--since"),
     ("TZ=Pacific/Kiritimati report --since 9999-12-31T23:59", "--since"),
