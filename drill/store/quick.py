@@ -71,9 +71,9 @@ def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastO
     return list(outcomes.values())
 
 
-def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
-    """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
-    a drill database at this drill's head."""
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to `path` if it is a drill database at this drill's head;
+    None for anything else (the caller takes the full path, which explains problems)."""
     try:
         if path.stat().st_size == 0:
             return None
@@ -82,8 +82,21 @@ def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Sn
         return None
     try:
         (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if version != HEAD:
-            return None
+        if version == HEAD:
+            return conn
+    except (sqlite3.Error, TypeError, ValueError):
+        pass
+    conn.close()
+    return None
+
+
+def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
+    """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
+    a drill database at this drill's head."""
+    conn = open_read_only(path)
+    if conn is None:
+        return None
+    try:
         row = conn.execute(LEARNER_SQL, (learner,)).fetchone()
         if row is None:
             return Snapshot(None, [], False)
