@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from drill.errors import UserError
 from drill.files import private_dir
 from drill.resources import migrations_dir
-from drill.store.quick import sqlite_path
+from drill.store.quick import default_path, history_spec
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
 BUSY_TIMEOUT_MS = 10_000
@@ -82,10 +82,7 @@ def locate(db: str | None = None) -> DatabaseLocation:
 
     A URL must name a backend drill supports (SQLite, or PostgreSQL through psycopg 3);
     anything else is refused in one line rather than taken for a local file name."""
-    from_env_url = not (db or os.environ.get("DRILL_DB")) and bool(
-        os.environ.get("DRILL_DATABASE_URL")
-    )
-    spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
+    spec, from_env_url = history_spec(db)
     scheme = spec.partition(":")[0].partition("+")[0].lower() if spec and ":" in spec else ""
     if spec and ("://" in spec or from_env_url or scheme in DIALECTS):
         url = _parse_url(spec, "DRILL_DATABASE_URL" if from_env_url else "the database URL")
@@ -93,8 +90,7 @@ def locate(db: str | None = None) -> DatabaseLocation:
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             return DatabaseLocation(url, Path(database).expanduser())
         return DatabaseLocation(url, None)
-    path = sqlite_path(spec)
-    assert path is not None
+    path = Path(spec).expanduser() if spec else default_path()  # a file, even a:b.db
     # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
     return DatabaseLocation(URL.create("sqlite", database=str(path)), path, chosen=bool(spec))
 
