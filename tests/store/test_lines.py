@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -112,18 +110,3 @@ def test_an_unusual_file_takes_the_ordinary_path(tmp_path: Path) -> None:
     assert export_lines(tmp_path / "empty.db", None, "csv") is None
     (tmp_path / "text.db").write_text("not a database\n" * 100)
     assert export_lines(tmp_path / "text.db", None, "csv") is None
-
-
-def test_export_of_a_sqlite_file_imports_no_sqlalchemy(tmp_path: Path) -> None:
-    """`drill export` on a SQLite file at this drill's head never loads SQLAlchemy."""
-    db = tmp_path / "h.db"
-    write_history(db, ["1", "a,b"], ["ann"])
-    code = (
-        "import sys; from drill.cli import main; code = main(['export', '--db', sys.argv[1]]); "
-        "print('sqlalchemy' in sys.modules, file=sys.stderr); sys.exit(code)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True
-    )
-    assert done.stderr.strip() == "False"
-    assert done.stdout == reference(db, None, "jsonl")
