@@ -27,6 +27,9 @@ from drill.store.quick import default_path, history_spec
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
 BUSY_TIMEOUT_MS = 10_000
+SYNCHRONOUS = "FULL"
+"""FULL: a committed attempt survives power loss too, at one fsync an answer. The tests
+lower it for their own process (tests/conftest.py); drill never does."""
 WRITE_RETRIES = 5
 UPGRADE_WAIT_S = 120.0
 """How long a drill waits for another's schema upgrade (a large history takes a while)."""
@@ -172,8 +175,7 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
             tables = {row[0] for row in cursor.execute(_TABLES_SQL)}
             if not tables or {"alembic_version", "learners"} <= tables:
                 cursor.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed attempt survives power loss too, at about a millisecond.
-            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
