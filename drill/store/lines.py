@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from drill.errors import UserError
+
 EXPORT_FIELDS = (
     "learner",
     "deck",
@@ -126,25 +128,33 @@ def export_lines(path: Path, learner: str | None, format: str) -> Iterator[str] 
     conn = open_read_only(path)
     if conn is None:
         return None
+    where = "WHERE l.name = ?" if learner is not None else ""
+    args: tuple[Any, ...] = (learner,) if learner is not None else ()
     try:
         if conn.execute("SELECT json_quote('a')").fetchone() != ('"a"',):
             raise sqlite3.Error("no JSON functions")
-    except sqlite3.Error:
+        sessions = conn.execute(
+            "SELECT s.id, l.name, s.deck, s.deck_fingerprint FROM sessions AS s "
+            f"JOIN learners AS l ON s.learner_id = l.id {where}",
+            args,
+        ).fetchall()
+    except sqlite3.Error:  # the store's path explains a damaged file
         conn.close()
         return None
-    return _lines(conn, learner, format)
-
-
-def _lines(conn: sqlite3.Connection, learner: str | None, format: str) -> Iterator[str]:
-    """Stream the lines; the connection is closed when they end or the reader stops."""
-    where = "WHERE l.name = ?" if learner is not None else ""
-    args: tuple[Any, ...] = (learner,) if learner is not None else ()
-    sessions = conn.execute(
-        "SELECT s.id, l.name, s.deck, s.deck_fingerprint FROM sessions AS s "
-        f"JOIN learners AS l ON s.learner_id = l.id {where}",
-        args,
-    )
     around = {sid: _around(format, name, deck, sid, fp) for sid, name, deck, fp in sessions}
+    return _lines(conn, path, where, args, around, format)
+
+
+def _lines(
+    conn: sqlite3.Connection,
+    path: Path,
+    where: str,
+    args: tuple[Any, ...],
+    around: dict[int, tuple[str, str]],
+    format: str,
+) -> Iterator[str]:
+    """Stream the lines; the connection is closed when they end or the reader stops. A
+    file found damaged half way (the lines before are out already) ends in one line."""
     query = (
         f"SELECT a.session_id, a.id, CASE WHEN {NUL_FREE} THEN {_middle_sql(format)} END "
         "FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id "
@@ -158,6 +168,11 @@ def _lines(conn: sqlite3.Connection, learner: str | None, format: str) -> Iterat
             if middle is None:
                 middle = _middle_in_python(conn, attempt, format)
             yield prefix + middle + suffix
+    except sqlite3.Error as err:
+        raise UserError(
+            f"{path}: the database is damaged ({err}); the export stopped there. "
+            "`drill db check` says more"
+        ) from None
     finally:
         conn.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -110,3 +111,37 @@ def test_an_unusual_file_takes_the_ordinary_path(tmp_path: Path) -> None:
     assert export_lines(tmp_path / "empty.db", None, "csv") is None
     (tmp_path / "text.db").write_text("not a database\n" * 100)
     assert export_lines(tmp_path / "text.db", None, "csv") is None
+
+
+def test_a_file_damaged_half_way_ends_in_one_line(tmp_path: Path) -> None:
+    """Pages of attempts overwritten: the export stops with one clear error (UserError),
+    never a traceback from sqlite3, wherever the damage is."""
+    import shutil
+
+    import tests.benchmarks.test_report as bulk
+    from drill.errors import UserError
+
+    whole = tmp_path / "whole.db"
+    bulk.ATTEMPTS, saved = 1_000, bulk.ATTEMPTS
+    try:
+        bulk.build_history(whole)
+    finally:
+        bulk.ATTEMPTS = saved
+    with sqlite3.connect(whole) as conn:  # every page in the file itself, none in its WAL
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size, errors = whole.stat().st_size, []
+    for tenth in range(2, 10):
+        damaged = tmp_path / f"damaged-{tenth}.db"
+        shutil.copyfile(whole, damaged)
+        with damaged.open("r+b") as file:
+            file.seek(size * tenth // 10 // 4096 * 4096)
+            file.write(b"\x0d" * 4096)
+        lines = export_lines(damaged, None, "csv")
+        if lines is None:  # found at once: the store's path explains it
+            continue
+        try:
+            list(lines)
+        except UserError as err:
+            errors.append(str(err))
+    assert errors  # the damage was met half way at least once
+    assert all("damaged" in e and "\n" not in e for e in errors)
