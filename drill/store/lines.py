@@ -133,6 +133,7 @@ def export_lines(path: Path, learner: str | None, format: str) -> Iterator[str] 
     try:
         if conn.execute("SELECT json_quote('a')").fetchone() != ('"a"',):
             raise sqlite3.Error("no JSON functions")
+        conn.execute("BEGIN")  # one snapshot: a session begun meanwhile is not half seen
         sessions = conn.execute(
             "SELECT s.id, l.name, s.deck, s.deck_fingerprint FROM sessions AS s "
             f"JOIN learners AS l ON s.learner_id = l.id {where}",
@@ -180,12 +181,10 @@ def _lines(
 def _around(format: str, learner: str, deck: str, session: int, fp: str) -> tuple[str, str]:
     """A session's prefix and suffix of every line, as `csv` or `json` writes them."""
     if format == "csv":
-        out = io.StringIO()
-        write = csv.writer(out, lineterminator="\n").writerow
-        write([learner, deck, session, ""])  # ends "…,session," and a newline
-        write(["", fp])  # ",fingerprint" and a newline
-        head, tail = out.getvalue().split("\n", 1)
-        return head, tail
+        head, tail = io.StringIO(), io.StringIO()
+        csv.writer(head, lineterminator="\n").writerow([learner, deck, session, ""])
+        csv.writer(tail, lineterminator="\n").writerow(["", fp])
+        return head.getvalue()[:-1], tail.getvalue()  # "learner,deck,session," and ",fp\n"
     dump = json.JSONEncoder(ensure_ascii=False).encode
     first = dump({"learner": learner, "deck": deck, "session": session})
     return first[:-1] + ", ", ", " + dump({"deck_fingerprint": fp})[1:] + "\n"

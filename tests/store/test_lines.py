@@ -58,7 +58,7 @@ def write_history(db: Path, responses: list[str | None], learners: list[str]) ->
         for who in learners:
             learner_id = history.writer.learner_id(who)
             assert learner_id is not None
-            for deck in ("modarith", 'odd,"deck"'):
+            for deck in ("modarith", 'odd,"deck"', "two\nlines"):
                 session = history.writer.start_session(
                     learner_id, deck=deck, fingerprint="f,,1", domain="modarith", params={},
                     kind="drill", at=T0,
