@@ -94,6 +94,7 @@ CASES = [
     ("learners --db postgresql://u:" + SECRET + "@127.0.0.1:1/x", "127.0.0.1"),
     # commands that only read refuse a missing database
     ("export --db {tmp}/missing/typo.db", "typo.db"),
+    ("export --db {tmp}/a:b.db", "a:b.db: no such database"),  # a colon, yet a file name
     ("report --db {tmp}/missing/typo.db", "typo.db"),
     ("rule modarith --db {tmp}/missing/typo.db", "typo.db"),
     ("learners --db {tmp}/missing/typo.db", "typo.db"),
