@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
+from drill.protocol.measure import untaught_flags
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.progress import FIGURES_KEY, Figures, figures_to_json
 from drill.protocol.records import (
@@ -44,19 +45,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def untaught_flags(past: Sequence[PastOutcome], taught: Collection[str] = ()) -> list[bool]:
-    """For each past exposure, whether it was untaught evidence: a probe, or the first
-    answer to a training item, of an item never shown with its answer before (`taught`
-    holds what was shown elsewhere, in another variant of the deck)."""
-    shown = set(taught)
-    flags = []
-    for p in past:
-        flags.append(p.item_id not in shown)
-        if not p.probe:
-            shown.add(p.item_id)
-    return flags
-
-
 def resume_tracker(
     state: Mapping[str, Any],
     past: Sequence[PastOutcome],
@@ -77,7 +65,10 @@ def resume_tracker(
             pass
     flags = untaught_flags(past, taught)
     tracker, _ = ProgressTracker.rebuild(
-        ((p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)),
+        (
+            (p.exposure, untaught, p.right if untaught else p.success)
+            for p, untaught in zip(past, flags, strict=True)
+        ),
         config,
     )
     return tracker
@@ -437,6 +428,7 @@ class Engine:
             deadline_ms=shown.deadline_ms,
             shown_at=self._shown_at,
             step=shown.step,
+            untaught=shown.untaught,
         )
 
     def _continue(self, shown: Presentation, judgement: Judgement) -> Outcome:
@@ -559,11 +551,12 @@ class Engine:
             if shown.item.id not in self.shown_answers:
                 self.shown_answers.add(shown.item.id)
                 self.untaught_left -= 1
-        events = self._detect(shown, success)
+        # The measure (drill.protocol.measure) asks whether the rule is known, not how fast:
+        # a late right untaught answer counts as right for the detectors and the seal (the
+        # deadline and training accuracy count it as a miss).
+        right = attempt.correct
+        events = self._detect(shown, right if shown.untaught else success)
         if shown.untaught:
-            # The seal asks whether the rule is known, not how fast: a late right answer
-            # counts as right there (the detectors and the deadline count it as a miss).
-            right = attempt.correct
             self.untaught_stream.append((shown.probe, right))
             reached = self.seal.observe(right)
             if reached and not self.rule_unsealed:

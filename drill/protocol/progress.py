@@ -18,7 +18,8 @@ from drill.hashing import stable_hash
 from drill.protocol.seal import SealView
 
 Phase = Literal["new", "memorizing", "plateau", "grokked"]
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
+"""2: held-out accuracy is the one measure (drill.protocol.measure)."""
 FIGURES_KEY = "figures"
 """Where the figures sit in the engine's saved state."""
 
