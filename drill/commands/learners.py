@@ -58,7 +58,7 @@ def deck_states(history: History, learner: str) -> list[tuple[str, str]]:
     return [
         (
             s.deck,
-            current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck)).phase,
+            current_state(s.events, s.last_exposure, control=is_control(s.deck)).phase,
         )
         for s in history.report.summaries(learner_id)
     ]

@@ -89,6 +89,8 @@ class SealView:
     waiting: int = 0
     """Untaught answers given since then, counted once the next whole block of probes is
     in (how many, never how they went)."""
+    total_right: int = 0
+    """... of the `total` counted, how many were right (whenever they came)."""
 
     def opened(self) -> SealView:
         """The same view, open (on record, or proved at some point)."""
@@ -96,24 +98,24 @@ class SealView:
 
     @property
     def message(self) -> str:
-        """One line: never the rule, never one probe's outcome on its own."""
+        """One line: never the rule, never one probe's outcome on its own (the counts are as
+        of the last whole block of probes, and say so while answers wait to be counted)."""
         if self.open:
             return "the seal is open: your untaught answers proved the rule"
         if self.total == 0 and self.waiting:
             return (
-                f"untaught items: {self.waiting:,} answered; they are counted after every "
+                f"untaught answers: {self.waiting:,} given; they are counted after every "
                 f"{PROGRESS_BLOCK} tests"
             )
         if self.total == 0:
             return "no untaught answers yet: the first answer to each new item counts"
-        if self.answered == 0:
-            return (
-                f"untaught items: {self.total:,} answered, the evidence starts afresh; "
-                f"about {self.more} right in a row to open"
-            )
-        return (
-            f"untaught items: {self.right} of {self.answered} right; about {self.more} more to open"
+        line = (
+            f"untaught answers: {self.total_right:,} of {self.total:,} right; "
+            f"about {self.more} more right in a row to open"
         )
+        if self.waiting:
+            line += f" ({self.waiting:,} more counted after every {PROGRESS_BLOCK} tests)"
+        return line
 
 
 class SealTracker:
@@ -157,7 +159,10 @@ class SealTracker:
     def view(self, opened: bool = False) -> SealView:
         remaining = max(0.0, self.test.evidence - self.statistic)
         more = 0 if opened else max(1, math.ceil(remaining / self.test.step_right - 1e-9))
-        return SealView(opened, self.answered, self.right, self.statistic, more, self.total)
+        return SealView(
+            opened, self.answered, self.right, self.statistic, more, self.total,
+            total_right=self.total_right,
+        )  # fmt: skip
 
     @classmethod
     def replay(cls, outcomes: Iterable[bool], test: SealTest | None = None) -> SealTracker:

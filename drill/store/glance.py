@@ -94,15 +94,23 @@ class Glance:
         return self._conn.execute(REVEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
         args: list[object] = [learner_id]
         if deck is not None:
             args.append(deck)
+        if fingerprint is not None:
+            args.append(fingerprint)
         if since is not None:
             args.append(_stored(since))
         sql = MINUTES_SQL.format(
-            deck=" AND s.deck = ?" if deck is not None else "",
+            deck=(" AND s.deck = ?" if deck is not None else "")
+            + (" AND s.deck_fingerprint = ?" if fingerprint is not None else ""),
             since=" AND a.shown_at >= ?" if since is not None else "",
         )
         return [(_instant(f"{at}:00"), int(n)) for at, n in self._conn.execute(sql, args)]
@@ -144,7 +152,12 @@ class NoDatabase:
         return False
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
         return []
 

@@ -36,9 +36,14 @@ class HistoryReader(Protocol):
         """Is the rule open on record: earned, or revealed early?"""
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
-        """(UTC minute, exposures) for every minute with any."""
+        """(UTC minute, exposures) for every minute with any (of one variant, if given)."""
 
     def events(
         self, learner_id: int, fingerprint: str, kinds: Sequence[str] = ()

@@ -76,7 +76,12 @@ class StandingReads:
         return dict(found) if found is not None else None
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
         """(UTC minute, exposures) for every minute with any, grouped in SQL: a day's count
         in any time zone follows exactly (offsets are whole minutes: India's +5:30, Nepal's
@@ -95,6 +100,8 @@ class StandingReads:
         )
         if deck is not None:
             query = query.where(DrillSession.deck == deck)
+        if fingerprint is not None:
+            query = query.where(DrillSession.deck_fingerprint == fingerprint)
         if since is not None:
             query = query.where(Attempt.shown_at >= since)
         with self.store.translated_errors(), self.store.read() as conn:

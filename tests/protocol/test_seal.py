@@ -77,8 +77,11 @@ def test_what_is_shown_never_tells_one_probe(
 
 
 def test_progress_reads_as_untaught_items_right_and_how_many_more() -> None:
+    """The line counts every untaught answer, and how many more right ones would open it."""
     view = shown_view([(False, True)] * 8)
-    assert view.message == "untaught items: 8 of 8 right; about 12 more to open"
+    assert view.message == "untaught answers: 8 of 8 right; about 12 more right in a row to open"
+    after_a_miss = shown_view([(False, False)] + [(False, True)] * 8)
+    assert after_a_miss.message.startswith("untaught answers: 8 of 9 right;")
     assert shown_view([]).message.startswith("no untaught answers yet")
     assert shown_view([(False, True)], opened=True).open
 
@@ -92,6 +95,6 @@ def test_answers_waiting_for_a_block_are_counted_never_told(after: list[bool], f
     assert view.total == 0
     assert view.waiting == len(stream)
     assert view.message == (
-        f"untaught items: {len(stream)} answered; they are counted after every 5 tests"
+        f"untaught answers: {len(stream)} given; they are counted after every 5 tests"
     )
     assert shown_view([(True, not first), *((False, not ok) for ok in after)]) == view

@@ -134,7 +134,7 @@ def test_terminal_report_fits_and_names_the_grok(
         code, out, _ = report(capsys, "modarith", "--learner", "network", "--db", str(simulated_db))
         assert code == 0
         assert max(len(line) for line in out.splitlines()) <= width
-        assert "grokked at exposure" in out
+        assert "transition began at exposure" in out
         assert "plateau" in out
         assert "network held-out" in out
         assert "state" in out
@@ -169,7 +169,7 @@ def test_output_writes_svg_and_png(
         assert f"wrote {path}" in out
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
-    assert "grokked at exposure" in svg.read_text(encoding="utf-8")
+    assert "transition began at exposure" in svg.read_text(encoding="utf-8")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
