@@ -33,7 +33,8 @@ class LearnerState:
     label: str
     """Short, for a table cell: "plateau (1,200 exp.)", "found it at 64"."""
     text: str
-    """One sentence: "found it at exposure 64, with no plateau first"."""
+    """One sentence that begins with the state's name: "found it at exposure 64, with no
+    plateau first"."""
 
 
 def transition_words(began: int, detected: int) -> str:
@@ -69,11 +70,11 @@ def learner_state(
     only what every surface has, so that the same history reads the same everywhere."""
     kinds = [kind for kind, _ in events]
     if control:
-        text = "a control deck: no rule to find, held-out answers stay at chance"
+        text = "control: a deck with no rule to find, held-out answers stay at chance"
         return LearnerState("control", "control", text)
     opened = next(((k, x) for k, x in events if k in RULE_OPENED), None)
     if opened is not None and opened[0] == EventKind.EARLY_REVEAL:
-        text = f"the rule was revealed early, at exposure {opened[1]:,}"
+        text = f"early reveal: the rule was shown at exposure {opened[1]:,}, before it was earned"
         return LearnerState("early reveal", "early reveal", text)
     if opened is not None:
         at = opened[1]
@@ -86,15 +87,17 @@ def learner_state(
             how = "with no plateau first"
         return LearnerState("found it", f"found it at {at:,}", f"{found_words(at)}, {how}")
     if any(k in GROK_KINDS for k in kinds):
-        return LearnerState("rising", "rising", "held-out accuracy rose; the seal is deciding")
+        text = "rising: held-out accuracy rose; the seal is deciding"
+        return LearnerState("rising", "rising", text)
     since = _open_plateau(events)
     if since is not None:
         length = max(0, exposures - since)
         label = f"plateau ({length:,} exp.)"
-        return LearnerState("plateau", label, f"on the plateau for {length:,} exposures")
+        return LearnerState("plateau", label, f"plateau for {length:,} exposures")
     if exposures < NEW_EXPOSURES:
-        return LearnerState("new", "new", "just started" if exposures else "not drilled yet")
-    return LearnerState("memorizing", "memorizing", "memorizing")
+        text = f"new: {exposures:,} exposures so far" if exposures else "new: not drilled yet"
+        return LearnerState("new", "new", text)
+    return LearnerState("memorizing", "memorizing", f"memorizing: {exposures:,} exposures so far")
 
 
 def _open_plateau(events: Sequence[tuple[str, int]]) -> int | None:

@@ -183,7 +183,7 @@ class Report:
         if self.plateaus:
             entries.append((" ", "plateau", PLATEAU))
         if any(m.kind == "grokked" for m in self.marks):
-            entries.append(("┊", "grokked", GROK))
+            entries.append(("┊", "transition", GROK))
         parts: list[RenderableType] = [
             Text(f"Accuracy: {self.title()}", style="bold"),
             *accuracy_chart(

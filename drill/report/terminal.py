@@ -120,7 +120,8 @@ def _framed(canvas: Canvas, labels: dict[int, str]) -> list[Text]:
 
 
 def _mark_rows(marks: list[tuple[int, str, Style]], width: int) -> list[Text]:
-    """Labels above the chart ("▼ transition began at exposure 589, detected at 658"), in as many rows as they need."""
+    """Labels above the chart ("▼ transition began at exposure 589, detected at 658"), in
+    as many rows as they need."""
     rows: list[list[tuple[int, str, Style]]] = []
     for col, label, style in sorted(marks):
         text = f"▼ {label}"
