@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from drill.app.simulate import SimulationResult, simulate
-    from drill.protocol.state import found_words, transition_words
+    from drill.protocol.records import EventKind
+    from drill.protocol.state import confirmed_words, found_words, transition_words
     from drill.store.history import History
 
     history = History.open(args.db)
@@ -130,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if result.transition is not None:
         print(transition_words(*result.transition))
+    confirmed = next(
+        (x for kind, x in result.events if kind == EventKind.GENERALIZATION_CONFIRMED), None
+    )
+    if confirmed is not None:
+        print(confirmed_words(confirmed))
     if result.rule_unsealed_at is not None:
         print(f"{found_words(result.rule_unsealed_at)} (the seal opened)")
     print(f"history written as learner {learner!r}: see `drill export --learner {learner}`")

@@ -191,6 +191,10 @@ class Counters:
     per_item: Counter[str] = field(default_factory=Counter)
     missed: list[str] = field(default_factory=list)
     """Training items missed or timed out this session, in order, each once."""
+    untaught: int = 0
+    """Untaught answers this session (drill.protocol.measure) ..."""
+    untaught_right: int = 0
+    """... of which right, whenever they came."""
 
 
 @dataclass(frozen=True)
@@ -483,7 +487,8 @@ class Engine:
         c, shown = self.counters, self.current
         return {
             "counters": (c.session_exposures, c.total_exposures, c.streak, c.train_seen,
-                         c.train_success, c.probes, c.probe_success, list(c.missed)),
+                         c.train_success, c.probes, c.probe_success, list(c.missed),
+                         c.untaught, c.untaught_right),
             "deadline": self.deadline.to_json(),
             "scheduler": self.scheduler.to_json(),
             "rng": self.scheduler.rng.getstate(),
@@ -504,7 +509,8 @@ class Engine:
         if shown is not None and c.total_exposures == shown.exposure:
             c.per_item[shown.item.id] -= 1
         (c.session_exposures, c.total_exposures, c.streak, c.train_seen, c.train_success,
-         c.probes, c.probe_success, c.missed) = saved["counters"]  # fmt: skip
+         c.probes, c.probe_success, c.missed, c.untaught,
+         c.untaught_right) = saved["counters"]  # fmt: skip
         self.deadline.restore(saved["deadline"])
         self.scheduler.restore(saved["scheduler"])
         self.scheduler.rng.setstate(saved["rng"])
@@ -557,6 +563,8 @@ class Engine:
         right = attempt.correct
         events = self._detect(shown, right if shown.untaught else success)
         if shown.untaught:
+            counters.untaught += 1
+            counters.untaught_right += right
             self.untaught_stream.append((shown.probe, right))
             reached = self.seal.observe(right)
             if reached and not self.rule_unsealed:
