@@ -145,7 +145,7 @@ async def test_the_reveal_says_when_it_was_earned_and_goes_on_to_the_next_item(
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)  # type: ignore[attr-defined]
         head = text_of(app, "#summary-head")  # type: ignore[arg-type]
-        assert f"Rule found at exposure {answered}, this session" in head
+        assert f"Found it at exposure {answered}, this session" in head
     assert [r["exposure"] for r in history.export()][-1] == answered + 1
 
 

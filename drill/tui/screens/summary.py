@@ -116,7 +116,7 @@ class SummaryScreen(Screen[None]):
         kind = " (review)" if not self.practice.engine.save_state else ""
         heading = Text(f"{done}{kind}: {cell(self.practice.deck.title)}", style="bold")
         if self.rule_found_at is not None:
-            heading.append(f"\nRule found at exposure {self.rule_found_at:,}, this session ✓")
+            heading.append(f"\nFound it at exposure {self.rule_found_at:,}, this session ✓")
         return heading
 
     def _table(self) -> Table:
