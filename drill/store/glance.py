@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from drill.protocol.records import EventRecord, PastOutcome
-from drill.store.quick import outcomes_from_rows, sqlite_path
+from drill.store.quick import outcomes_from_rows, sqlite_path, variants_of
 from drill.store.schema import (
     HEAD,
     LEARNER_SQL,
@@ -28,6 +28,7 @@ from drill.store.schema import (
     STATE_SQL,
     TAUGHT_SQL,
     UNSEALED_SQL,
+    VARIANTS_SQL,
 )
 
 MINUTES_SQL = """
@@ -86,6 +87,10 @@ class Glance:
     def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
         args = (learner_id, domain, elsewhere, learner_id)
         return frozenset(str(row[0]) for row in self._conn.execute(TAUGHT_SQL, args))
+
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self._conn.execute(VARIANTS_SQL, (learner_id, deck)).fetchall()
+        return variants_of(rows)
 
     def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
         return self._conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
@@ -159,6 +164,9 @@ class NoDatabase:
         *,
         fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
+        return []
+
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
         return []
 
     def events(

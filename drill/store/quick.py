@@ -72,6 +72,20 @@ def outcomes_from_rows(rows: list[tuple[int, str, int, int, int, int]]) -> list[
     return list(outcomes.values())
 
 
+def variants_of(rows: list[tuple[Any, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Each fingerprint once, oldest first, with its parameters (JSON text, or already
+    read): shared by the glance and the store."""
+    import json  # json is already loaded wherever a learner has sessions to read
+
+    found: dict[str, dict[str, Any]] = {}
+    for fingerprint, params in rows:
+        if str(fingerprint) in found:
+            continue
+        value = json.loads(params) if isinstance(params, str) else params
+        found[str(fingerprint)] = dict(value) if isinstance(value, dict) else {}
+    return list(found.items())
+
+
 def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
     """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
     a drill database at this drill's head."""

@@ -29,6 +29,10 @@ class HistoryReader(Protocol):
     def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
         """The items this learner was ever taught in `domain` (see schema.TAUGHT_SQL)."""
 
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
+        """(fingerprint, domain parameters) of every variant of `deck` the learner drilled,
+        oldest first."""
+
     def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
         """Has held-out accuracy opened this variant's rule?"""
 

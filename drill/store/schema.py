@@ -37,6 +37,11 @@ domain, a variant left out ("" for none; the engine wants what was taught outsid
 it is given), learner. Item ids name content, so an item taught in one variant is taught
 in all."""
 
+VARIANTS_SQL = """
+SELECT deck_fingerprint, params FROM sessions WHERE learner_id = ? AND deck = ? ORDER BY id
+"""
+"""The variants of a deck a learner drilled (fingerprint, parameters as JSON), oldest first."""
+
 LEARNER_SQL = "SELECT id FROM learners WHERE name = ?"
 UNSEALED_SQL = (
     "SELECT 1 FROM events WHERE learner_id = ? AND deck_fingerprint = ? "
