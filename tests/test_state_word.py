@@ -69,3 +69,28 @@ def test_every_surface_names_the_same_state(
     assert home.name == quick.name == report.state.phase == listed
     assert report_json(report)["state"]["text"].startswith(listed)
     assert home.text.startswith(listed)
+
+
+def test_each_variant_has_its_own_word_on_every_surface(tmp_path: Path) -> None:
+    """The rule found in numerals, glyphs only begun: `drill learners`, the home rows and
+    each variant's report say 'found it' for the one and 'new' for the other."""
+    from drill.app.home import Home
+
+    path = tmp_path / "variants.db"
+    numerals, glyphs = load_deck("modarith"), load_deck("modarith", ["presentation=glyphs"])
+    with History.open(str(path)) as history:
+        simulate(numerals, history, kind="rule", items=60, seed=1, learner="ann")
+        simulate(glyphs, history, kind="lookup", items=12, seed=2, learner="ann")
+        listed = dict(deck_states(history, "ann"))
+        words = {}
+        for deck in (numerals, glyphs):
+            inputs = report_inputs(history, "ann", deck)
+            assert inputs is not None
+            words[deck.fingerprint] = Report.of(inputs).state.phase
+    assert listed == {"modarith": "found it", "modarith · glyphs": "new"}
+    assert words == {numerals.fingerprint: "found it", glyphs.fingerprint: "new"}
+    home = Home(History.open(str(path)), "ann", zone=UTC)
+    rows = {s.deck: s.learner_state.name for s in home.standings()}
+    home.close()
+    assert rows["modarith"] == "found it"
+    assert rows["modarith · glyphs"] == "new"

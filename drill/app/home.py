@@ -184,29 +184,14 @@ class Home:
                 glance.close()
 
     def _variants(self, reader: HistoryReader, deck: Deck) -> list[tuple[str, Deck]]:
-        """The other variants of `deck` the learner drilled that its parameters make again
-        ("modarith · glyphs" for presentation=glyphs), each kept under that name so that
-        Enter, r and u work on it as on any deck."""
+        """The other variants of `deck` the learner drilled, each kept under its row's name
+        so that Enter, r and u work on it as on any deck."""
+        from drill.app.standing import variant_decks
+
         learner_id = reader.learner_id(self.learner, create=False)
-        if learner_id is None:
-            return []
-        found = []
-        for fingerprint, params in reader.variant_params(learner_id, deck.name):
-            if fingerprint == deck.fingerprint:
-                continue
-            changed = {k: v for k, v in params.items() if deck.params.get(k) != v}
-            overrides = [f"{k}={str(v).lower() if isinstance(v, bool) else v}"
-                         for k, v in changed.items()]  # fmt: skip
-            try:
-                variant = load_deck(deck.name, overrides)
-            except DeckError:
-                continue
-            if variant.fingerprint != fingerprint or not changed:
-                continue  # another seed or file: not one these parameters make
-            key = f"{deck.name} · {', '.join(str(v) for v in changed.values())}"
-            with self._lock:
-                self._decks[key] = variant
-            found.append((key, variant))
+        found = [] if learner_id is None else variant_decks(reader, learner_id, deck)
+        with self._lock:
+            self._decks.update(found)
         return found
 
     def _reader(self) -> tuple[HistoryReader, Glance | NoDatabase | None]:

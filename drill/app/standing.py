@@ -263,3 +263,45 @@ def weak_spots(deck: Deck, missed: Sequence[str], top: int = 3) -> list[tuple[st
         if i in by_id and by_id[i].split == "train" and key in by_id[i].data
     )
     return counts.most_common(top)
+
+
+def variant_decks(reader: HistoryReader, learner_id: int, deck: Deck) -> list[tuple[str, Deck]]:
+    """The other variants of `deck` the learner drilled that its parameters make again,
+    oldest first, each with the name it goes by ("modarith · glyphs" for
+    presentation=glyphs). A variant made with another seed or deck file is left out."""
+    from drill.decks import DeckError, load_deck
+
+    found = []
+    for fingerprint, params in reader.variant_params(learner_id, deck.name):
+        if fingerprint == deck.fingerprint:
+            continue
+        changed = {k: v for k, v in params.items() if deck.params.get(k) != v}
+        overrides = [f"{k}={str(v).lower() if isinstance(v, bool) else v}"
+                     for k, v in changed.items()]  # fmt: skip
+        try:
+            variant = load_deck(deck.name, overrides)
+        except DeckError:
+            continue
+        if changed and variant.fingerprint == fingerprint:
+            found.append((f"{deck.name} · {', '.join(str(v) for v in changed.values())}", variant))
+    return found
+
+
+def variant_states(
+    history: HistoryReader, learner_id: int, deck: Deck
+) -> list[tuple[str, LearnerState]]:
+    """The state word of every variant of `deck` the learner drilled (the deck as loaded
+    first), named as the home screen's rows are."""
+    rows = []
+    for name, variant in [(deck.name, deck), *variant_decks(history, learner_id, deck)]:
+        past = history.outcomes(learner_id, variant.fingerprint)
+        if not past:
+            continue
+        events = history.events(learner_id, variant.fingerprint, kinds=STATE_EVENTS)
+        state = learner_state(
+            events=[(e.kind, e.exposure) for e in events],
+            exposures=past[-1].exposure,
+            control=variant.control,
+        )
+        rows.append((name, state))
+    return rows
