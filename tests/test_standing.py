@@ -138,3 +138,28 @@ def test_the_saved_figures_give_the_standing_a_replay_gives(db_path: Path) -> No
     replayed = standing(WithoutFigures(history.reader), "ann", deck, now, UTC)  # type: ignore[arg-type]
     assert saved == replayed
     history.close()
+
+
+def test_each_variant_drilled_is_its_own_home_row_and_today_counts_what_total_counts(
+    db_path: Path,
+) -> None:
+    """Numerals and glyphs of one deck: two rows, each counting its own exposures today and
+    in all (through the store and through the quick glance alike); the glyph row's name
+    starts that variant."""
+    from drill.app.home import Home
+
+    numerals, glyphs = load_deck("modarith"), load_deck("modarith", ["presentation=glyphs"])
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    with History.open(str(db_path)) as history:
+        simulate(numerals, history, kind="lookup", items=30, seed=1, learner="ann", start=start)
+        simulate(glyphs, history, kind="lookup", items=25, seed=2, learner="ann", start=start)
+    for home in (
+        Home(lambda: History.open(str(db_path)), "ann", db=str(db_path), zone=UTC),  # glance
+        Home(History.open(str(db_path)), "ann", zone=UTC),  # the store
+    ):
+        rows = {s.deck: s for s in home.standings()}
+        assert (rows["modarith"].exposures, rows["modarith"].today) == (30, 30)
+        assert (rows["modarith · glyphs"].exposures, rows["modarith · glyphs"].today) == (25, 25)
+        assert home.deck("modarith · glyphs").fingerprint == glyphs.fingerprint
+        assert rows["modarith · glyphs"].description == ""
+        home.close()

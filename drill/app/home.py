@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -133,15 +133,17 @@ class Home:
         Items are not generated here (a chess deck's take seconds): a deck whose items
         cannot be made says so when it is started."""
         with self._lock:
-            for name in deck_names():
+            names = deck_names()
+            for name in names:
                 if name not in self._decks:
                     try:
                         self._decks[name] = load_deck(name)
                     except DeckError:
                         continue
-            return list(self._decks.values())
+            return [self._decks[name] for name in names if name in self._decks]
 
     def deck(self, name: str) -> Deck:
+        """A deck by name, or a variant by the name its row has ("modarith · glyphs")."""
         with self._lock:
             if name not in self._decks:
                 self._decks[name] = load_deck(name)
@@ -156,15 +158,34 @@ class Home:
         return self._read_standings()
 
     def _read_standings(self) -> list[Standing]:
+        """Every deck's standing, each followed by one per other variant of it the learner
+        drilled (glyph mode, say), so that no exposure is missing from the screen."""
         from drill.app.standing import standing
 
         now = self.now()
         reader, glance = self._reader()
         try:
-            return [standing(reader, self.learner, d, now, self.zone) for d in self.decks()]
+            rows = []
+            for deck in self.decks():
+                rows.append(standing(reader, self.learner, deck, now, self.zone))
+                for key, variant in self._variants(reader, deck):
+                    found = standing(reader, self.learner, variant, now, self.zone)
+                    rows.append(replace(found, deck=key, description=""))
+            return rows
         finally:
             if glance is not None:
                 glance.close()
+
+    def _variants(self, reader: HistoryReader, deck: Deck) -> list[tuple[str, Deck]]:
+        """The other variants of `deck` the learner drilled, each kept under its row's name
+        so that Enter, r and u work on it as on any deck."""
+        from drill.app.standing import variant_decks
+
+        learner_id = reader.learner_id(self.learner, create=False)
+        found = [] if learner_id is None else variant_decks(reader, learner_id, deck)
+        with self._lock:
+            self._decks.update(found)
+        return found
 
     def _reader(self) -> tuple[HistoryReader, Glance | NoDatabase | None]:
         """The store's reader once it is open; before, a glance at the file if it can."""

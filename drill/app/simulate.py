@@ -15,6 +15,8 @@ from drill.app.learners import SimulatedLearner, make_learner
 from drill.app.practice import BlockOptions, Practice, start_practice
 from drill.decks import Deck
 from drill.protocol.engine import Feedback
+from drill.protocol.measure import Measure, UntaughtAnswer
+from drill.protocol.records import EventKind
 from drill.store.history import History
 
 FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
@@ -34,14 +36,22 @@ class SimulationResult:
     probes: list[tuple[int, bool]] = field(default_factory=list)
     """(exposure, success) for every probe, in order."""
     events: list[tuple[str, int]] = field(default_factory=list)
+    transition: tuple[int, int] | None = None
+    """(where the rise began, where it was detected) of the first transition, if any."""
     rule_unsealed_at: int | None = None
     deadlines: list[tuple[int, int]] = field(default_factory=list)
     """(exposure, deadline in ms) for every training item, in order: the pressure's path."""
     response_ms: list[float] = field(default_factory=list)
+    untaught: list[UntaughtAnswer] = field(default_factory=list)
+    """Every untaught answer, in order (drill.protocol.measure)."""
 
     def heldout_accuracy(self, last: int = 30) -> float:
-        recent = [ok for _, ok in self.probes[-last:]]
-        return sum(recent) / len(recent) if recent else 0.0
+        """The one measure over the last `last` untaught answers: right whenever they came."""
+        return Measure.of(self.untaught[-last:]).accuracy or 0.0
+
+    def fluency(self, last: int = 30) -> float:
+        """The same answers, right and in time."""
+        return Measure.of(self.untaught[-last:]).fluency or 0.0
 
 
 class SimulatedClock:
@@ -142,8 +152,19 @@ def _run_session(
             else:
                 result.deadlines.append((shown.exposure, shown.deadline_ms))
             result.response_ms.append(response_ms)
+            if shown.untaught:
+                right = engine.untaught_stream[-1][1]
+                fluent = (
+                    engine.probe_outcomes[-1]
+                    if shown.probe
+                    else outcome.feedback is Feedback.CORRECT
+                )
+                result.untaught.append(UntaughtAnswer(shown.exposure, shown.probe, right, fluent))
             for event in outcome.events:
                 result.events.append((event.kind, event.exposure))
+                if event.kind == EventKind.TRANSITION_DETECTED and result.transition is None:
+                    began = int(event.data.get("change_exposure", event.exposure))
+                    result.transition = (began, event.exposure)
             if outcome.rule_unsealed and result.rule_unsealed_at is None:
                 result.rule_unsealed_at = shown.exposure
             if progress is not None:

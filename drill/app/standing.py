@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from drill.protocol.progress import Figures, ProgressState, saved_figures
 from drill.protocol.records import GROK_KINDS, RULE_OPENED, EventKind, PastOutcome
-from drill.protocol.seal import SealShown, SealTest, shown_view
+from drill.protocol.seal import PROGRESS_BLOCK, SealShown, SealTest, shown_view
 from drill.protocol.state import LearnerState, learner_state
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from drill.protocol.seal import SealView
     from drill.store.reader import HistoryReader
 
-STATE_EVENTS = (EventKind.PLATEAU_STARTED, EventKind.TRANSITION_DETECTED, *RULE_OPENED)
+STATE_EVENTS = (EventKind.PLATEAU_STARTED, EventKind.PLATEAU_ENDED, *GROK_KINDS, *RULE_OPENED)
+"""The events the state word is read from (drill.protocol.state.learner_state)."""
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 EMPTY = ProgressState(phase="new", exposure=0)
 WINDOW_DAYS = 400
@@ -52,9 +53,10 @@ class Standing:
     grokked_on: date | None = None
     rule_open: bool = False
     heldout: Sequence[float] = field(default_factory=tuple)
-    """Held-out accuracy in successive blocks of probes, oldest first (the sparkline)."""
+    """Held-out accuracy in successive whole blocks of HELDOUT_BLOCK untaught answers,
+    oldest first (the sparkline)."""
     learner_state: LearnerState = field(
-        default_factory=lambda: learner_state(phase="new", plateau_length=0, events=())
+        default_factory=lambda: learner_state(events=(), exposures=0)
     )
     seal: SealView | None = None
     """Progress toward the seal, as of the last whole block of probes (None: no rule)."""
@@ -81,11 +83,18 @@ def local_days(counts: Iterable[tuple[datetime, int]], tz: tzinfo) -> Counter[da
 
 
 def exposure_days(
-    history: HistoryReader, learner_id: int, deck: str | None, now: datetime, tz: tzinfo
+    history: HistoryReader,
+    learner_id: int,
+    deck: str | None,
+    now: datetime,
+    tz: tzinfo,
+    fingerprint: str | None = None,
 ) -> Counter[date]:
-    """Exposures per local day over the last WINDOW_DAYS, counted in SQL by the minute."""
+    """Exposures per local day over the last WINDOW_DAYS (on one variant, if given: what
+    the home row's total counts too), counted in SQL by the minute."""
     since = now - timedelta(days=WINDOW_DAYS)
-    return local_days(history.exposures_per_minute(learner_id, deck, since), tz)
+    minutes = history.exposures_per_minute(learner_id, deck, since, fingerprint=fingerprint)
+    return local_days(minutes, tz)
 
 
 def run_of_days(per_day: Counter[date], target: int, today: date) -> int:
@@ -106,12 +115,32 @@ def sparkline(values: Sequence[float]) -> str:
     return "".join(SPARK_BARS[round(max(0.0, min(1.0, v)) * top)] for v in values)
 
 
-def heldout_blocks(past: Sequence[PastOutcome], blocks: int = 12, size: int = 10) -> list[float]:
-    """Accuracy over each block of `size` probes, the last `blocks` blocks."""
-    probes = [p.success for p in past if p.probe]
-    chunks = [probes[i : i + size] for i in range(0, len(probes), size)]
-    chunks = [c for c in chunks if len(c) == size or c is chunks[-1]]
-    return [sum(c) / len(c) for c in chunks[-blocks:] if c]
+HELDOUT_BLOCK = 10
+"""The home screen's held-out sparkline: one bar per whole block of this many untaught
+answers, counted as of the last whole block of PROGRESS_BLOCK probes, so that no single
+probe's outcome can be read off a bar as it changes."""
+
+
+def heldout_blocks(
+    past: Sequence[PastOutcome],
+    taught: Collection[str] = (),
+    blocks: int = 12,
+    size: int = HELDOUT_BLOCK,
+) -> list[float]:
+    """Held-out accuracy (the one measure: untaught answers, right whenever they came) over
+    each whole block of `size` untaught answers, the last `blocks` blocks."""
+    from drill.protocol.measure import untaught_answers
+
+    answers = untaught_answers(past, taught)
+    cut, probes = 0, 0  # as of the last whole block of probes, as the seal's line
+    for i, answer in enumerate(answers, 1):
+        probes += answer.probe
+        if probes % PROGRESS_BLOCK == 0:
+            cut = i
+    right = [a.right for a in answers[:cut]]
+    whole = len(right) - len(right) % size
+    chunks = [right[i : i + size] for i in range(0, whole, size)]
+    return [sum(c) / size for c in chunks[-blocks:]]
 
 
 @dataclass(frozen=True)
@@ -185,7 +214,7 @@ def standing(
     control = deck.control
     fresh = Standing(
         deck.name, deck.title, EMPTY, 0, 0, target, 0,
-        learner_state=learner_state(phase="new", plateau_length=0, events=(), control=control),
+        learner_state=learner_state(events=(), exposures=0, control=control),
         seal=None if control else _seal_view(deck, [], False),
         description=deck.description,
     )  # fmt: skip
@@ -196,9 +225,9 @@ def standing(
         return fresh
     figures = figures_of(history, learner_id, deck, past)
     state = figures.state
-    per_day = exposure_days(history, learner_id, deck.name, now, tz)
+    per_day = exposure_days(history, learner_id, deck.name, now, tz, deck.fingerprint)
     today = now.astimezone(tz).date()
-    events = history.events(learner_id, deck.fingerprint, kinds=(*GROK_KINDS, *STATE_EVENTS))
+    events = history.events(learner_id, deck.fingerprint, kinds=STATE_EVENTS)
     grok = next((e for e in events if e.kind in GROK_KINDS), None)
     rule_open = any(e.kind in RULE_OPENED for e in events)
     return Standing(
@@ -213,11 +242,9 @@ def standing(
         rule_open=rule_open,
         heldout=heldout_blocks(past),
         learner_state=learner_state(
-            phase=state.phase,
-            plateau_length=state.plateau_length,
             events=[(e.kind, e.exposure) for e in events],
-            control=control,
             exposures=past[-1].exposure,
+            control=control,
         ),
         seal=None if control else figures.seal_view(rule_open),
         description=deck.description,
@@ -236,3 +263,45 @@ def weak_spots(deck: Deck, missed: Sequence[str], top: int = 3) -> list[tuple[st
         if i in by_id and by_id[i].split == "train" and key in by_id[i].data
     )
     return counts.most_common(top)
+
+
+def variant_decks(reader: HistoryReader, learner_id: int, deck: Deck) -> list[tuple[str, Deck]]:
+    """The other variants of `deck` the learner drilled that its parameters make again,
+    oldest first, each with the name it goes by ("modarith · glyphs" for
+    presentation=glyphs). A variant made with another seed or deck file is left out."""
+    from drill.decks import DeckError, load_deck
+
+    found = []
+    for fingerprint, params in reader.variant_params(learner_id, deck.name):
+        if fingerprint == deck.fingerprint:
+            continue
+        changed = {k: v for k, v in params.items() if deck.params.get(k) != v}
+        overrides = [f"{k}={str(v).lower() if isinstance(v, bool) else v}"
+                     for k, v in changed.items()]  # fmt: skip
+        try:
+            variant = load_deck(deck.name, overrides)
+        except DeckError:
+            continue
+        if changed and variant.fingerprint == fingerprint:
+            found.append((f"{deck.name} · {', '.join(str(v) for v in changed.values())}", variant))
+    return found
+
+
+def variant_states(
+    history: HistoryReader, learner_id: int, deck: Deck
+) -> list[tuple[str, LearnerState]]:
+    """The state word of every variant of `deck` the learner drilled (the deck as loaded
+    first), named as the home screen's rows are."""
+    rows = []
+    for name, variant in [(deck.name, deck), *variant_decks(history, learner_id, deck)]:
+        past = history.outcomes(learner_id, variant.fingerprint)
+        if not past:
+            continue
+        events = history.events(learner_id, variant.fingerprint, kinds=STATE_EVENTS)
+        state = learner_state(
+            events=[(e.kind, e.exposure) for e in events],
+            exposures=past[-1].exposure,
+            control=variant.control,
+        )
+        rows.append((name, state))
+    return rows

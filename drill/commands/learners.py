@@ -48,17 +48,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def deck_states(history: History, learner: str) -> list[tuple[str, str]]:
-    """(deck, state word) for every deck the learner has drilled, most recent first."""
-    from drill.commands.report import is_control
+    """(deck, state word) for every deck the learner has drilled, most recent first, and
+    each other variant of it as its own entry ("modarith · glyphs"), as the home screen
+    shows them: the one state function, for each variant's own history."""
+    from drill.app.standing import variant_states
+    from drill.decks import DeckError, load_deck
     from drill.report.curves import current_state
 
     learner_id = history.reader.learner_id(learner, create=False)
     if learner_id is None:
         return []
-    return [
-        (
-            s.deck,
-            current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck)).phase,
-        )
-        for s in history.report.summaries(learner_id)
-    ]
+    found: list[tuple[str, str]] = []
+    for s in history.report.summaries(learner_id):
+        try:
+            deck = load_deck(s.deck)
+        except DeckError:  # a deck file gone: its events across variants are all there is
+            found.append((s.deck, current_state(s.events, s.last_exposure).phase))
+            continue
+        states = variant_states(history.reader, learner_id, deck)
+        words: list[tuple[str, str]] = [(name, state.name) for name, state in states]
+        if not words:  # drilled only in variants its parameters do not make (another seed)
+            state = current_state(s.events, s.last_exposure, control=deck.control)
+            words = [(s.deck, state.phase)]
+        found.extend(words)
+    return found

@@ -141,8 +141,7 @@ def _all_decks(
     if not summaries:
         return _nothing(f"{learner} has no history yet: `drill start modarith` begins one")
     states = [
-        current_state(s.events, s.last_exposure, s.exposures, control=is_control(s.deck))
-        for s in summaries
+        current_state(s.events, s.last_exposure, control=is_control(s.deck)) for s in summaries
     ]
     if as_json:
         import json

@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
     from drill.app.simulate import SimulationResult, simulate
     from drill.protocol.records import EventKind
+    from drill.protocol.state import confirmed_words, found_words, transition_words
     from drill.store.history import History
 
     history = History.open(args.db)
@@ -111,24 +112,31 @@ def run(args: argparse.Namespace) -> int:
         "exposures": result.exposures,
         "sessions": result.sessions,
         "probes": len(result.probes),
+        "untaught": len(result.untaught),
         "heldout_accuracy_last_30": round(result.heldout_accuracy(), 3),
-        "transition_at": next(
-            (x for kind, x in result.events if kind == EventKind.TRANSITION_DETECTED), None
-        ),
+        "fluency_last_30": round(result.fluency(), 3),
+        "transition_began_at": result.transition[0] if result.transition else None,
+        "transition_at": result.transition[1] if result.transition else None,
         "rule_unsealed_at": result.rule_unsealed_at,
     }
     if args.json:
         print(json.dumps(summary))
         return 0
     sessions = f"{result.sessions} session{'s' * (result.sessions != 1)}"
-    recent = min(30, len(result.probes))
+    recent = min(30, len(result.untaught))
     print(
-        f"{learner}: {result.exposures:,} exposures in {sessions}; "
-        f"held-out accuracy over the last {recent} probes {result.heldout_accuracy():.0%}"
+        f"{learner}: {result.exposures:,} exposures in {sessions}; held-out accuracy over "
+        f"the last {recent} untaught answers {result.heldout_accuracy():.0%} "
+        f"(right whenever they came; in time: {result.fluency():.0%})"
     )
-    if summary["transition_at"] is not None:
-        print(f"transition detected at exposure {summary['transition_at']:,}")
+    if result.transition is not None:
+        print(transition_words(*result.transition))
+    confirmed = next(
+        (x for kind, x in result.events if kind == EventKind.GENERALIZATION_CONFIRMED), None
+    )
+    if confirmed is not None:
+        print(confirmed_words(confirmed))
     if result.rule_unsealed_at is not None:
-        print(f"rule unsealed at exposure {result.rule_unsealed_at:,}")
+        print(f"{found_words(result.rule_unsealed_at)} (the seal opened)")
     print(f"history written as learner {learner!r}: see `drill export --learner {learner}`")
     return 0

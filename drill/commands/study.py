@@ -231,6 +231,7 @@ def _status(args: argparse.Namespace) -> int:
                     "learner": p.name,
                     "kind": p.kind,
                     "exposures": p.exposures,
+                    "transition_at": p.transition_at,
                     "found_at": p.found_at,
                 }
                 for p in mine
@@ -245,13 +246,8 @@ def _status(args: argparse.Namespace) -> int:
     print(f"study {shown(spec.name)}: deck {spec.deck}, {len(found.participants)} "
           f"participant{'s' * (len(found.participants) != 1)}, seed {spec.seed}")  # fmt: skip
     for name, row in arms.items():
-        people = (
-            ", ".join(
-                shown(x["learner"]) + (f" (found at {x['found_at']:,})" if x["found_at"] else "")
-                for x in row["learners"]
-            )
-            or "no one yet"
-        )
+        people = ", ".join(shown(x["learner"]) + _events(x) for x in row["learners"])
+        people = people or "no one yet"
         print(f"  {name}: {row['participants']} · {row['exposures']:,} exposures · "
               f"{len(row['found'])} found the rule")  # fmt: skip
         import textwrap
@@ -302,3 +298,13 @@ def _export(args: argparse.Namespace) -> int:
     with open_existing(args.db) as history:
         write_rows(export(history, args.name), args.format, ["study", "arm", *EXPORT_FIELDS])
     return 0
+
+
+def _events(learner: dict[str, Any]) -> str:
+    """A participant's transition and seal, named as every surface names them."""
+    words = []
+    if learner["transition_at"] is not None:
+        words.append(f"transition detected at {learner['transition_at']:,}")
+    if learner["found_at"] is not None:
+        words.append(f"found it at {learner['found_at']:,}")
+    return f" ({'; '.join(words)})" if words else ""

@@ -1,8 +1,9 @@
 """Plateau and phase-transition detection, driven one outcome at a time by the engine.
 
-A learner's held-out probes are the honest measure of whether they have the rule. This
-module watches two windows, the recent training outcomes and the recent probes, and says
-in which phase the learner is:
+A learner's untaught answers are the honest measure of whether they have the rule
+(drill.protocol.measure: probes and first answers, right whenever they came). This module
+watches two windows, the recent training outcomes (right and in time) and the recent
+untaught answers, and says in which phase the learner is:
 
 - `new`: too few training outcomes to say anything;
 - `memorizing`: training accuracy is not yet high;
@@ -40,6 +41,10 @@ __all__ = [
     "event_from_json",
     "event_to_json",
 ]
+
+TRACKER_VERSION = 2
+"""2: untaught answers count right whenever they came (drill.protocol.measure); a state saved
+by an earlier drill is replayed rather than trusted."""
 
 PlateauEndReason = Literal["transition", "generalized", "training_dropped", "heldout_caught_up"]
 
@@ -228,7 +233,7 @@ class ProgressTracker:
     def to_json(self) -> dict[str, Any]:
         """The tracker's state: about 1 KB, saved so a learner resumes the next day."""
         return {
-            "version": 1,
+            "version": TRACKER_VERSION,
             "exposure": self._exposure,
             "probes_seen": self._probes_seen,
             "plateau_since": self._plateau_since,
@@ -243,7 +248,7 @@ class ProgressTracker:
         cls, obj: dict[str, Any], config: DetectorConfig | None = None
     ) -> ProgressTracker:
         """Inverse of `to_json`. A smaller window in `config` keeps the most recent outcomes."""
-        if obj.get("version") != 1:
+        if obj.get("version") != TRACKER_VERSION:
             raise ValueError(f"unknown tracker state version {obj.get('version')!r}")
         tracker = cls(config)
         tracker._exposure = int(obj["exposure"])

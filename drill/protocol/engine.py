@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from drill.domains.base import Domain, Item, Judgement, Verdict
+from drill.protocol.measure import untaught_flags
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.progress import FIGURES_KEY, Figures, figures_to_json
 from drill.protocol.records import (
@@ -44,19 +45,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def untaught_flags(past: Sequence[PastOutcome], taught: Collection[str] = ()) -> list[bool]:
-    """For each past exposure, whether it was untaught evidence: a probe, or the first
-    answer to a training item, of an item never shown with its answer before (`taught`
-    holds what was shown elsewhere, in another variant of the deck)."""
-    shown = set(taught)
-    flags = []
-    for p in past:
-        flags.append(p.item_id not in shown)
-        if not p.probe:
-            shown.add(p.item_id)
-    return flags
-
-
 def resume_tracker(
     state: Mapping[str, Any],
     past: Sequence[PastOutcome],
@@ -77,7 +65,10 @@ def resume_tracker(
             pass
     flags = untaught_flags(past, taught)
     tracker, _ = ProgressTracker.rebuild(
-        ((p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)),
+        (
+            (p.exposure, untaught, p.right if untaught else p.success)
+            for p, untaught in zip(past, flags, strict=True)
+        ),
         config,
     )
     return tracker
@@ -200,6 +191,10 @@ class Counters:
     per_item: Counter[str] = field(default_factory=Counter)
     missed: list[str] = field(default_factory=list)
     """Training items missed or timed out this session, in order, each once."""
+    untaught: int = 0
+    """Untaught answers this session (drill.protocol.measure) ..."""
+    untaught_right: int = 0
+    """... of which right, whenever they came."""
 
 
 @dataclass(frozen=True)
@@ -437,6 +432,7 @@ class Engine:
             deadline_ms=shown.deadline_ms,
             shown_at=self._shown_at,
             step=shown.step,
+            untaught=shown.untaught,
         )
 
     def _continue(self, shown: Presentation, judgement: Judgement) -> Outcome:
@@ -491,7 +487,8 @@ class Engine:
         c, shown = self.counters, self.current
         return {
             "counters": (c.session_exposures, c.total_exposures, c.streak, c.train_seen,
-                         c.train_success, c.probes, c.probe_success, list(c.missed)),
+                         c.train_success, c.probes, c.probe_success, list(c.missed),
+                         c.untaught, c.untaught_right),
             "deadline": self.deadline.to_json(),
             "scheduler": self.scheduler.to_json(),
             "rng": self.scheduler.rng.getstate(),
@@ -512,7 +509,8 @@ class Engine:
         if shown is not None and c.total_exposures == shown.exposure:
             c.per_item[shown.item.id] -= 1
         (c.session_exposures, c.total_exposures, c.streak, c.train_seen, c.train_success,
-         c.probes, c.probe_success, c.missed) = saved["counters"]  # fmt: skip
+         c.probes, c.probe_success, c.missed, c.untaught,
+         c.untaught_right) = saved["counters"]  # fmt: skip
         self.deadline.restore(saved["deadline"])
         self.scheduler.restore(saved["scheduler"])
         self.scheduler.rng.setstate(saved["rng"])
@@ -559,11 +557,14 @@ class Engine:
             if shown.item.id not in self.shown_answers:
                 self.shown_answers.add(shown.item.id)
                 self.untaught_left -= 1
-        events = self._detect(shown, success)
+        # The measure (drill.protocol.measure) asks whether the rule is known, not how fast:
+        # a late right untaught answer counts as right for the detectors and the seal (the
+        # deadline and training accuracy count it as a miss).
+        right = attempt.correct
+        events = self._detect(shown, right if shown.untaught else success)
         if shown.untaught:
-            # The seal asks whether the rule is known, not how fast: a late right answer
-            # counts as right there (the detectors and the deadline count it as a miss).
-            right = attempt.correct
+            counters.untaught += 1
+            counters.untaught_right += right
             self.untaught_stream.append((shown.probe, right))
             reached = self.seal.observe(right)
             if reached and not self.rule_unsealed:

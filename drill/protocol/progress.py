@@ -18,7 +18,8 @@ from drill.hashing import stable_hash
 from drill.protocol.seal import SealView
 
 Phase = Literal["new", "memorizing", "plateau", "grokked"]
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
+"""2: held-out accuracy is the one measure (drill.protocol.measure)."""
 FIGURES_KEY = "figures"
 """Where the figures sit in the engine's saved state."""
 
@@ -68,7 +69,7 @@ def figures_to_json(figures: Figures, exposure: int, taught: Collection[str]) ->
         "taught": taught_key(taught),
         "state": [s.phase, s.exposure, s.plateau_since, s.plateau_length, s.grokked_at,
                   s.train_accuracy, s.heldout_accuracy],
-        "seal": [v.answered, v.right, v.statistic, v.more, v.total, v.waiting],
+        "seal": [v.answered, v.right, v.statistic, v.more, v.total, v.waiting, v.total_right],
         "reached": figures.reached,
     }  # fmt: skip
 
@@ -85,9 +86,9 @@ def saved_figures(
         return None
     try:
         phase, at, since, length, grokked, train, heldout = saved["state"]
-        answered, right, statistic, more, total, waiting = saved["seal"]
+        answered, right, statistic, more, total, waiting, total_right = saved["seal"]
         progress = ProgressState(phase, at, since, length, grokked, train, heldout)
-        seal = SealView(False, answered, right, float(statistic), more, total, waiting)
+        seal = SealView(False, answered, right, float(statistic), more, total, waiting, total_right)
         return Figures(progress, seal, bool(saved["reached"]))
     except (KeyError, TypeError, ValueError):
         return None

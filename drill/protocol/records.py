@@ -46,6 +46,9 @@ class AttemptRecord:
     """Wall-clock time (UTC) the item appeared; durations come from a monotonic clock."""
     step: int = 0
     """For multi-step items (a mate in two), which step this response answered."""
+    untaught: bool = False
+    """The item had never been shown with its answer to this learner (drill.protocol.measure):
+    decided as the item appeared, and kept, so it never changes afterwards."""
 
     @property
     def success(self) -> bool:
@@ -108,9 +111,12 @@ class PastOutcome:
     item_id: str
     probe: bool
     success: bool
-    """Right and in time: what the detectors and the deadline count."""
+    """Right and in time: what the deadline counts, and fluency."""
     correct: bool | None = None
-    """Right, in time or late: what the seal counts (None: as `success`)."""
+    """Right, in time or late: what the measure counts (None: as `success`)."""
+    untaught: bool | None = None
+    """Untaught evidence, as recorded when it was answered (None: not recorded; the measure
+    works it out from the order of exposures)."""
 
     @property
     def right(self) -> bool:

@@ -79,7 +79,8 @@ class SealView:
 
     open: bool
     answered: int
-    """Untaught answers counted since the evidence last pointed the other way."""
+    """Untaught answers counted since the evidence last pointed the other way (the test's
+    own run: what the seal's decision rests on)."""
     right: int
     statistic: float
     more: int
@@ -87,8 +88,10 @@ class SealView:
     total: int
     """Untaught answers counted in all."""
     waiting: int = 0
-    """Untaught answers given since then, counted once the next whole block of probes is
+    """Tests (probes) taken since the last whole block of them: counted once the block is
     in (how many, never how they went)."""
+    total_right: int = 0
+    """... of the `total` counted, how many were right (whenever they came)."""
 
     def opened(self) -> SealView:
         """The same view, open (on record, or proved at some point)."""
@@ -96,24 +99,24 @@ class SealView:
 
     @property
     def message(self) -> str:
-        """One line: never the rule, never one probe's outcome on its own."""
+        """One line: never the rule, never one probe's outcome on its own (the counts are as
+        of the last whole block of probes, and say so while answers wait to be counted)."""
         if self.open:
             return "the seal is open: your untaught answers proved the rule"
+        tests = f"{self.waiting:,} test{'s' * (self.waiting != 1)}"
         if self.total == 0 and self.waiting:
             return (
-                f"untaught items: {self.waiting:,} answered; they are counted after every "
-                f"{PROGRESS_BLOCK} tests"
+                f"untaught answers: {tests} taken; tests are counted after every {PROGRESS_BLOCK}"
             )
         if self.total == 0:
             return "no untaught answers yet: the first answer to each new item counts"
-        if self.answered == 0:
-            return (
-                f"untaught items: {self.total:,} answered, the evidence starts afresh; "
-                f"about {self.more} right in a row to open"
-            )
-        return (
-            f"untaught items: {self.right} of {self.answered} right; about {self.more} more to open"
+        line = (
+            f"untaught answers: {self.total_right:,} of {self.total:,} right; "
+            f"about {self.more} more right in a row to open"
         )
+        if self.waiting:
+            line += f" ({tests} not counted until a block of {PROGRESS_BLOCK} is in)"
+        return line
 
 
 class SealTracker:
@@ -157,7 +160,10 @@ class SealTracker:
     def view(self, opened: bool = False) -> SealView:
         remaining = max(0.0, self.test.evidence - self.statistic)
         more = 0 if opened else max(1, math.ceil(remaining / self.test.step_right - 1e-9))
-        return SealView(opened, self.answered, self.right, self.statistic, more, self.total)
+        return SealView(
+            opened, self.answered, self.right, self.statistic, more, self.total,
+            total_right=self.total_right,
+        )  # fmt: skip
 
     @classmethod
     def replay(cls, outcomes: Iterable[bool], test: SealTest | None = None) -> SealTracker:
@@ -168,39 +174,57 @@ class SealTracker:
 
 
 class SealShown:
-    """What may be shown of the seal, kept up one untaught answer at a time: the statistic
-    as of the last whole block of PROGRESS_BLOCK probes (what `shown_view` replays)."""
+    """What may be shown of the seal, kept up one untaught answer at a time.
+
+    Probes are counted only at whole blocks of PROGRESS_BLOCK (the statistic as of the last
+    block, in the true order); a first answer, whose outcome the learner was told, is
+    counted at once, on top of that. So what is shown between blocks is a function of what
+    was shown at the last block and of outcomes the learner already knows: it tells
+    nothing of a probe, and a learner who answers new items right sees the count grow."""
 
     def __init__(self, test: SealTest | None = None) -> None:
         self.tracker = SealTracker(test)
         self.probes = 0
         self._cut = SealTracker(test)
+        self._since: list[tuple[bool, bool]] = []
+        """Untaught answers since the last whole block: (is_probe, right)."""
 
     def observe(self, probe: bool, success: bool) -> None:
         """Add one untaught answer (a probe or a first answer) and whether it was right."""
         tracker = self.tracker
         tracker.observe(success)
         self.probes += probe
+        self._since.append((probe, success))
         if self.probes % PROGRESS_BLOCK == 0:
-            # First answers were told right or wrong: no probe hides in them.
-            cut = self._cut
-            cut.statistic, cut.answered, cut.right = (
-                tracker.statistic,
-                tracker.answered,
-                tracker.right,
-            )
-            cut.total, cut.total_right = tracker.total, tracker.total_right
+            self._cut = _copy(tracker)
+            self._since = []
 
     def view(self, opened: bool = False) -> SealView:
-        """As of the last whole block, with the untaught answers since counted (`waiting`)."""
-        return replace(self._cut.view(opened), waiting=self.tracker.total - self._cut.total)
+        """As of the last whole block of probes, with the first answers since counted and
+        the tests since named only by how many (`waiting`)."""
+        shown = _copy(self._cut)
+        for probe, right in self._since:
+            if not probe:
+                shown.observe(right)
+        waiting = sum(1 for probe, _ in self._since if probe)
+        return replace(shown.view(opened), waiting=waiting)
+
+
+def _copy(tracker: SealTracker) -> SealTracker:
+    """A tracker in the same state (its test shared)."""
+    copy = SealTracker(tracker.test)
+    copy.statistic, copy.answered, copy.right = tracker.statistic, tracker.answered, tracker.right
+    copy.total, copy.total_right = tracker.total, tracker.total_right
+    copy.ever_reached = tracker.ever_reached
+    return copy
 
 
 def shown_view(
     untaught: Iterable[tuple[bool, bool]], test: SealTest | None = None, opened: bool = False
 ) -> SealView:
-    """The seal as the learner may see it: as of the last whole block of PROGRESS_BLOCK
-    probes. `untaught` is (is_probe, success) per untaught answer, oldest first."""
+    """The seal as the learner may see it: probes as of the last whole block of
+    PROGRESS_BLOCK, first answers at once (SealShown). `untaught` is (is_probe, right) per
+    untaught answer, oldest first."""
     shown = SealShown(test)
     for probe, success in untaught:
         shown.observe(probe, success)

@@ -9,9 +9,11 @@ Each point of the learner's curves is a window of exposures ending at the point:
 
 - training accuracy: the training exposures of the last 10 % of exposures, widened to hold
   at least the last 50 training exposures (the detector's training window);
-- held-out accuracy: the probes of the last 10 % of exposures, widened to hold at least the
-  deck's `rule.window` of probes (30 unless the deck says otherwise), with a 95 % Wilson
-  interval;
+- held-out accuracy, the one measure (drill.protocol.measure): the untaught answers (probes
+  and first answers) of the last 10 % of exposures, widened to hold at least the deck's
+  `rule.window` of them (30 unless the deck says otherwise), right whenever they came, with
+  a 95 % Wilson interval;
+- fluency: the same window's untaught answers that were right and in time;
 - response time and deadline: means over the training accuracy's window (all first steps).
 
 Every point carries its window's first and last exposure, so a reader can check it.
@@ -78,10 +80,13 @@ class Curves:
     epochs: FloatArray  # training exposures up to the point / training items
     train: Window
     heldout: Window
+    """Untaught answers, right whenever they came: the learning measure."""
     heldout_low: FloatArray  # 95 % Wilson interval of held-out accuracy (nan: no probes)
     heldout_high: FloatArray
     response_ms: FloatArray  # mean response time over the training window
     deadline_ms: FloatArray  # mean deadline over the same window
+    fluency: Window | None = None
+    """The held-out window's untaught answers right and in time (None: not computed)."""
 
     def __len__(self) -> int:
         return len(self.exposure)
@@ -175,7 +180,10 @@ def compute_curves(
     bins = data.bins
     at = point_bins(bins, points, windows.train_min)
     train = _window(bins, at, bins.train_n, bins.train_ok, windows.train)
-    heldout = _window(bins, at, bins.probe_n, bins.probe_ok, windows.heldout)
+    heldout = _window(bins, at, bins.untaught_n, bins.untaught_right, windows.heldout)
+    fluency = Window(
+        heldout.start, heldout.n, _window_sum(bins, at, heldout.start, bins.untaught_fluent)
+    )
     bands = [
         wilson_interval(int(k), int(n)) if n else (np.nan, np.nan)
         for k, n in zip(heldout.ok, heldout.n, strict=True)
@@ -192,7 +200,16 @@ def compute_curves(
         heldout_high=band[:, 1],
         response_ms=response,
         deadline_ms=deadline,
+        fluency=fluency,
     )
+
+
+def _window_sum(bins: Bins, at: IntArray, start_exposure: IntArray, values: IntArray) -> IntArray:
+    """Sum of `values` over the bins from `start_exposure` to each point (the same windows
+    as another series, so that two rates share their denominators)."""
+    cum = np.concatenate(([0], np.cumsum(values)))
+    start = np.searchsorted(bins.first, start_exposure, side="left")
+    return (cum[at + 1] - cum[start]).astype(np.int64)
 
 
 def network_curve(run: dict[str, Any] | None) -> NetworkCurve | None:
@@ -227,17 +244,21 @@ def plateaus(events: list[EventRecord], first: int, last: int) -> list[Stretch]:
 
 
 def marks(events: list[EventRecord]) -> list[Mark]:
-    """Transitions (at the change), generalization confirmed, the rule found, early reveals."""
+    """Transitions (at the change), high accuracy confirmed, the rule found, early reveals,
+    each named as every surface names it (drill.protocol.state)."""
+    from drill.protocol.state import confirmed_words, found_words, transition_words
+
     found: list[Mark] = []
     for event in events:
         if event.kind == EventKind.TRANSITION_DETECTED:
             change = int(event.data.get("change_exposure", event.exposure))
-            found.append(Mark("grokked", change, event.exposure, f"grokked at exposure {change:,}"))
+            text = transition_words(change, event.exposure)
+            found.append(Mark("grokked", change, event.exposure, text))
         elif event.kind == EventKind.GENERALIZATION_CONFIRMED:
-            text = f"generalization confirmed at exposure {event.exposure:,}"
+            text = confirmed_words(event.exposure)
             found.append(Mark("grokked", event.exposure, event.exposure, text))
         elif event.kind == EventKind.RULE_UNSEALED:
-            text = f"rule found at exposure {event.exposure:,}"
+            text = found_words(event.exposure)
             found.append(Mark(EventKind.RULE_UNSEALED, event.exposure, event.exposure, text))
         elif event.kind == EventKind.EARLY_REVEAL:
             text = f"rule revealed early at exposure {event.exposure:,}"
@@ -253,31 +274,12 @@ class State:
     text: str
 
 
-def current_state(
-    events: list[EventRecord],
-    last_exposure: int,
-    trained: int,
-    *,
-    control: bool = False,
-    windows: Windows = DEFAULT_WINDOWS,
-) -> State:
-    """The same state the home screen and the summary name, read from the events."""
+def current_state(events: list[EventRecord], last_exposure: int, *, control: bool = False) -> State:
+    """The same state the home screen, the summary and `drill learners` name: one function
+    (drill.protocol.state.learner_state) of the recorded events and the last exposure."""
     from drill.protocol.state import learner_state
 
-    grok = next((m for m in marks(events) if m.kind == "grokked"), None)
-    open_plateau = [s for s in plateaus(events, 0, last_exposure) if s.open]
-    length = last_exposure - open_plateau[-1].start if open_plateau else 0
-    phase = (
-        "grokked" if grok is not None
-        else "plateau" if open_plateau
-        else "new" if trained < windows.train_min
-        else "memorizing"
-    )  # fmt: skip
     state = learner_state(
-        phase=phase,
-        plateau_length=length,
-        events=[(e.kind, e.exposure) for e in events],
-        control=control,
-        exposures=last_exposure,
+        events=[(e.kind, e.exposure) for e in events], exposures=last_exposure, control=control
     )
     return State(state.name, state.text)

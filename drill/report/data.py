@@ -38,6 +38,12 @@ class Bins:
     first_at: list[datetime] = field(default_factory=list)
     """When each bin's first exposure was shown (UTC): the calendar's days, from the same
     scan (exact while a bin is one exposure, i.e. up to BINS_TARGET exposures)."""
+    untaught_n: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Untaught exposures (drill.protocol.measure): probes and first answers ..."""
+    untaught_right: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """... right, whenever the answer came (held-out accuracy) ..."""
+    untaught_fluent: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """... right and in time (fluency)."""
 
     @property
     def empty(self) -> bool:
@@ -72,6 +78,9 @@ class DeckSummary:
     train_accuracy: float | None
     probes: int
     heldout_accuracy: float | None
+    """Untaught answers right, whenever they came (drill.protocol.measure)."""
     last_seen: datetime | None
     last_exposure: int
     events: list[EventRecord] = field(default_factory=list)
+    untaught: int = 0
+    """Untaught answers behind `heldout_accuracy`."""

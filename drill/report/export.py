@@ -1,8 +1,10 @@
 """The report as plain JSON data (`drill report --json`), for other tools.
 
-Floats that are undefined (no probes in a window) are null. Every learner point has its
-window of exposures, `[from, to]` for training and for held-out, so the counts can be
-checked against `drill export`.
+Floats that are undefined (no untaught answers in a window) are null. Every learner point
+has its window of exposures, `[from, to]` for training and for held-out, so the counts can
+be checked against `drill export`. Held-out is the one measure (drill.protocol.measure):
+untaught answers right whenever they came; `fluency` counts the same answers right and in
+time. The axis is exposures (`epochs` stays on each point).
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def report_json(report: Report) -> dict[str, Any]:
                 "low": _num(c.heldout_low[i]),
                 "high": _num(c.heldout_high[i]),
             },
+            "fluency": None
+            if c.fluency is None
+            else {
+                "from": int(c.fluency.start[i]),
+                "n": int(c.fluency.n[i]),
+                "fluent": int(c.fluency.ok[i]),
+                "accuracy": _num(c.fluency.rate[i]),
+            },
             "response_ms": _num(c.response_ms[i]),
             "deadline_ms": _num(c.deadline_ms[i]),
         }
@@ -69,7 +79,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "deck": data.deck,
         "since": data.since.isoformat() if data.since else None,
         "n_train": data.n_train,
-        "axis": "epochs: training exposures / n_train (learner), full-batch steps (network)",
+        "axis": "exposures",
+        "measure": "heldout: untaught answers (probes and first answers), right whenever "
+        "they came; fluency: the same answers right and in time",
         "sessions": data.sessions,
         "seconds": round(data.seconds, 3),
         "exposures": int(data.bins.train_n.sum() + data.bins.probe_n.sum()),
@@ -104,6 +116,7 @@ def summaries_json(learner: str, summaries: list[DeckSummary], states: list[str]
                 "exposures": s.exposures,
                 "train_accuracy": s.train_accuracy,
                 "probes": s.probes,
+                "untaught": s.untaught,
                 "heldout_accuracy": s.heldout_accuracy,
                 "last_seen": s.last_seen.isoformat() if s.last_seen else None,
                 "state": state,

@@ -79,16 +79,13 @@ class Report:
     ) -> Report:
         curves = compute_curves(data, points, windows)
         first = int(data.bins.first[0]) if not data.bins.empty else 0
-        trained = data.train_before + int(data.bins.train_n.sum())
         return cls(
             data=data,
             curves=curves,
             network=network_curve(data.reference),
             plateaus=plateaus(data.events, first, data.last_exposure),
             marks=marks(data.events),
-            state=current_state(
-                data.all_events, data.last_exposure, trained, control=control, windows=windows
-            ),
+            state=current_state(data.all_events, data.last_exposure, control=control),
         )
 
     @classmethod
@@ -138,10 +135,14 @@ class Report:
             n = int(curves.train.n[i])
             rows.append(("training accuracy now", f"{percent(curves.train.rate[i])} of last {n}"))
             held = (
-                f"{percent(curves.heldout.rate[i])} of last {int(curves.heldout.n[i])} probes "
+                f"{percent(curves.heldout.rate[i])} of last {int(curves.heldout.n[i])} untaught "
+                f"answers, right whenever they came "
                 f"(95 % {percent(curves.heldout_low[i])}–{percent(curves.heldout_high[i])})"
             )
             rows.append(("held-out accuracy now", held))
+            if curves.fluency is not None:
+                fluent = f"{percent(curves.fluency.rate[i])} of the same right and in time"
+                rows.append(("fluency now", fluent))
         if self.network is not None:
             net = self.network
             grok = "never" if net.steps_to_grok is None else f"at step {net.steps_to_grok:,}"
@@ -174,7 +175,7 @@ class Report:
         n_train = self.data.n_train
         entries = [
             ("━", "training (rolling)", TRAIN),
-            ("━", "held-out probes", HELDOUT),
+            ("━", "held-out (untaught)", HELDOUT),
             (" ", "95 % band", BAND),
         ]
         if self.network is not None:
@@ -182,7 +183,7 @@ class Report:
         if self.plateaus:
             entries.append((" ", "plateau", PLATEAU))
         if any(m.kind == "grokked" for m in self.marks):
-            entries.append(("┊", "grokked", GROK))
+            entries.append(("┊", "transition", GROK))
         parts: list[RenderableType] = [
             Text(f"Accuracy: {self.title()}", style="bold"),
             *accuracy_chart(

@@ -93,7 +93,15 @@ def _accuracy(report: Report, ax: Any) -> list[Any]:
         label="held-out 95 % Wilson band",
     )  # fmt: skip
     ax.plot(epochs, c.train.rate, color=COLOURS["train"], label="training accuracy (rolling)")
-    ax.plot(epochs, c.heldout.rate, color=COLOURS["heldout"], lw=2, label="held-out probes")
+    ax.plot(
+        epochs, c.heldout.rate, color=COLOURS["heldout"], lw=2,
+        label="held-out: untaught answers right",
+    )  # fmt: skip
+    if c.fluency is not None:
+        ax.plot(
+            epochs, c.fluency.rate, color=COLOURS["heldout"], lw=1, ls="--",
+            label="fluency: right and in time",
+        )  # fmt: skip
     if report.network is not None:
         net = report.network
         keep = net.steps > 0

@@ -29,7 +29,8 @@ class Participant:
     """`person`, or the simulated learner's kind."""
     exposures: int
     untaught: tuple[tuple[int, bool], ...]
-    """(exposure, right and in time) for every untaught answer, in order."""
+    """(exposure, right whenever it came) for every untaught answer, in order
+    (drill.protocol.measure)."""
     transition_at: int | None = None
     """Exposure of the first detected transition, if any."""
     found_at: int | None = None

@@ -120,7 +120,8 @@ def _framed(canvas: Canvas, labels: dict[int, str]) -> list[Text]:
 
 
 def _mark_rows(marks: list[tuple[int, str, Style]], width: int) -> list[Text]:
-    """Labels above the chart ("▼ grokked at exposure 589"), in as many rows as they need."""
+    """Labels above the chart ("▼ transition began at exposure 589, detected at 658"), in
+    as many rows as they need."""
     rows: list[list[tuple[int, str, Style]]] = []
     for col, label, style in sorted(marks):
         text = f"▼ {label}"
@@ -312,7 +313,7 @@ def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:
             f"{summary.sessions:,}",
             f"{summary.exposures:,}",
             percent(summary.train_accuracy),
-            f"{percent(summary.heldout_accuracy)} ({summary.probes:,})",
+            f"{percent(summary.heldout_accuracy)} ({summary.untaught:,})",
             summary.last_seen.strftime("%Y-%m-%d") if summary.last_seen else "–",
             Text(state.text, state_style(state)),
         )

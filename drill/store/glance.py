@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from drill.protocol.records import EventRecord, PastOutcome
-from drill.store.quick import _uri_path, outcomes_from_rows, sqlite_path
+from drill.store.quick import _uri_path, outcomes_from_rows, sqlite_path, variants_of
 from drill.store.schema import (
     HEAD,
     LEARNER_SQL,
@@ -27,6 +27,7 @@ from drill.store.schema import (
     STATE_SQL,
     TAUGHT_SQL,
     UNSEALED_SQL,
+    VARIANTS_SQL,
 )
 
 MINUTES_SQL = """
@@ -86,6 +87,10 @@ class Glance:
         args = (learner_id, domain, elsewhere, learner_id)
         return frozenset(str(row[0]) for row in self._conn.execute(TAUGHT_SQL, args))
 
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
+        rows = self._conn.execute(VARIANTS_SQL, (learner_id, deck)).fetchall()
+        return variants_of(rows)
+
     def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
         return self._conn.execute(UNSEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
 
@@ -93,15 +98,23 @@ class Glance:
         return self._conn.execute(REVEALED_SQL, (learner_id, fingerprint)).fetchone() is not None
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
         args: list[object] = [learner_id]
         if deck is not None:
             args.append(deck)
+        if fingerprint is not None:
+            args.append(fingerprint)
         if since is not None:
             args.append(_stored(since))
         sql = MINUTES_SQL.format(
-            deck=" AND s.deck = ?" if deck is not None else "",
+            deck=(" AND s.deck = ?" if deck is not None else "")
+            + (" AND s.deck_fingerprint = ?" if fingerprint is not None else ""),
             since=" AND a.shown_at >= ?" if since is not None else "",
         )
         return [(_instant(f"{at}:00"), int(n)) for at, n in self._conn.execute(sql, args)]
@@ -143,8 +156,16 @@ class NoDatabase:
         return False
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
+        return []
+
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
         return []
 
     def events(

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -114,6 +115,10 @@ class Attempt(Base):
     response_ms: Mapped[int | None] = mapped_column(Integer)
     deadline_ms: Mapped[int] = mapped_column(Integer)
     shown_at: Mapped[datetime]
+    untaught: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Untaught evidence (drill.protocol.measure), decided as the item appeared: a probe, or
+    an item never shown with its answer to this learner before. Every step of an exposure
+    carries its first step's flag."""
 
 
 class Event(Base):
@@ -211,13 +216,21 @@ class ExposureBlock(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
     """First steps answered (right, wrong or late)."""
     ok: Mapped[int] = mapped_column(Integer, default=0)
-    """... of which right and in time."""
+    """... of which right and in time (fluent)."""
     rt_sum: Mapped[int] = mapped_column(Integer, default=0)
     rt_n: Mapped[int] = mapped_column(Integer, default=0)
     deadline_sum: Mapped[int] = mapped_column(Integer, default=0)
     later_fail: Mapped[int] = mapped_column(Integer, default=0)
-    """Later steps of multi-step items that went wrong."""
+    """Later steps of multi-step items that went wrong or late."""
     first_at: Mapped[datetime]
+    right_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Exposures right, whenever the answer came (a multi-step item: every step right)."""
+    untaught_n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Exposures that were untaught evidence (drill.protocol.measure) ..."""
+    untaught_right: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """... of which right, whenever: held-out accuracy is untaught_right / untaught_n ..."""
+    untaught_fluent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """... and right and in time: fluency is untaught_fluent / untaught_n."""
 
 
 class Study(Base):

@@ -80,14 +80,29 @@ def _uri_path(path: Path) -> str:
     return quote(str(path.absolute()), safe="/")
 
 
-def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastOutcome]:
+def outcomes_from_rows(rows: list[tuple[int, str, int, int, int, int]]) -> list[PastOutcome]:
     """One outcome per exposure: a multi-step item succeeds only if its last step does."""
     outcomes: dict[int, PastOutcome] = {}
-    for exposure, item_id, probe, correct, timed_out in rows:
+    for exposure, item_id, probe, correct, timed_out, untaught in rows:
+        success = bool(correct) and not bool(timed_out)
         outcomes[exposure] = PastOutcome(
-            exposure, item_id, bool(probe), bool(correct) and not bool(timed_out), bool(correct)
+            exposure, item_id, bool(probe), success, bool(correct), bool(untaught)
         )
     return list(outcomes.values())
+
+
+def variants_of(rows: list[tuple[Any, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Each fingerprint once, oldest first, with its parameters (JSON text, or already
+    read): shared by the glance and the store."""
+    import json  # json is already loaded wherever a learner has sessions to read
+
+    found: dict[str, dict[str, Any]] = {}
+    for fingerprint, params in rows:
+        if str(fingerprint) in found:
+            continue
+        value = json.loads(params) if isinstance(params, str) else params
+        found[str(fingerprint)] = dict(value) if isinstance(value, dict) else {}
+    return list(found.items())
 
 
 def open_read_only(path: Path) -> sqlite3.Connection | None:

@@ -29,6 +29,10 @@ class HistoryReader(Protocol):
     def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
         """The items this learner was ever taught in `domain` (see schema.TAUGHT_SQL)."""
 
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
+        """(fingerprint, domain parameters) of every variant of `deck` the learner drilled,
+        oldest first."""
+
     def rule_unsealed(self, learner_id: int, fingerprint: str) -> bool:
         """Has held-out accuracy opened this variant's rule?"""
 
@@ -36,9 +40,14 @@ class HistoryReader(Protocol):
         """Is the rule open on record: earned, or revealed early?"""
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
-        """(UTC minute, exposures) for every minute with any."""
+        """(UTC minute, exposures) for every minute with any (of one variant, if given)."""
 
     def events(
         self, learner_id: int, fingerprint: str, kinds: Sequence[str] = ()

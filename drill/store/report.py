@@ -7,6 +7,9 @@ failing row (a failing step ends the item), so per bin
 
     exposures = step-0 rows that are not unreadable
     successes = step-0 successes − later steps (not unreadable) that failed
+
+The held-out figures are the one measure (drill.protocol.measure): untaught exposures
+(`attempts.untaught`), right whenever the answer came, and fluent (right and in time).
 """
 
 from __future__ import annotations
@@ -83,7 +86,8 @@ def _scan_blocks(store: Store, learner_id: int, variant: str, per_bin: int) -> l
         select(
             key, _B.probe, func.sum(_B.n), func.sum(_B.ok), func.sum(_B.rt_sum),
             func.sum(_B.rt_n), func.sum(_B.deadline_sum), func.sum(_B.later_fail),
-            func.min(_B.first_at),
+            func.min(_B.first_at), func.sum(_B.untaught_n), func.sum(_B.untaught_right),
+            func.sum(_B.untaught_fluent),
         )
         .where(_B.learner_id == learner_id, _B.deck_fingerprint == variant)
         .group_by(key, _B.probe)
@@ -105,6 +109,15 @@ def _scan_attempts(
     def when_first(value: Any) -> Any:
         return case((first, value), else_=None)
 
+    def untaught(good: Any) -> Any:
+        """Untaught exposures that were `good`: a later step that was not takes one back."""
+        return func.sum(
+            case(
+                (not_(_A.untaught), 0), (and_(first, good), 1), (and_(not_(first), not_(good)), -1),
+                else_=0,
+            )
+        )  # fmt: skip
+
     scan = (
         select(
             key, _A.probe, func.count(when_first(1)), func.sum(case((and_(first, ok), 1), else_=0)),
@@ -113,6 +126,8 @@ def _scan_attempts(
             func.coalesce(func.sum(when_first(_A.deadline_ms)), 0),
             func.sum(case((and_(not_(first), not_(ok)), 1), else_=0)),
             func.min(_A.shown_at),
+            func.sum(case((and_(first, _A.untaught), 1), else_=0)),
+            untaught(_A.correct), untaught(ok),
         )
         .where(where, _FINAL)
         .group_by(key, _A.probe)
@@ -160,6 +175,9 @@ def _bins(raw: list[Any], width: int, top: int) -> Bins:
         rt_n=per_bin(rows[:, 5], everything),
         deadline_sum=per_bin(rows[:, 6], everything, np.float64),
         first_at=[at for at in first_at if at is not None],
+        untaught_n=per_bin([row[9] for row in raw], everything),
+        untaught_right=per_bin([row[10] for row in raw], everything),
+        untaught_fluent=per_bin([row[11] for row in raw], everything),
     )
 
 
@@ -277,6 +295,8 @@ class ReportReads:
                 _count(and_(_FAIL, _A.probe)),
                 func.max(_A.shown_at),
                 func.max(_A.exposure),
+                _count(and_(_FIRST, _A.untaught)),
+                _count(and_(_FINAL, _A.untaught, not_(_A.correct))),
             )
             .join(DrillSession.__table__, _S.id == _A.session_id)
             .where(where)
@@ -286,7 +306,10 @@ class ReportReads:
         with self.store.translated_errors(), self.store.read() as conn:
             rows = conn.execute(query).all()
         summaries = []
-        for deck, sessions, train_n, train_fail, probe_n, probe_fail, last, top in rows:
+        for row in rows:
+            deck, sessions, train_n, train_fail, probe_n, _, last, top, untaught, wrong = row
+            # Held-out accuracy is the one measure: untaught answers right, whenever they
+            # came (a multi-step item's one wrong step makes it wrong).
             summaries.append(
                 DeckSummary(
                     deck=deck,
@@ -294,10 +317,11 @@ class ReportReads:
                     exposures=int(train_n) + int(probe_n),
                     train_accuracy=(train_n - train_fail) / train_n if train_n else None,
                     probes=int(probe_n),
-                    heldout_accuracy=(probe_n - probe_fail) / probe_n if probe_n else None,
+                    heldout_accuracy=(untaught - wrong) / untaught if untaught else None,
                     last_seen=aware(last) if isinstance(last, datetime) else None,
                     last_exposure=int(top or 0),
                     events=self.standing.deck_events(learner_id, deck),
+                    untaught=int(untaught),
                 )
             )
         return summaries

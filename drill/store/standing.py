@@ -17,8 +17,8 @@ from drill.store.base import Store
 from drill.store.dialect import driver_sql, minute_of
 from drill.store.learners import find_learner
 from drill.store.models import Attempt, DeckState, DrillSession, Event
-from drill.store.quick import outcomes_from_rows
-from drill.store.schema import OUTCOMES_SQL, TAUGHT_SQL, UNSEALED_SQL
+from drill.store.quick import outcomes_from_rows, variants_of
+from drill.store.schema import OUTCOMES_SQL, TAUGHT_SQL, UNSEALED_SQL, VARIANTS_SQL
 
 
 class StandingReads:
@@ -51,6 +51,10 @@ class StandingReads:
         with self.store.translated_errors(), self.store.read() as conn:
             return sorted(str(fp) for fp in conn.execute(query).scalars())
 
+    def variant_params(self, learner_id: int, deck: str) -> list[tuple[str, dict[str, Any]]]:
+        """(fingerprint, domain parameters) of every variant of `deck` the learner drilled."""
+        return variants_of(self._shared(VARIANTS_SQL, (learner_id, deck)))
+
     def taught_ids(self, learner_id: int, domain: str, *, elsewhere: str = "") -> frozenset[str]:
         """The items this learner was ever taught in `domain`, in any deck or variant, or
         in any but the variant `elsewhere` names (see schema.TAUGHT_SQL): they are never
@@ -76,7 +80,12 @@ class StandingReads:
         return dict(found) if found is not None else None
 
     def exposures_per_minute(
-        self, learner_id: int, deck: str | None = None, since: datetime | None = None
+        self,
+        learner_id: int,
+        deck: str | None = None,
+        since: datetime | None = None,
+        *,
+        fingerprint: str | None = None,
     ) -> list[tuple[datetime, int]]:
         """(UTC minute, exposures) for every minute with any, grouped in SQL: a day's count
         in any time zone follows exactly (offsets are whole minutes: India's +5:30, Nepal's
@@ -95,6 +104,8 @@ class StandingReads:
         )
         if deck is not None:
             query = query.where(DrillSession.deck == deck)
+        if fingerprint is not None:
+            query = query.where(DrillSession.deck_fingerprint == fingerprint)
         if since is not None:
             query = query.where(Attempt.shown_at >= since)
         with self.store.translated_errors(), self.store.read() as conn:

@@ -151,15 +151,12 @@ UNTAUGHT_EVENTS = (EventKind.TRANSITION_DETECTED, EventKind.RULE_UNSEALED)
 
 def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
     """What the analysis needs of one participant, on their arm's variant of the deck."""
+    from drill.protocol.measure import untaught_answers
+
     past = history.reader.outcomes(enrolled.learner_id, fingerprint)
-    shown: set[str] = set()
-    untaught: list[tuple[int, bool]] = []
-    for outcome in past:
-        if outcome.probe:
-            untaught.append((outcome.exposure, outcome.success))
-        elif outcome.item_id not in shown:
-            shown.add(outcome.item_id)
-            untaught.append((outcome.exposure, outcome.success))
+    # The one measure: untaught answers, right whenever they came (an arm's deadline must
+    # not change what "learned" means).
+    untaught = [(a.exposure, a.right) for a in untaught_answers(past)]
     events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip

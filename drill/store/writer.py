@@ -173,8 +173,13 @@ class HistoryWriter:
         """Add one attempt to its exposure block's running totals (see ExposureBlock)."""
         if attempt.result is Result.UNREADABLE:
             return
-        first, ok = attempt.step == 0, attempt.success
+        first, ok, right = attempt.step == 0, attempt.success, attempt.correct
         timed = first and attempt.response_ms is not None
+        # Per exposure: one first step, and at most one failing step (a failing step ends
+        # the item), so a later step that fails takes back what its first step counted.
+        right_n = int(first and right) - int(not first and not right)
+        fluent_n = int(first and ok) - int(not first and not ok)
+        untaught = attempt.untaught
         values = {
             "learner_id": learner_id,
             "deck_fingerprint": fingerprint,
@@ -188,6 +193,10 @@ class HistoryWriter:
             "deadline_sum": attempt.deadline_ms if first else 0,
             "later_fail": int(not first and not ok),
             "first_at": attempt.shown_at,
+            "right_n": right_n,
+            "untaught_n": int(first and untaught),
+            "untaught_right": right_n if untaught else 0,
+            "untaught_fluent": fluent_n if untaught else 0,
         }
         conn.execute(self._block_upsert(tuple(values)), values)
 

@@ -109,7 +109,7 @@ def report_seconds(db: Path) -> tuple[float, float]:
         text=True,
         check=True,
     )
-    assert "grokked at exposure 350,000" in done.stdout
+    assert "transition began at exposure 350,000" in done.stdout
     return time.perf_counter() - began, _children_cpu() - cpu_before
 
 

@@ -62,36 +62,56 @@ def test_the_statistic_is_the_cusum_recursion(outcomes: list[bool]) -> None:
     assert tracker.total == len(outcomes)
 
 
-@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=120), st.booleans())
+@given(
+    st.lists(st.tuples(st.booleans(), st.booleans()), max_size=120),
+    st.booleans(),
+    st.lists(st.booleans(), max_size=12),
+)
 def test_what_is_shown_never_tells_one_probe(
-    stream: list[tuple[bool, bool]], last_probe_right: bool
+    stream: list[tuple[bool, bool]], last_probe_right: bool, after: list[bool]
 ) -> None:
     """Flipping the outcome of a probe that does not complete a block of probes never
-    changes what is shown."""
+    changes what is shown, whatever first answers come after it."""
     probes = sum(1 for probe, _ in stream if probe)
     if probes % PROGRESS_BLOCK == PROGRESS_BLOCK - 1:
         stream = [*stream, (True, True)]  # else the next probe would complete a block
-    a = shown_view([*stream, (True, last_probe_right)])
-    b = shown_view([*stream, (True, not last_probe_right)])
+    later = [(False, ok) for ok in after]
+    a = shown_view([*stream, (True, last_probe_right), *later])
+    b = shown_view([*stream, (True, not last_probe_right), *later])
     assert a == b
 
 
 def test_progress_reads_as_untaught_items_right_and_how_many_more() -> None:
+    """The line counts every untaught answer, and how many more right ones would open it."""
     view = shown_view([(False, True)] * 8)
-    assert view.message == "untaught items: 8 of 8 right; about 12 more to open"
+    assert view.message == "untaught answers: 8 of 8 right; about 12 more right in a row to open"
+    after_a_miss = shown_view([(False, False)] + [(False, True)] * 8)
+    assert after_a_miss.message.startswith("untaught answers: 8 of 9 right;")
     assert shown_view([]).message.startswith("no untaught answers yet")
     assert shown_view([(False, True)], opened=True).open
 
 
 @given(st.lists(st.booleans(), max_size=12), st.booleans())
-def test_answers_waiting_for_a_block_are_counted_never_told(after: list[bool], first: bool) -> None:
-    """One probe, then first answers to new items: none is counted until the block of
-    probes is whole, but the learner is told how many are waiting, not how they went."""
+def test_first_answers_count_at_once_and_tests_wait_for_their_block(
+    after: list[bool], first: bool
+) -> None:
+    """One test, then first answers to new items: the first answers are counted as they
+    come (the learner was told how they went); the test is named only by how many wait,
+    until its block of tests is in."""
     stream = [(True, first), *((False, ok) for ok in after)]
     view = shown_view(stream)
-    assert view.total == 0
-    assert view.waiting == len(stream)
-    assert view.message == (
-        f"untaught items: {len(stream)} answered; they are counted after every 5 tests"
-    )
-    assert shown_view([(True, not first), *((False, not ok) for ok in after)]) == view
+    assert view.total == len(after)
+    assert view.total_right == sum(after)
+    assert view.waiting == 1
+    if after:
+        assert view.message.endswith("(1 test not counted until a block of 5 is in)")
+    else:
+        assert view.message == ("untaught answers: 1 test taken; tests are counted after every 5")
+    assert shown_view([(True, not first), *((False, ok) for ok in after)]) == view
+
+
+def test_a_rule_learner_sees_progress_between_tests() -> None:
+    """Twenty right first answers with a test among them: the count grows with each."""
+    stream = [(False, True)] * 3 + [(True, True)] + [(False, True)] * 10
+    assert shown_view(stream).total_right == 13
+    assert shown_view(stream).more < shown_view(stream[:5]).more

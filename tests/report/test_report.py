@@ -76,25 +76,40 @@ def test_network_shows_a_transition_and_lookup_none(
 def test_json_curves_match_the_history(
     simulated_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every point's counts, rates, bands, means and epochs agree with the exported attempts."""
+    """Every point's counts, rates, bands, means and epochs agree with the exported attempts:
+    held-out counts untaught answers (probes, and first answers to items not yet shown with
+    their answer) right whenever they came, fluency the same answers right in time."""
     data = report_json(capsys, simulated_db, "network")
     rows = exposures_of(simulated_db, "network")
     assert data["exposures"] == len(rows) == 1000
+    assert data["axis"] == "exposures"
     assert len(data["curve"]) > 50
+    shown: set[str] = set()
+    untaught_at: set[int] = set()
+    for r in sorted(rows, key=lambda r: r["exposure"]):
+        if r["item_id"] not in shown:
+            untaught_at.add(r["exposure"])
+        if not r["probe"]:
+            shown.add(r["item_id"])
     for point in data["curve"]:
         end = point["exposure"]
         train = [
             r for r in rows if not r["probe"] and point["train"]["from"] <= r["exposure"] <= end
         ]
         probes = [
-            r for r in rows if r["probe"] and point["heldout"]["from"] <= r["exposure"] <= end
+            r
+            for r in rows
+            if r["exposure"] in untaught_at and point["heldout"]["from"] <= r["exposure"] <= end
         ]
         hits = [r for r in train if r["correct"] and not r["timed_out"]]
-        probe_hits = [r for r in probes if r["correct"] and not r["timed_out"]]
+        probe_hits = [r for r in probes if r["correct"]]
+        fluent = [r for r in probes if r["correct"] and not r["timed_out"]]
         assert point["train"]["n"] == len(train) >= min(50, len(train))
         assert point["train"]["correct"] == len(hits)
         assert point["heldout"]["n"] == len(probes)
         assert point["heldout"]["correct"] == len(probe_hits)
+        assert point["fluency"]["n"] == len(probes)
+        assert point["fluency"]["fluent"] == len(fluent)
         if probes:
             low, high = wilson_interval(len(probe_hits), len(probes))
             assert point["heldout"]["low"] == pytest.approx(low, abs=1e-6)
@@ -134,7 +149,7 @@ def test_terminal_report_fits_and_names_the_grok(
         code, out, _ = report(capsys, "modarith", "--learner", "network", "--db", str(simulated_db))
         assert code == 0
         assert max(len(line) for line in out.splitlines()) <= width
-        assert "grokked at exposure" in out
+        assert "transition began at exposure" in out
         assert "plateau" in out
         assert "network held-out" in out
         assert "state" in out
@@ -169,7 +184,7 @@ def test_output_writes_svg_and_png(
         assert f"wrote {path}" in out
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
-    assert "grokked at exposure" in svg.read_text(encoding="utf-8")
+    assert "transition began at exposure" in svg.read_text(encoding="utf-8")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

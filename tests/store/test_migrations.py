@@ -148,11 +148,22 @@ def fill_at_0004(engine: object) -> dict[str, int]:
     return counts
 
 
+def fill_at_0005(engine: object) -> dict[str, int]:
+    """Everything 0004 has; 0005 only adds the (empty) study tables."""
+    from sqlalchemy import Engine
+
+    assert isinstance(engine, Engine)
+    counts = fill_at_0004(engine)
+    upgrade(engine, "0005")
+    return counts
+
+
 FILLERS = {
     "0001": fill_at_0001,
     "0002": fill_at_0002,
     "0003": fill_at_0003,
     "0004": fill_at_0004,
+    "0005": fill_at_0005,
 }
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
@@ -375,3 +386,39 @@ def test_0005_adds_studies_beside_a_history_that_holds_data(tmp_path: Path) -> N
     assert enrolled.arm in ("protocol", "few")
     assert len(list(history.export())) == 50
     history.close()
+
+
+def test_0006_works_out_untaught_answers_as_the_engine_decided_them(tmp_path: Path) -> None:
+    """Real sessions on two variants of a deck (numerals, glyphs, numerals again) stepped
+    down to 0005 and upgraded: every attempt's `untaught` flag is the one the engine wrote
+    as it drilled, and every exposure block equals the one kept as the answers came."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from drill.app.simulate import simulate
+    from drill.decks import load_deck
+
+    path = tmp_path / "measure.db"
+    history = History.open(str(path))
+    numerals, glyphs = load_deck("modarith"), load_deck("modarith", ["presentation=glyphs"])
+    simulate(numerals, history, kind="lookup", items=150, seed=1, learner="ann")
+    simulate(glyphs, history, kind="lookup", items=120, seed=2, learner="ann")
+    simulate(numerals, history, kind="lookup", items=100, seed=3, learner="ann")
+    simulate(numerals, history, kind="rule", items=80, seed=4, learner="bo")
+    engine = history.engine
+    flags = "SELECT id, untaught FROM attempts ORDER BY id"
+    blocks = "SELECT * FROM exposure_blocks ORDER BY learner_id, deck_fingerprint, block, probe"
+    with engine.connect() as conn:
+        live = [tuple(row) for row in conn.execute(text(flags))]
+        kept = [tuple(row) for row in conn.execute(text(blocks))]
+    history.close()
+    engine = create_engine(f"sqlite:///{path}")
+    command.downgrade(alembic_config(engine), "0005")
+    with engine.connect() as conn:
+        assert "untaught" not in {c["name"] for c in inspect(conn).get_columns("attempts")}
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert [tuple(row) for row in conn.execute(text(flags))] == live
+        assert [tuple(row) for row in conn.execute(text(blocks))] == kept
+    assert sum(bool(flag) for _, flag in live) > 100
+    assert any(not flag for _, flag in live)

@@ -87,7 +87,7 @@ async def test_home_lists_every_deck_with_its_state() -> None:
         grid = app.screen.query_one(DataTable)
         grid.move_cursor(row=list(table).index("chords"))
         await pilot.pause()
-        assert "chords: untaught items:" in text_of(app, "#home-seal")
+        assert "chords: untaught answers:" in text_of(app, "#home-seal")
         assert table["control"][2].startswith("500/300")
         assert table["chords"][3] == "60"
         for name, cells in table.items():
@@ -209,7 +209,7 @@ async def test_r_opens_the_report_and_escape_comes_back() -> None:
         await settle(pilot)
         await press_on(pilot, "modarith", "r")
         assert isinstance(app.screen, ReportScreen)
-        assert "grokked at exposure" in text_of(app, "#report-page")
+        assert "transition began at exposure" in text_of(app, "#report-page")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -145,7 +145,7 @@ async def test_the_reveal_says_when_it_was_earned_and_goes_on_to_the_next_item(
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)  # type: ignore[attr-defined]
         head = text_of(app, "#summary-head")  # type: ignore[arg-type]
-        assert f"Rule found at exposure {answered}, this session" in head
+        assert f"Found it at exposure {answered}, this session" in head
     assert [r["exposure"] for r in history.export()][-1] == answered + 1
 
 
@@ -170,18 +170,25 @@ async def test_a_reveal_on_the_last_item_goes_on_to_the_summary(db_path: Path) -
 
 
 def test_the_earned_line_reads_whatever_evidence_was_recorded() -> None:
-    """Untaught counts when the seal records them, probes when only they are, none at all."""
+    """Untaught counts when the seal records them (the test's own, and all of them when they
+    differ), probes when only they are, none at all."""
     began = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     at = began + timedelta(minutes=7, seconds=10)
     untaught = EventRecord("rule_unsealed", 42, at, {"untaught": 25, "untaught_right": 24})
     assert earned_line(untaught, began) == (
-        "Earned at exposure 42, 7 minutes after you began, on 25 untaught answers, "
-        "24 of them right."
+        "Earned at exposure 42, 7 minutes after you began this deck: the test rested on "
+        "your last 25 untaught answers, 24 of them right."
+    )
+    data = {"untaught": 20, "untaught_right": 20, "untaught_total": 23, "untaught_total_right": 20}
+    assert earned_line(EventRecord("rule_unsealed", 42, at, data), began).endswith(
+        "your last 20 untaught answers, 20 of them right (20 of 23 right in all)."
     )
     probes = EventRecord("rule_unsealed", 42, at, {"probes": 30, "accuracy": 0.9})
     assert earned_line(probes, began).endswith("on 30 probes, 27 of them right.")
     bare = EventRecord("rule_unsealed", 3, began + timedelta(seconds=20), {})
-    assert earned_line(bare, began) == "Earned at exposure 3, less than a minute after you began."
+    assert earned_line(bare, began) == (
+        "Earned at exposure 3, less than a minute after you began this deck."
+    )
 
 
 async def test_keys_typed_in_the_pause_after_a_miss_reach_the_next_item(db_path: Path) -> None:

@@ -321,12 +321,16 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(screen, lambda _: self._next_item())
 
     def _first_exposure_at(self, event: EventRecord) -> datetime:
-        """When this learner first drilled the deck (to the minute), or this session's start."""
+        """When this learner first drilled this variant of the deck (to the minute), or this
+        session's start."""
         from drill.app.earned import first_minute
 
         try:
             link = self.practice.link
-            first = first_minute(link.history.reader, link.port.learner_id, self.practice.deck.name)
+            deck = self.practice.deck
+            first = first_minute(
+                link.history.reader, link.port.learner_id, deck.name, deck.fingerprint
+            )
         except (UserError, AttributeError):
             first = None
         started = self.practice.started_at

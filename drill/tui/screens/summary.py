@@ -116,7 +116,7 @@ class SummaryScreen(Screen[None]):
         kind = " (review)" if not self.practice.engine.save_state else ""
         heading = Text(f"{done}{kind}: {cell(self.practice.deck.title)}", style="bold")
         if self.rule_found_at is not None:
-            heading.append(f"\nRule found at exposure {self.rule_found_at:,}, this session ✓")
+            heading.append(f"\nFound it at exposure {self.rule_found_at:,}, this session ✓")
         return heading
 
     def _table(self) -> Table:
@@ -128,7 +128,7 @@ class SummaryScreen(Screen[None]):
         table.add_row("exposures this session", f"{c.session_exposures:,}")
         table.add_row("exposures in all", f"{c.total_exposures:,}")
         table.add_row("training accuracy", percent(c.train_success, c.train_seen))
-        table.add_row("held-out probes", percent(c.probe_success, c.probes))
+        table.add_row("held-out (untaught)", percent(c.untaught_right, c.untaught))
         if engine.settings.floor_ms < UNTIMED_MS:  # a study's untimed arm has none
             table.add_row("deadline now", f"{engine.deadline.deadline_ms / 1000:.1f} s")
         minutes = (datetime.now(UTC) - self.practice.started_at).total_seconds() / 60
