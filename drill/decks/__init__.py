@@ -187,10 +187,15 @@ class Deck:
     @cached_property
     def fingerprint(self) -> str:
         """Names the item universe: the same fingerprint means the same items and split."""
-        parts = sorted(self.params.items())
+        parts = sorted(self.domain.variant_params(self.params).items())
         share = () if self.training_share == 1.0 else (self.training_share,)
         key = stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction, *share)
         return f"{key:016x}"
+
+    @cached_property
+    def twins(self) -> dict[str, tuple[str, ...]]:
+        """Each item's twins (`Domain.twins`): shown with its answer, an item teaches them."""
+        return self.domain.twins(self.items)
 
     def split_counts(self) -> tuple[int, int]:
         train = sum(1 for it in self.items if it.split == "train")

@@ -18,7 +18,9 @@ from drill.hashing import stable_hash
 from drill.protocol.seal import SealView
 
 Phase = Literal["new", "memorizing", "plateau", "grokked"]
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
+"""2: a twin shown with its answer teaches (`Domain.twins`); figures saved before are
+replayed once."""
 FIGURES_KEY = "figures"
 """Where the figures sit in the engine's saved state."""
 

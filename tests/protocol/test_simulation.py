@@ -178,3 +178,39 @@ def test_lookup_plays_chess_through_mates_in_two() -> None:
     assert results["unreadable"] <= 24  # a guess is a move that reads there
     second_steps = [r for r in rows if r["step"] == 1]
     assert any(r["correct"] for r in second_steps)  # it finishes mates it has learned
+
+
+def mirror_run(items: int, seed: int) -> tuple[SimulationResult, History]:
+    return run("modarith", "mirror", items, seed)
+
+
+def test_a_mirror_memorizer_opens_nothing_though_its_mirrors_are_right() -> None:
+    """The `mirror` learner answers b ∘ a right once told a ∘ b, on its first sight of it;
+    those answers are not untaught, so 600 exposures open nothing and detect nothing."""
+    result, history = mirror_run(600, 0)
+    deck = load_deck("modarith")
+    by_id = {item.id: item for item in deck.items}
+    told: set[tuple[int, int]] = set()
+    mirrored_right = 0
+    for row in history.export():
+        item = by_id[row["item_id"]]
+        a, b = item.data["a"], item.data["b"]
+        if (b, a) in told and (a, b) not in told and a != b:
+            mirrored_right += bool(row["correct"])
+        if not row["probe"]:
+            told.add((a, b))
+    assert mirrored_right > 40  # the strategy is at work
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_mirror_memorizer_never_opens_it_in_3000_exposures(seed: int) -> None:
+    """Over 3,000 exposures of the shipped deck a memorizer who assumes a ∘ b = b ∘ a
+    opens no seal and shows no transition (before mirrors shared a split: 20 in 20)."""
+    result, _ = mirror_run(3000, seed)
+    assert result.exposures == 3000
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
+    assert result.heldout_accuracy(last=200) < 0.2
