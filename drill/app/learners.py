@@ -133,7 +133,6 @@ class MirrorLearner(LookupLearner):
             self.by_prompt[shown.prompt] = known
 
 
-
 def mirrored(prompt: str) -> str | None:
     """ "b ∘ a = ?" for the prompt "a ∘ b = ?", or None for a prompt of another shape."""
     head, sep, tail = prompt.partition(f" {OPERATOR} ")

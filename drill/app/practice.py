@@ -136,9 +136,17 @@ def overlap_notice(deck: Deck, taught: Collection[str]) -> str | None:
     """Say so when held-out items of this variant were taught in another: the engine never
     probes them, and the learner should know why there are fewer tests."""
     taught_set = with_twins(taught, deck.twins)  # b ∘ a was taught with a ∘ b
-    n = sum(1 for item in deck.items if item.split == "heldout" and item.id in taught_set)
+    heldout = [item.id for item in deck.items if item.split == "heldout"]
+    n = sum(1 for item_id in heldout if item_id in taught_set)
     if n == 0:
         return None
+    if n == len(heldout):
+        older = deck.older_split_option()
+        where = f" (this deck's older split: `drill start {deck.name} {older}`)" if older else ""
+        return (
+            "every held-out item of this variant was taught to you in another, so nothing "
+            f"here can test the rule and its seal stays shut: go on where you were taught{where}"
+        )
     were = "item was" if n == 1 else "items were"
     they = "it" if n == 1 else "they"
     return (

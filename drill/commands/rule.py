@@ -49,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.force:
             print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
             print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+            older = deck.older_split
+            if older is not None and seal_of(history.reader, learner_id, older).revealed:
+                option = deck.older_split_option()
+                print(
+                    f"You opened it on this deck's older split: `drill rule {deck.name} "
+                    f"{option}` shows it, and `drill start {deck.name} {option}` goes on there."
+                )
             return 1
         assert learner_id is not None
         history.writer.record_event(

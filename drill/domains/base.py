@@ -244,6 +244,11 @@ class Domain(ABC):
         adding it kept every earlier history's variant)."""
         return dict(params)
 
+    def older_split(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue] | None:
+        """The parameter values that give the split this variant replaced, where a change of
+        split replaced one (histories drilled on it stay under its fingerprint); else None."""
+        return None
+
     def stats(self, items: Sequence[Item]) -> list[tuple[str, list[tuple[str, int]]]]:
         """Tables of the items' make-up, each a title and (value, count) rows, for
         `drill items --stats`; none unless the domain has something to say."""

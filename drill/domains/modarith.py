@@ -194,6 +194,10 @@ class ModArith(Domain):
             named.pop("mirrors", None)
         return named
 
+    def older_split(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue] | None:
+        """A commuting deck with its mirrors together replaced the split with them apart."""
+        return {"mirrors": "apart"} if self._mirrors_together(params) else None
+
     def twins(self, items: Sequence[Item]) -> dict[str, tuple[str, ...]]:
         """b ∘ a is the twin of a ∘ b (a ≠ b) where the operation commutes: its answer is
         the same, whether or not the rule is known."""

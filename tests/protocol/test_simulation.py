@@ -214,3 +214,13 @@ def test_a_mirror_memorizer_never_opens_it_in_3000_exposures(seed: int) -> None:
     assert result.rule_unsealed_at is None
     assert "transition_detected" not in [kind for kind, _ in result.events]
     assert result.heldout_accuracy(last=200) < 0.2
+
+
+def test_the_mirror_of_a_prompt_swaps_its_operands() -> None:
+    """ "3 ∘ 9 = ?" mirrors to "9 ∘ 3 = ?" (glyphs too); a prompt of another shape has none."""
+    from drill.app.learners import mirrored
+
+    assert mirrored("3 ∘ 9 = ?") == "9 ∘ 3 = ?"
+    assert mirrored("Ж ∘ Γ = ?") == "Γ ∘ Ж = ?"
+    assert mirrored("Spell Cmaj7") is None
+    assert mirrored("∘ = ?") is None
