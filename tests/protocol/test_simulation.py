@@ -5,13 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from drill.app.learners import LookupLearner
 from drill.app.simulate import SimulationResult, simulate
 from drill.cli import main
 from drill.decks import load_deck
+from drill.domains.base import Domain, Item
+from drill.protocol.engine import Outcome, Presentation
 from drill.store.history import History
 
 
@@ -224,3 +228,61 @@ def test_the_mirror_of_a_prompt_swaps_its_operands() -> None:
     assert mirrored("Ж ∘ Γ = ?") == "Γ ∘ Ж = ?"
     assert mirrored("Spell Cmaj7") is None
     assert mirrored("∘ = ?") is None
+
+
+class CopyStemLearner(LookupLearner):
+    """A grammar memorizer who answers a word it was never told with its dictionary form
+    (right wherever the ending is empty)."""
+
+    def _guess(self, shown: Presentation) -> str:
+        return shown.prompt.split(" ", 1)[0]
+
+
+class NearestSpellingLearner(LookupLearner):
+    """A grammar memorizer who answers a word it was never told with the answer it was
+    told that is spelled most like the word's stem (a homograph, when there is one)."""
+
+    def __init__(self, domain: Domain, items: Sequence[Item], seed: int) -> None:
+        super().__init__(domain, items, seed)
+        self.told_answers: set[str] = set()
+
+    def _guess(self, shown: Presentation) -> str:
+        stem = shown.prompt.split(" ", 1)[0]
+
+        def shared(answer: str) -> int:
+            """Letters in common at the start."""
+            n = 0
+            for x, y in zip(answer, stem, strict=False):
+                if x != y:
+                    break
+                n += 1
+            return n
+
+        return max(sorted(self.told_answers), key=shared, default=stem)
+
+    def told(self, shown: Presentation, outcome: Outcome) -> None:
+        super().told(shown, outcome)
+        if outcome.answer is not None:
+            self.told_answers.add(outcome.answer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strategy", [CopyStemLearner, NearestSpellingLearner])
+def test_cheap_grammar_strategies_open_nothing(
+    strategy: type[LookupLearner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the grammar deck, a memorizer who falls back on the dictionary form, or on the
+    trained answer spelled most like the stem, wins a few held-out items in hundreds:
+    in 3,000 exposures no seal opens and no transition is detected."""
+    import drill.app.simulate
+
+    def make(kind: str, name: str, domain: Domain, items: Sequence[Item], seed: int, **_: object):  # type: ignore[no-untyped-def]
+        return strategy(domain, items, seed)
+
+    monkeypatch.setattr(drill.app.simulate, "make_learner", make)
+    result, history = run("grammar", "lookup", 3000)
+    probes = [r for r in history.export() if r["probe"]]
+    assert len(probes) > 200
+    assert sum(r["correct"] for r in probes) / len(probes) < 0.05
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
