@@ -142,11 +142,9 @@ def overlap_notice(deck: Deck, taught: Collection[str]) -> str | None:
         return None
     if n == len(heldout):
         older = deck.older_split_option()
-        where = f" (this deck's older split: `drill start {deck.name} {older}`)" if older else ""
-        return (
-            "every held-out item of this variant was taught to you in another, so nothing "
-            f"here can test the rule and its seal stays shut: go on where you were taught{where}"
-        )
+        where = f"; your older split: `drill start {deck.name} {older}`" if older else ""
+        taught = "every held-out item here was taught to you in another variant"
+        return f"{taught}: none can be a test{where}"
     were = "item was" if n == 1 else "items were"
     they = "it" if n == 1 else "they"
     return (
