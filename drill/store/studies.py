@@ -6,7 +6,7 @@ Its own module beside `History`, on the same engine: a study is two tables (revi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -149,17 +149,19 @@ def arm_of(history: History, learner: str, deck: str) -> tuple[StoredStudy, str]
 UNTAUGHT_EVENTS = (EventKind.TRANSITION_DETECTED, EventKind.RULE_UNSEALED)
 
 
-def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
-    """What the analysis needs of one participant, on their arm's variant of the deck."""
+def participant(
+    history: History,
+    enrolled: Enrolled,
+    fingerprint: str,
+    twins: Mapping[str, Sequence[str]] | None = None,
+) -> Participant:
+    """What the analysis needs of one participant, on their arm's variant of the deck
+    (whose `twins` an item shown with its answer teaches too)."""
+    from drill.protocol.engine import untaught_flags
+
     past = history.reader.outcomes(enrolled.learner_id, fingerprint)
-    shown: set[str] = set()
-    untaught: list[tuple[int, bool]] = []
-    for outcome in past:
-        if outcome.probe:
-            untaught.append((outcome.exposure, outcome.success))
-        elif outcome.item_id not in shown:
-            shown.add(outcome.item_id)
-            untaught.append((outcome.exposure, outcome.success))
+    flags = untaught_flags(past, (), twins)
+    untaught = [(o.exposure, o.success) for o, new in zip(past, flags, strict=True) if new]
     events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip
