@@ -604,3 +604,24 @@ def test_the_detectors_held_out_accuracy_reads_the_decks_window() -> None:
     assert resume_tracker({}, past).state.heldout_accuracy == pytest.approx(1 / 3)
     deck = load_deck("modarith", ["rule.window=10"])
     assert Settings.from_mapping(deck.settings).heldout_window == 10
+
+
+def test_detectors_saved_under_another_untaught_rule_are_replayed() -> None:
+    """A snapshot saved before twins taught (no `untaught` rule in it) is not trusted for the
+    detectors, nor its figures for the home screen: both are replayed from the history."""
+    from drill.protocol.progress import FIGURES_KEY
+
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.0, length=60)
+    for _ in range(60):
+        shown = engine.next_item()
+        assert shown is not None
+        engine.answer(wrong(shown.item.answer), 100)
+    state = dict(engine.snapshot())
+    past = history.outcomes()
+    stale = {**state, "untaught": 1, "tracker": {"not": "used"}}
+    replayed = resume_tracker({}, past, twins=DECK.twins)
+    assert resume_tracker(stale, past, twins=DECK.twins).to_json() == replayed.to_json()
+    older_figures = {**state, FIGURES_KEY: {**state[FIGURES_KEY], "version": 1}}
+    assert saved_figures(older_figures, past[-1].exposure, ()) is None
+    assert saved_figures(state, past[-1].exposure, ()) is not None
