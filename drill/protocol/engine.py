@@ -61,7 +61,7 @@ def untaught_flags(
     flags = []
     for p in past:
         flags.append(p.item_id not in shown)
-        if not p.probe and p.item_id not in shown:
+        if not p.probe:
             shown.add(p.item_id)
             shown.update(twins.get(p.item_id, ()))
     return flags
@@ -597,8 +597,6 @@ class Engine:
 
     def _teach(self, item_id: str) -> None:
         """The item was shown with its answer: it and its twins are taught from now on."""
-        if item_id in self.shown_answers:
-            return
         for taught in (item_id, *self.twins.get(item_id, ())):
             if taught not in self.shown_answers:
                 self.shown_answers.add(taught)
