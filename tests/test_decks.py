@@ -50,7 +50,12 @@ def test_every_shipped_deck_loads() -> None:
 def test_a_path_loads_with_defaults_filled_in(tmp_path: Path) -> None:
     """A minimal deck gets every setting's default and keeps what it sets."""
     deck = load_deck(str(write(tmp_path, GOOD)))
-    assert deck.params == {"modulus": 11, "operation": "multiply", "presentation": "numerals"}
+    assert deck.params == {
+        "modulus": 11,
+        "operation": "multiply",
+        "presentation": "numerals",
+        "mirrors": "together",
+    }
     assert deck.setting("session.length") == 40
     assert deck.setting("pressure.floor_ms") == 1500
     assert deck.split_counts() == (91, 30)

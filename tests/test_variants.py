@@ -15,6 +15,7 @@ from drill.app.simulate import simulate
 from drill.app.standing import seal_of, standing
 from drill.cli import main
 from drill.decks import load_deck
+from drill.domains.base import with_twins
 from drill.protocol.records import AttemptRecord, EventRecord, Result
 from drill.store.history import History
 
@@ -128,7 +129,8 @@ def test_start_says_when_held_out_items_were_taught(two_variants: History, db_pa
     learner_id = two_variants.reader.learner_id("x", create=False)
     assert learner_id is not None
     taught = two_variants.reader.taught_ids(learner_id, "modarith", elsewhere=deck.fingerprint)
-    n = sum(1 for i in deck.items if i.split == "heldout" and i.id in taught)
+    mirrored = with_twins(taught, deck.twins)  # b ∘ a was taught with a ∘ b
+    n = sum(1 for i in deck.items if i.split == "heldout" and i.id in mirrored)
     expected = (
         f"{n} of this deck's held-out items were taught to you in another variant; "
         "they will not be probed"
@@ -227,3 +229,33 @@ def test_glyph_mode_keeps_its_own_deadline_closing_in_on_its_own_pace(db_path: P
     settled = start_practice(glyphs, history, "gil")
     assert 4000 < settled.engine.deadline.deadline_ms <= 2 * 4000
     settled.close("quit")
+
+
+def test_a_learner_of_the_older_split_keeps_their_history(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A learner who opened the rule on the shipped deck's older split (mirrors apart): that
+    history stays under its own variant, `--param mirrors=apart` reads it, and the new
+    split's commands say where it is; on the new split everything they were taught, and
+    every mirror of it, is taught, so its seal cannot open and `drill start` says why."""
+    older = load_deck("modarith", ["mirrors=apart"])
+    deck = load_deck("modarith")
+    assert deck.older_split is not None
+    assert deck.older_split.fingerprint == older.fingerprint != deck.fingerprint
+    history = History.open(str(db_path))
+    simulate(older, history, kind="rule", items=300, seed=0, learner="ann", start=T0)
+    practice = start_practice(deck, history, "ann")
+    assert practice.engine.heldout_taught == 34
+    assert practice.notice is not None
+    assert "drill start modarith --param mirrors=apart" in practice.notice
+    practice.close("quit")
+    history.close()
+    db = ["--learner", "ann", "--db", str(db_path)]
+    assert main(["report", "modarith", *db]) == 0
+    assert "drill report modarith --param mirrors=apart" in capsys.readouterr().out
+    assert main(["report", "modarith", "--param", "mirrors=apart", "--json", *db]) == 0
+    assert json.loads(capsys.readouterr().out)["exposures"] == 300
+    assert main(["rule", "modarith", *db]) == 1
+    assert "drill rule modarith --param mirrors=apart" in capsys.readouterr().out
+    assert main(["rule", "modarith", "--param", "mirrors=apart", *db]) == 0
+    assert "(a + b) mod 13" in capsys.readouterr().out

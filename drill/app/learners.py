@@ -7,6 +7,8 @@ a training item, nothing after a probe. Two kinds bracket what the protocol can 
 - `lookup` memorizes every training answer it is shown and guesses on anything new: it
   reaches high training accuracy and stays at chance on held-out items (near enemy 1:
   memorization that looks like learning);
+- `mirror` is a lookup learner that also assumes a ∘ b = b ∘ a: told a ∘ b, it answers
+  b ∘ a alike (the cheap strategy a commuting operation invites; it must open nothing);
 - `network` is the reference network learning online (drill.reference.online): it
   memorizes first and, under weight decay, generalizes to held-out items;
 - `rule` knows the rule from the start: it answers every item, drilled or not, with the
@@ -23,9 +25,10 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from drill.domains.base import Domain, Item, Verdict
+from drill.domains.modarith import OPERATOR
 from drill.protocol.engine import Feedback, Outcome, Presentation
 
-KINDS = ("lookup", "network", "rule")
+KINDS = ("lookup", "mirror", "network", "rule")
 
 KNOWN_MEDIAN_MS = 900.0
 """A learner that knows (or thinks it knows) an answer types it in about this long."""
@@ -98,6 +101,44 @@ class LookupLearner:
             self.memory[key] = self._typed  # it was right, and was told so
         elif outcome.feedback is Feedback.UNREADABLE:
             self.memory.pop(key, None)
+
+
+class MirrorLearner(LookupLearner):
+    """A lookup table that also assumes a ∘ b = b ∘ a: told a ∘ b, it answers b ∘ a the
+    same, without knowing the rule. Where a prompt has no two operands it is a lookup.
+
+    The cheapest strategy beyond memorizing on a commuting deck; a split that keeps
+    mirrors together, and twins that count as taught, leave it nothing untaught to win.
+    """
+
+    def __init__(self, domain: Domain, items: Sequence[Item], seed: int) -> None:
+        super().__init__(domain, items, seed)
+        self.by_prompt: dict[str, str] = {}
+        """Prompt → the answer it was told or found right there."""
+
+    def respond(self, shown: Presentation) -> tuple[str, float]:
+        mirror = mirrored(shown.prompt)
+        known = self.memory.get((shown.item.id, shown.step))
+        if known is None and mirror is not None and shown.step == 0:
+            remembered = self.by_prompt.get(mirror)
+            if remembered is not None:
+                self._typed = remembered
+                return remembered, response_time(self.rng, True)
+        return super().respond(shown)
+
+    def told(self, shown: Presentation, outcome: Outcome) -> None:
+        super().told(shown, outcome)
+        known = self.memory.get((shown.item.id, shown.step))
+        if known is not None and shown.step == 0:
+            self.by_prompt[shown.prompt] = known
+
+
+def mirrored(prompt: str) -> str | None:
+    """ "b ∘ a = ?" for the prompt "a ∘ b = ?", or None for a prompt of another shape."""
+    head, sep, tail = prompt.partition(f" {OPERATOR} ")
+    if not sep or not tail.endswith(" = ?") or not head:
+        return None
+    return f"{tail.removesuffix(' = ?')} {OPERATOR} {head} = ?"
 
 
 class NetworkLearner:
@@ -195,6 +236,8 @@ def make_learner(
     `weight_decay` is the network's (None: its default); the other kinds ignore it."""
     if kind == "lookup":
         return LookupLearner(domain, items, seed)
+    if kind == "mirror":
+        return MirrorLearner(domain, items, seed)
     if kind == "network":
         return NetworkLearner(domain_name, items, seed, weight_decay)
     if kind == "rule":

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from drill.decks import Deck
+from drill.domains.base import with_twins
 from drill.hashing import stable_hash
 from drill.protocol.engine import BlockPlan, Engine, LearnerPast, Material, Settings
 from drill.protocol.records import AttemptRecord, EventRecord
@@ -98,10 +99,16 @@ class Practice:
 def overlap_notice(deck: Deck, taught: Collection[str]) -> str | None:
     """Say so when held-out items of this variant were taught in another: the engine never
     probes them, and the learner should know why there are fewer tests."""
-    taught_set = taught if isinstance(taught, set | frozenset) else set(taught)
-    n = sum(1 for item in deck.items if item.split == "heldout" and item.id in taught_set)
+    taught_set = with_twins(taught, deck.twins)  # b ∘ a was taught with a ∘ b
+    heldout = [item.id for item in deck.items if item.split == "heldout"]
+    n = sum(1 for item_id in heldout if item_id in taught_set)
     if n == 0:
         return None
+    if n == len(heldout):
+        older = deck.older_split_option()
+        where = f"; your older split: `drill start {deck.name} {older}`" if older else ""
+        taught = "every held-out item here was taught to you in another variant"
+        return f"{taught}: none can be a test{where}"
     were = "item was" if n == 1 else "items were"
     they = "it" if n == 1 else "they"
     return (

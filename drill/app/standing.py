@@ -188,9 +188,9 @@ def _replayed(
     from drill.protocol.engine import replay_seal, resume_tracker
 
     test = SealTest.of(deck.settings)
-    tracker, stream = replay_seal(past, test, taught)
+    tracker, stream = replay_seal(past, test, taught, deck.twins)
     window = int(deck.settings["rule.window"])
-    state = resume_tracker(saved, past, taught, window).state if past else EMPTY
+    state = resume_tracker(saved, past, taught, window, deck.twins).state if past else EMPTY
     return Figures(state, shown_view(stream, test), tracker.ever_reached)
 
 

@@ -338,8 +338,11 @@ def status(history: History, name: str) -> Status:
     from drill.store.studies import enrollments, participant
 
     stored, spec = load(history, name)
-    prints = fingerprints(spec)
-    people = tuple(participant(history, e, prints[e.arm]) for e in enrollments(history, stored))
+    decks = {arm.name: spec.deck_for(arm) for arm in spec.arms}
+    people = tuple(
+        participant(history, e, decks[e.arm].fingerprint, decks[e.arm].twins)
+        for e in enrollments(history, stored)
+    )
     return Status(spec, people)
 
 

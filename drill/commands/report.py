@@ -91,6 +91,13 @@ def run(args: argparse.Namespace) -> int:
         others = [] if report else history.reader.variants(learner_id, deck.name)
     if report is None:
         when = f" since {args.since}" if since else ""
+        older = deck.older_split
+        if older is not None and older.fingerprint in others:
+            return _nothing(
+                f"{learner} drilled {deck.name} on its older split{when} (before it changed to "
+                f"keep mirror items together): `drill report {deck.name} "
+                f"{deck.older_split_option()}` reads that history"
+            )
         if [fp for fp in others if fp != deck.fingerprint]:
             return _nothing(
                 f"{learner} has not drilled this variant of {deck.name}{when}: each seed and "

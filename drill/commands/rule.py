@@ -90,4 +90,11 @@ def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
         return 0
     print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
     print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+    older = deck.older_split
+    if older is not None and seal_of(reader, learner_id, older).revealed:
+        option = deck.older_split_option()
+        print(
+            f"You opened it on this deck's older split: `drill rule {deck.name} "
+            f"{option}` shows it, and `drill start {deck.name} {option}` goes on there."
+        )
     return 1

@@ -1,12 +1,14 @@
 """Run a simulated learner through the same engine a person uses, writing real history.
 
 Kinds: `lookup` memorizes every training answer and guesses on the rest (held-out stays at
-chance); `network` is the reference network learning online from the same feedback, which
-generalizes after enough exposures; `rule` knows the rule from the first item (right with
-probability `--accuracy`, at a median of `--rt` seconds), which is how the seal and the
-deadline are checked against a learner who has found it. The history is written under the
-learner name given (default: the kind's name), so `drill export`, `drill rule` and
-`drill report` read it like anyone's.
+chance); `mirror` is a lookup learner that also answers b ∘ a once told a ∘ b (a
+commuting operation's cheap strategy: it must open nothing); `network` is the reference
+network learning online from the same feedback, which generalizes after enough
+exposures; `rule` knows the rule from the first item (right with probability
+`--accuracy`, at a median of `--rt` seconds), which is how the seal and the deadline are
+checked against a learner who has found it. The history is written under the learner
+name given (default: the kind's name), so `drill export`, `drill rule` and `drill
+report` read it like anyone's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import argparse
 
 from drill.commands.common import add_deck_argument
 
-KINDS = ("lookup", "network", "rule")
+KINDS = ("lookup", "mirror", "network", "rule")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from drill.app.study import Tick
 
-KINDS = ("lookup", "network", "rule")
+KINDS = ("lookup", "mirror", "network", "rule")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:

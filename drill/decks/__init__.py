@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -187,10 +187,27 @@ class Deck:
     @cached_property
     def fingerprint(self) -> str:
         """Names the item universe: the same fingerprint means the same items and split."""
-        parts = sorted(self.params.items())
+        parts = sorted(self.domain.variant_params(self.params).items())
         share = () if self.training_share == 1.0 else (self.training_share,)
         key = stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction, *share)
         return f"{key:016x}"
+
+    @cached_property
+    def older_split(self) -> Deck | None:
+        """This deck on the split its variant replaced (`Domain.older_split`), or None: a
+        history drilled before the change is under that deck's fingerprint."""
+        older = self.domain.older_split(self.params)
+        return None if older is None else replace(self, params={**self.params, **older})
+
+    def older_split_option(self) -> str:
+        """The `--param` options that name the older split ("" when there is none)."""
+        older = self.domain.older_split(self.params) or {}
+        return " ".join(f"--param {key}={value}" for key, value in older.items())
+
+    @cached_property
+    def twins(self) -> dict[str, tuple[str, ...]]:
+        """Each item's twins (`Domain.twins`): shown with its answer, an item teaches them."""
+        return self.domain.twins(self.items)
 
     def split_counts(self) -> tuple[int, int]:
         train = sum(1 for it in self.items if it.split == "train")

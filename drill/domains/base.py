@@ -231,6 +231,24 @@ class Domain(ABC):
         (`drill items` prints the first before the last is made)."""
         yield from self.items(params, seed, heldout_fraction)
 
+    def twins(self, items: Sequence[Item]) -> dict[str, tuple[str, ...]]:
+        """For each item that has them, the ids of the items among `items` whose answer a
+        memorizer can read off this one's without the rule (b ∘ a from a ∘ b where the
+        operation commutes). Twins share a split, and an item whose twin was shown with its
+        answer is taught: its first answer is no untaught evidence. None by default."""
+        return {}
+
+    def variant_params(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue]:
+        """The parameters that name the variant (`Deck.fingerprint`): all of them, unless a
+        parameter makes no difference to the items and split (then it is left out, so that
+        adding it kept every earlier history's variant)."""
+        return dict(params)
+
+    def older_split(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue] | None:
+        """The parameter values that give the split this variant replaced, where a change of
+        split replaced one (histories drilled on it stay under its fingerprint); else None."""
+        return None
+
     def stats(self, items: Sequence[Item]) -> list[tuple[str, list[tuple[str, int]]]]:
         """Tables of the items' make-up, each a title and (value, count) rows, for
         `drill items --stats`; none unless the domain has something to say."""
@@ -271,6 +289,33 @@ def assign_splits(keys: Sequence[str], seed: int, heldout_fraction: float) -> di
     ranked = sorted(keys, key=lambda k: (stable_hash("split", seed, k), k))
     heldout = set(ranked[:n_heldout])
     return {k: ("heldout" if k in heldout else "train") for k in keys}
+
+
+def assign_group_splits(
+    groups: Mapping[str, str], seed: int, heldout_fraction: float
+) -> dict[str, Split]:
+    """Like `assign_splits`, but the keys of one group (`groups` maps key → group) always
+    share a split: whole groups, ranked by a seeded stable hash, go to held-out while they
+    fit in round(fraction × keys), so the held-out share stays what the deck says."""
+    members: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        members.setdefault(group, []).append(key)
+    target = round(heldout_fraction * len(groups))
+    ranked = sorted(members, key=lambda g: (stable_hash("split", seed, g), g))
+    heldout: set[str] = set()
+    for group in ranked:
+        if len(heldout) + len(members[group]) <= target:
+            heldout.update(members[group])
+    return {k: ("heldout" if k in heldout else "train") for k in groups}
+
+
+def with_twins(ids: Iterable[str], twins: Mapping[str, Sequence[str]]) -> set[str]:
+    """`ids` and every twin of them (`Domain.twins`): what showing them with their answers
+    taught."""
+    taught = set(ids)
+    for item_id in list(taught):
+        taught.update(twins.get(item_id, ()))
+    return taught
 
 
 def split_items(items: Iterable[Item], split: Split | Literal["all"]) -> list[Item]:

@@ -9,7 +9,7 @@ symbol from a seeded permutation so that school arithmetic cannot help.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 from drill.domains.base import (
@@ -19,6 +19,7 @@ from drill.domains.base import (
     Param,
     ParamValue,
     Verdict,
+    assign_group_splits,
     assign_splits,
     content_id,
     normalize_text,
@@ -47,6 +48,10 @@ OPERATIONS: dict[str, Callable[[int, int, int], int]] = {
     "cubic": lambda a, b, p: (a * a * a + a * b) % p,
 }
 """Each operation as a function of (a, b, p). `divide` needs p prime and b ≠ 0."""
+
+COMMUTATIVE = frozenset({"add", "multiply", "quadratic", "sum-of-squares"})
+"""The operations with a ∘ b = b ∘ a for every modulus: a pair and its mirror are twins,
+and share a split (a memorizer who only assumes the symmetry must not reach held-out)."""
 
 
 def is_prime(n: int) -> bool:
@@ -112,6 +117,14 @@ class ModArith(Domain):
             "numerals, or glyphs from a seeded permutation",
             choices=("numerals", "glyphs"),
         ),
+        Param(
+            "mirrors",
+            str,
+            "together",
+            "a commuting operation's a ∘ b and b ∘ a: in one split, or apart (the older, "
+            "leaky split, kept so that histories drilled on it can be read)",
+            choices=("together", "apart"),
+        ),
     )
 
     def hint(self, params: Mapping[str, ParamValue]) -> str:
@@ -139,7 +152,11 @@ class ModArith(Domain):
         table = glyph_table(modulus, seed)[0] if glyphs else [str(r) for r in range(modulus)]
         universe = pairs(modulus, operation)
         keys = [f"{a},{b}" for a, b in universe]
-        splits = assign_splits(keys, seed, heldout_fraction)
+        if self._mirrors_together(params):
+            groups = {f"{a},{b}": f"{min(a, b)},{max(a, b)}" for a, b in universe}
+            splits = assign_group_splits(groups, seed, heldout_fraction)
+        else:
+            splits = assign_splits(keys, seed, heldout_fraction)
         presentation = str(params["presentation"])
         items = []
         for (a, b), key in zip(universe, keys, strict=True):
@@ -160,6 +177,40 @@ class ModArith(Domain):
             the_id = content_id(self.name, operation, modulus, a, b, presentation, *shown)
             items.append(Item(the_id, splits[key], prompt, answer, data))
         return tuple(items)
+
+    @staticmethod
+    def _mirrors_together(params: Mapping[str, ParamValue]) -> bool:
+        """Does the split keep a ∘ b and b ∘ a together? Only a commuting operation has
+        mirrors to keep together."""
+        commutes = params.get("operation") in COMMUTATIVE
+        return commutes and params.get("mirrors", "together") == "together"
+
+    def variant_params(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue]:
+        """`mirrors` names a variant only where it changes the split (a commuting operation
+        with its mirrors together): a non-commuting deck, and the older split, keep the
+        fingerprint they had before the parameter existed, and so their histories."""
+        named = dict(params)
+        if not self._mirrors_together(params):
+            named.pop("mirrors", None)
+        return named
+
+    def older_split(self, params: Mapping[str, ParamValue]) -> dict[str, ParamValue] | None:
+        """A commuting deck with its mirrors together replaced the split with them apart."""
+        return {"mirrors": "apart"} if self._mirrors_together(params) else None
+
+    def twins(self, items: Sequence[Item]) -> dict[str, tuple[str, ...]]:
+        """b ∘ a is the twin of a ∘ b (a ≠ b) where the operation commutes: its answer is
+        the same, whether or not the rule is known."""
+        by_pair = {
+            (item.data["a"], item.data["b"], item.data.get("presentation")): item.id
+            for item in items
+            if item.data.get("operation") in COMMUTATIVE
+        }
+        return {
+            the_id: (by_pair[(b, a, shown)],)
+            for (a, b, shown), the_id in by_pair.items()
+            if a != b and (b, a, shown) in by_pair
+        }
 
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
         expected = int(item.data["result"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from drill.domains.base import Domain, Item, Judgement, Verdict
+from drill.domains.base import Domain, Item, Judgement, Verdict, with_twins
 from drill.protocol.measure import untaught_flags
 from drill.protocol.pressure import DeadlineController
 from drill.protocol.progress import FIGURES_KEY, Figures, figures_to_json
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from drill.protocol.detect import ProgressTracker
 
 SNAPSHOT_VERSION = 1
+UNTAUGHT_RULE = 2
+"""Which answers count as untaught, saved with the detectors: 2 since a twin shown with its
+answer teaches (`Domain.twins`). Detectors saved under another rule are replayed."""
 CONFIRM_PROBE_RATE = 0.3
 """Once every training item has had its first answer, probes come this often while the
 evidence leans toward "knows it", so that confirming the rule takes minutes."""
@@ -50,20 +53,23 @@ def resume_tracker(
     past: Sequence[PastOutcome],
     taught: Collection[str] = (),
     heldout_window: int = 30,
+    twins: Mapping[str, Sequence[str]] | None = None,
 ) -> ProgressTracker:
     """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
     is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
-    snapshot one exposure behind). `heldout_window` is the deck's `rule.window`."""
+    snapshot one exposure behind, and one saved before twins counted as taught counted
+    other answers as untaught). `heldout_window` is the deck's `rule.window`."""
     from drill.protocol.detect import DetectorConfig, ProgressTracker
 
     config = DetectorConfig(heldout_window=heldout_window)
     last = past[-1].exposure if past else 0
-    if state.get("version") == SNAPSHOT_VERSION and state.get("exposure") == last:
+    current = state.get("version") == SNAPSHOT_VERSION and state.get("untaught") == UNTAUGHT_RULE
+    if current and state.get("exposure") == last:
         try:
             return ProgressTracker.from_json(dict(state["tracker"]), config)
         except (KeyError, TypeError, ValueError):
             pass
-    flags = untaught_flags(past, taught)
+    flags = untaught_flags(past, taught, twins)
     tracker, _ = ProgressTracker.rebuild(
         (
             (p.exposure, untaught, p.right if untaught else p.success)
@@ -75,10 +81,13 @@ def resume_tracker(
 
 
 def replay_seal(
-    past: Sequence[PastOutcome], test: SealTest, taught: Collection[str] = ()
+    past: Sequence[PastOutcome],
+    test: SealTest,
+    taught: Collection[str] = (),
+    twins: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[SealTracker, list[tuple[bool, bool]]]:
     """The seal's statistic after `past`, and its untaught stream as (is_probe, right)."""
-    flags = untaught_flags(past, taught)
+    flags = untaught_flags(past, taught, twins)
     stream = [(p.probe, p.right) for p, untaught in zip(past, flags, strict=True) if untaught]
     return SealTracker.replay((ok for _, ok in stream), test), stream
 
@@ -255,14 +264,18 @@ class Engine:
         self.counters = Counters(total_exposures=max((p.exposure for p in outcomes), default=0))
         self.counters.per_item.update(p.item_id for p in outcomes)
         self.save_state = not plan.review
+        self.twins = self.domain.twins(items)
+        """What showing an item teaches besides itself (b ∘ a, once a ∘ b was shown)."""
         self.taught_elsewhere = frozenset(past.taught)
-        self.shown_answers: set[str] = set(past.taught)
-        """Items shown with their answer to this learner: never untaught again."""
-        self.shown_answers.update(p.item_id for p in outcomes if not p.probe)
+        self.shown_answers: set[str] = with_twins(
+            (*past.taught, *(p.item_id for p in outcomes if not p.probe)), self.twins
+        )
+        """Items shown with their answer to this learner, or whose twin was: never untaught
+        again."""
         self.probe_outcomes = [p.success for p in outcomes if p.probe]
         self.rule_unsealed = past.rule_unsealed
         self.seal, self.untaught_stream = replay_seal(
-            outcomes, settings.seal, self.taught_elsewhere
+            outcomes, settings.seal, self.taught_elsewhere, self.twins
         )
         train = [i.id for i in items if i.split == "train"]
         heldout = [i.id for i in items if i.split == "heldout" and i.id not in self.shown_answers]
@@ -276,6 +289,7 @@ class Engine:
             heldout = []
             settings = replace(settings, length=len(train), probe_rate=0.0)
             self.settings = settings
+        self._drilled = frozenset(train)
         self.untaught_left = sum(1 for i in train if i not in self.shown_answers)
         self.scheduler = Scheduler(
             train,
@@ -313,7 +327,11 @@ class Engine:
         """The detectors, built on first use (off the path to the first item on screen)."""
         if self._tracker is None:
             self._tracker = resume_tracker(
-                self._state, self._past, self.taught_elsewhere, self.settings.heldout_window
+                self._state,
+                self._past,
+                self.taught_elsewhere,
+                self.settings.heldout_window,
+                self.twins,
             )
         return self._tracker
 
@@ -322,6 +340,7 @@ class Engine:
         return {
             "version": SNAPSHOT_VERSION,
             "exposure": self.counters.total_exposures,
+            "untaught": UNTAUGHT_RULE,
             **self.deadline.to_json(),
             "scheduler": self.scheduler.to_json(),
             "tracker": self.tracker.to_json(),
@@ -496,8 +515,8 @@ class Engine:
             "seal": (self.seal.statistic, self.seal.answered, self.seal.right,
                      self.seal.total, self.seal.total_right, self.seal.ever_reached),
             "lengths": (len(self.probe_outcomes), len(self.untaught_stream)),
-            "untaught_before": set() if shown is None or shown.item.id in self.shown_answers
-            else {shown.item.id},  # what this exposure may add to shown_answers
+            "untaught_before": set() if shown is None  # what this exposure may teach
+            else {shown.item.id, *self.twins.get(shown.item.id, ())} - self.shown_answers,
             "untaught_left": self.untaught_left,
             "unsealed": self.rule_unsealed,
             "probe_rate": self.scheduler.probe_rate,
@@ -554,9 +573,7 @@ class Engine:
                     self.scheduler.missed(shown.item.id)
                 if shown.item.id not in counters.missed:
                     counters.missed.append(shown.item.id)
-            if shown.item.id not in self.shown_answers:
-                self.shown_answers.add(shown.item.id)
-                self.untaught_left -= 1
+            self._teach(shown.item.id)
         # The measure (drill.protocol.measure) asks whether the rule is known, not how fast:
         # a late right untaught answer counts as right for the detectors and the seal (the
         # deadline and training accuracy count it as a miss).
@@ -571,6 +588,13 @@ class Engine:
                 events = (*events, self._unseal(shown))
         self._set_probe_rate()
         return events
+
+    def _teach(self, item_id: str) -> None:
+        """The item was shown with its answer: it and its twins are taught from now on."""
+        for taught in (item_id, *self.twins.get(item_id, ())):
+            if taught not in self.shown_answers:
+                self.shown_answers.add(taught)
+                self.untaught_left -= taught in self._drilled
 
     def _set_probe_rate(self) -> None:
         """Probe more often once first answers have run out and the evidence leans toward

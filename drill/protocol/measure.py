@@ -14,9 +14,10 @@ figure calls this module, so that there is one definition.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from drill.domains.base import with_twins
 from drill.protocol.records import PastOutcome
 
 __all__ = ["Measure", "UntaughtAnswer", "heldout", "untaught_answers", "untaught_flags"]
@@ -57,27 +58,36 @@ class Measure:
         return cls(len(answers), sum(a.right for a in answers), sum(a.fluent for a in answers))
 
 
-def untaught_flags(past: Sequence[PastOutcome], taught: Collection[str] = ()) -> list[bool]:
+def untaught_flags(
+    past: Sequence[PastOutcome],
+    taught: Collection[str] = (),
+    twins: Mapping[str, Sequence[str]] | None = None,
+) -> list[bool]:
     """For each past exposure, whether it was untaught evidence: a probe, or the first
     answer to a training item, of an item never shown with its answer before (`taught`
-    holds what was shown elsewhere, in another variant of the deck).
+    holds what was shown elsewhere, in another variant of the deck). Showing an item
+    teaches its `twins` too (`Domain.twins`: b ∘ a once a ∘ b was shown).
 
     Where history recorded the flag as the answer was given (`PastOutcome.untaught`), that
     is the flag: what was untaught then stays untaught, whatever is taught later elsewhere."""
-    shown = set(taught)
+    twins = twins or {}
+    shown = with_twins(taught, twins)
     flags = []
     for p in past:
         flags.append(p.item_id not in shown if p.untaught is None else p.untaught)
         if not p.probe:
             shown.add(p.item_id)
+            shown.update(twins.get(p.item_id, ()))
     return flags
 
 
 def untaught_answers(
-    past: Sequence[PastOutcome], taught: Collection[str] = ()
+    past: Sequence[PastOutcome],
+    taught: Collection[str] = (),
+    twins: Mapping[str, Sequence[str]] | None = None,
 ) -> list[UntaughtAnswer]:
     """Every untaught answer in `past` (oldest first), right whenever it came, and fluent."""
-    flags = untaught_flags(past, taught)
+    flags = untaught_flags(past, taught, twins)
     return [
         UntaughtAnswer(p.exposure, p.probe, p.right, p.success)
         for p, untaught in zip(past, flags, strict=True)
@@ -86,13 +96,16 @@ def untaught_answers(
 
 
 def heldout(
-    past: Sequence[PastOutcome], taught: Collection[str] = (), last: int | None = None
+    past: Sequence[PastOutcome],
+    taught: Collection[str] = (),
+    last: int | None = None,
+    twins: Mapping[str, Sequence[str]] | None = None,
 ) -> Measure:
     """Held-out accuracy and fluency over the `last` untaught answers (None: all of them).
 
     The one function behind every held-out figure; a study's outcome is
     `heldout(past, last=100).accuracy`."""
-    answers = untaught_answers(past, taught)
+    answers = untaught_answers(past, taught, twins)
     if last is not None:
         answers = answers[-last:] if last > 0 else []
     return Measure.of(answers)

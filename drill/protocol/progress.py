@@ -18,8 +18,9 @@ from drill.hashing import stable_hash
 from drill.protocol.seal import SealView
 
 Phase = Literal["new", "memorizing", "plateau", "grokked"]
-FIGURES_VERSION = 2
-"""2: held-out accuracy is the one measure (drill.protocol.measure)."""
+FIGURES_VERSION = 3
+"""2: held-out accuracy is the one measure (drill.protocol.measure); 3: a twin shown with
+its answer teaches (`Domain.twins`). Figures saved under another version are replayed once."""
 FIGURES_KEY = "figures"
 """Where the figures sit in the engine's saved state."""
 

@@ -6,7 +6,7 @@ Its own module beside `History`, on the same engine: a study is two tables (revi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -149,14 +149,20 @@ def arm_of(history: History, learner: str, deck: str) -> tuple[StoredStudy, str]
 UNTAUGHT_EVENTS = (EventKind.TRANSITION_DETECTED, EventKind.RULE_UNSEALED)
 
 
-def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
-    """What the analysis needs of one participant, on their arm's variant of the deck."""
+def participant(
+    history: History,
+    enrolled: Enrolled,
+    fingerprint: str,
+    twins: Mapping[str, Sequence[str]] | None = None,
+) -> Participant:
+    """What the analysis needs of one participant, on their arm's variant of the deck
+    (whose `twins` an item shown with its answer teaches too)."""
     from drill.protocol.measure import untaught_answers
 
     past = history.reader.outcomes(enrolled.learner_id, fingerprint)
     # The one measure: untaught answers, right whenever they came (an arm's deadline must
     # not change what "learned" means).
-    untaught = [(a.exposure, a.right) for a in untaught_answers(past)]
+    untaught = [(a.exposure, a.right) for a in untaught_answers(past, (), twins)]
     events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip

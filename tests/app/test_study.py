@@ -268,3 +268,28 @@ def test_simulate_report_and_export_count_every_participant(
     assert {r["arm"] for r in rows} == {"few", "protocol"}
     code, out, _ = drill(capsys, "study", "export", "s", "--format", "jsonl", "--db", db)
     assert all(json.loads(line)["study"] == "s" for line in out.splitlines())
+
+
+def test_a_participant_s_untaught_answers_leave_out_mirrors_of_taught_items(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A study counts untaught answers as the seal does: the first answer to b ∘ a after
+    a ∘ b was shown is not one (here, `mirror` participants on modarith)."""
+    from drill.app.study import status
+    from drill.protocol.engine import untaught_flags
+    from drill.store.history import History
+
+    db = str(tmp_path / "h.db")
+    new_study(capsys, db, "protocol,untimed", 3, tmp_path / "s.toml")
+    words = ["study", "simulate", "s", "--kind", "mirror", "--learners", "2", "--items", "300"]
+    assert drill(capsys, *words, "--db", db)[0] == 0
+    with History.open(db) as history:
+        found = status(history, "s")
+        for person in found.participants:
+            arm = next(a for a in found.spec.arms if a.name == person.arm)
+            deck = found.spec.deck_for(arm)
+            learner_id = history.reader.learner_id(person.name, create=False)
+            assert learner_id is not None
+            past = history.reader.outcomes(learner_id, deck.fingerprint)
+            assert len(person.untaught) == sum(untaught_flags(past, (), deck.twins))
+            assert len(person.untaught) < sum(untaught_flags(past))

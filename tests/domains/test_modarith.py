@@ -8,9 +8,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drill.domains.base import Item, Verdict
+from drill.decks import Deck, load_deck
+from drill.domains.base import Item, Verdict, assign_splits
 from drill.domains.control import Control
-from drill.domains.modarith import GLYPHS, OPERATIONS, ModArith, glyph_table
+from drill.domains.modarith import COMMUTATIVE, GLYPHS, OPERATIONS, ModArith, glyph_table
 from tests.strategies import fractions, modarith_params, seeds
 
 DOMAIN = ModArith()
@@ -66,10 +67,88 @@ def test_splits_are_disjoint_and_cover_the_universe(
 
 @given(modarith_params(), seeds, fractions)
 def test_heldout_fraction_is_honoured(params: dict[str, Any], seed: int, fraction: float) -> None:
-    """Exactly round(fraction × n) items are held out."""
+    """round(fraction × n) items are held out: exactly, or, where mirrors must stay
+    together, one fewer when whole pairs cannot make the number."""
     items = generate(params, seed, fraction)
     heldout = sum(1 for i in items if i.split == "heldout")
-    assert heldout == round(fraction * len(items))
+    target = round(fraction * len(items))
+    if params["operation"] in COMMUTATIVE:
+        assert target - 1 <= heldout <= target
+    else:
+        assert heldout == target
+
+
+def commutes(operation: str, modulus: int) -> bool:
+    f = OPERATIONS[operation]
+    low = 1 if operation == "divide" else 0
+    span = range(low, modulus)
+    return all(f(a, b, modulus) == f(b, a, modulus) for a in span for b in span)
+
+
+def test_the_commuting_operations_are_those_that_commute() -> None:
+    """COMMUTATIVE names exactly the operations with a ∘ b = b ∘ a for every prime modulus
+    up to 31 (and no other operation commutes for any of them)."""
+    for operation in OPERATIONS:
+        verdicts = {commutes(operation, p) for p in (5, 7, 11, 13, 17, 19, 23, 29, 31)}
+        assert verdicts == {operation in COMMUTATIVE}, operation
+
+
+@given(modarith_params(), seeds, fractions)
+def test_a_pair_and_its_mirror_share_a_split(
+    params: dict[str, Any], seed: int, fraction: float
+) -> None:
+    """Where the operation commutes, a ∘ b and b ∘ a are always in the same split, and
+    each is the other's twin; elsewhere no item has a twin."""
+    items = generate(params, seed, fraction)
+    by_pair = {(i.data["a"], i.data["b"]): i for i in items}
+    twins = DOMAIN.twins(items)
+    if params["operation"] not in COMMUTATIVE:
+        assert twins == {}
+        return
+    for (a, b), item in by_pair.items():
+        mirror = by_pair[(b, a)]
+        assert item.split == mirror.split
+        assert twins.get(item.id, ()) == (() if a == b else (mirror.id,))
+
+
+@given(modarith_params(), seeds)
+def test_apart_is_the_older_split(params: dict[str, Any], seed: int) -> None:
+    """`mirrors = apart` gives each pair its own seeded split, as before mirrors were kept
+    together: the split that histories drilled then were drilled on."""
+    items = generate({**params, "mirrors": "apart"}, seed, 0.2)
+    keys = [f"{i.data['a']},{i.data['b']}" for i in items]
+    older = assign_splits(keys, seed, 0.2)
+    assert [i.split for i in items] == [older[k] for k in keys]
+
+
+def test_the_shipped_deck_holds_out_no_mirror_of_a_training_item() -> None:
+    """On the shipped modarith deck (numerals and glyphs), no held-out item's mirror is in
+    training; the older split held out 24 of 34 items whose mirror was."""
+
+    def leaks(deck: Deck) -> int:
+        by_pair = {(i.data["a"], i.data["b"]): i for i in deck.items}
+        return sum(
+            1
+            for (a, b), item in by_pair.items()
+            if item.split == "heldout" and by_pair[(b, a)].split == "train"
+        )
+
+    for presentation in ("numerals", "glyphs"):
+        deck = load_deck("modarith", [f"presentation={presentation}"])
+        assert deck.split_counts() == (135, 34)
+        assert leaks(deck) == 0
+    assert leaks(load_deck("modarith", ["mirrors=apart"])) == 24
+
+
+def test_the_older_split_keeps_its_variant() -> None:
+    """Only a split that changed has a new fingerprint: the shipped deck's older split (and
+    so every history drilled on it) and a non-commuting deck keep the ones they had."""
+    assert load_deck("modarith", ["mirrors=apart"]).fingerprint == "1f718b1d4a061773"
+    assert load_deck("modarith").fingerprint != "1f718b1d4a061773"
+    subtract = load_deck("modarith", ["operation=subtract"])
+    apart = load_deck("modarith", ["operation=subtract", "mirrors=apart"])
+    assert subtract.fingerprint == apart.fingerprint
+    assert [i.split for i in subtract.items] == [i.split for i in apart.items]
 
 
 @given(modarith_params(), seeds)

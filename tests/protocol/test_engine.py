@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from drill.decks import load_deck
+from drill.domains.base import with_twins
 from drill.protocol.engine import (
     BlockPlan,
     Engine,
@@ -145,8 +146,8 @@ class EngineMachine(RuleBasedStateMachine):
         assert self.history.state is not None
         figures = saved_figures(self.history.state, past[-1].exposure, ())
         assert figures is not None
-        tracker, stream = replay_seal(past, SETTINGS.seal)
-        assert figures.state == resume_tracker({}, past).state
+        tracker, stream = replay_seal(past, SETTINGS.seal, (), DECK.twins)
+        assert figures.state == resume_tracker({}, past, twins=DECK.twins).state
         assert figures.seal == shown_view(stream, SETTINGS.seal)
         assert figures.reached == tracker.ever_reached
 
@@ -335,7 +336,8 @@ def test_a_learner_right_only_on_what_it_was_shown_never_unseals() -> None:
 
 
 def test_only_the_first_answer_to_an_item_is_untaught() -> None:
-    """An item shown with its answer is never again untaught, in this session or the next."""
+    """An item shown with its answer, or whose mirror was, is never again untaught, in this
+    session or the next."""
     history = MemoryHistory()
     engine = make_engine(history, probe_rate=0.0, length=300)
     seen: set[str] = set()
@@ -343,7 +345,7 @@ def test_only_the_first_answer_to_an_item_is_untaught() -> None:
         shown = engine.next_item()
         assert shown is not None
         assert shown.untaught == (shown.item.id not in seen)
-        seen.add(shown.item.id)
+        seen.update((shown.item.id, *DECK.twins.get(shown.item.id, ())))
         engine.answer(wrong(shown.item.answer), 100)
     resumed = make_engine(history, probe_rate=0.0)
     shown = resumed.next_item()
@@ -362,15 +364,50 @@ def test_items_taught_in_another_variant_are_never_probed_nor_evidence() -> None
         LearnerPast(taught={*taught, train}),
         BlockPlan(clock=CLOCK),
     )
-    assert engine.heldout_taught == len(taught)
+    with_mirrors = with_twins(taught, DECK.twins)  # b ∘ a was taught with a ∘ b
+    assert len(taught) < len(with_mirrors)
+    assert engine.heldout_taught == len(with_mirrors)
     for _ in range(400):
         shown = engine.next_item()
         assert shown is not None
         if shown.probe:
-            assert shown.item.id not in taught
+            assert shown.item.id not in with_mirrors
         if shown.item.id == train:
             assert not shown.untaught
         engine.answer(shown.item.answer, 100)
+
+
+def test_a_mirror_shown_with_its_answer_teaches_its_twin() -> None:
+    """Once a ∘ b was shown with its answer, b ∘ a's first answer is no untaught evidence,
+    however it goes: a first pass over a commuting deck leaks nothing to the seal."""
+    by_pair = {(i.data["a"], i.data["b"]): i for i in DECK.items}
+    engine = make_engine(MemoryHistory(), probe_rate=0.0, length=400)
+    untaught: list[tuple[int, int]] = []
+    for _ in range(400):
+        shown = engine.next_item()
+        assert shown is not None
+        if shown.untaught:
+            untaught.append((shown.item.data["a"], shown.item.data["b"]))
+        engine.answer(wrong(shown.item.answer), 100)
+    assert not [(a, b) for a, b in untaught if a != b and (b, a) in untaught]
+    train = {pair for pair, item in by_pair.items() if item.split == "train"}
+    assert len(untaught) == len({(min(p), max(p)) for p in train})
+    assert engine.untaught_left == 0
+
+
+def test_untaught_flags_follow_the_twins() -> None:
+    """A probe of an item whose twin was taught elsewhere, and the first answer to a twin of
+    an item drilled before, are not untaught; without twins both are."""
+    from drill.protocol.engine import untaught_flags
+    from drill.protocol.records import PastOutcome
+
+    def past(item_id: str, probe: bool, exposure: int) -> PastOutcome:
+        return PastOutcome(exposure, item_id, probe, True)
+
+    twins = {"a": ("b",), "b": ("a",), "c": ("d",), "d": ("c",)}
+    history = [past("a", False, 1), past("b", False, 2), past("d", True, 3)]
+    assert untaught_flags(history, {"c"}, twins) == [True, False, False]
+    assert untaught_flags(history, {"c"}) == [True, True, True]
 
 
 class FailingHistory(MemoryHistory):
@@ -567,3 +604,24 @@ def test_the_detectors_held_out_accuracy_reads_the_decks_window() -> None:
     assert resume_tracker({}, past).state.heldout_accuracy == pytest.approx(1 / 3)
     deck = load_deck("modarith", ["rule.window=10"])
     assert Settings.from_mapping(deck.settings).heldout_window == 10
+
+
+def test_detectors_saved_under_another_untaught_rule_are_replayed() -> None:
+    """A snapshot saved before twins taught (no `untaught` rule in it) is not trusted for the
+    detectors, nor its figures for the home screen: both are replayed from the history."""
+    from drill.protocol.progress import FIGURES_KEY
+
+    history = MemoryHistory()
+    engine = make_engine(history, probe_rate=0.0, length=60)
+    for _ in range(60):
+        shown = engine.next_item()
+        assert shown is not None
+        engine.answer(wrong(shown.item.answer), 100)
+    state = dict(engine.snapshot())
+    past = history.outcomes()
+    stale = {**state, "untaught": 1, "tracker": {"not": "used"}}
+    replayed = resume_tracker({}, past, twins=DECK.twins)
+    assert resume_tracker(stale, past, twins=DECK.twins).to_json() == replayed.to_json()
+    older_figures = {**state, FIGURES_KEY: {**state[FIGURES_KEY], "version": 1}}
+    assert saved_figures(older_figures, past[-1].exposure, ()) is None
+    assert saved_figures(state, past[-1].exposure, ()) is not None

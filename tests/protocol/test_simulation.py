@@ -5,13 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from drill.app.learners import LookupLearner
 from drill.app.simulate import SimulationResult, simulate
 from drill.cli import main
 from drill.decks import load_deck
+from drill.domains.base import Domain, Item
+from drill.protocol.engine import Outcome, Presentation
 from drill.store.history import History
 
 
@@ -178,3 +182,107 @@ def test_lookup_plays_chess_through_mates_in_two() -> None:
     assert results["unreadable"] <= 24  # a guess is a move that reads there
     second_steps = [r for r in rows if r["step"] == 1]
     assert any(r["correct"] for r in second_steps)  # it finishes mates it has learned
+
+
+def mirror_run(items: int, seed: int) -> tuple[SimulationResult, History]:
+    return run("modarith", "mirror", items, seed)
+
+
+def test_a_mirror_memorizer_opens_nothing_though_its_mirrors_are_right() -> None:
+    """The `mirror` learner answers b ∘ a right once told a ∘ b, on its first sight of it;
+    those answers are not untaught, so 600 exposures open nothing and detect nothing."""
+    result, history = mirror_run(600, 0)
+    deck = load_deck("modarith")
+    by_id = {item.id: item for item in deck.items}
+    told: set[tuple[int, int]] = set()
+    mirrored_right = 0
+    for row in history.export():
+        item = by_id[row["item_id"]]
+        a, b = item.data["a"], item.data["b"]
+        if (b, a) in told and (a, b) not in told and a != b:
+            mirrored_right += bool(row["correct"])
+        if not row["probe"]:
+            told.add((a, b))
+    assert mirrored_right > 40  # the strategy is at work
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_mirror_memorizer_never_opens_it_in_3000_exposures(seed: int) -> None:
+    """Over 3,000 exposures of the shipped deck a memorizer who assumes a ∘ b = b ∘ a
+    opens no seal and shows no transition (before mirrors shared a split: 20 in 20)."""
+    result, _ = mirror_run(3000, seed)
+    assert result.exposures == 3000
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
+    assert result.heldout_accuracy(last=200) < 0.2
+
+
+def test_the_mirror_of_a_prompt_swaps_its_operands() -> None:
+    """ "3 ∘ 9 = ?" mirrors to "9 ∘ 3 = ?" (glyphs too); a prompt of another shape has none."""
+    from drill.app.learners import mirrored
+
+    assert mirrored("3 ∘ 9 = ?") == "9 ∘ 3 = ?"
+    assert mirrored("Ж ∘ Γ = ?") == "Γ ∘ Ж = ?"
+    assert mirrored("Spell Cmaj7") is None
+    assert mirrored("∘ = ?") is None
+
+
+class CopyStemLearner(LookupLearner):
+    """A grammar memorizer who answers a word it was never told with its dictionary form
+    (right wherever the ending is empty)."""
+
+    def _guess(self, shown: Presentation) -> str:
+        return shown.prompt.split(" ", 1)[0]
+
+
+class NearestSpellingLearner(LookupLearner):
+    """A grammar memorizer who answers a word it was never told with the answer it was
+    told that is spelled most like the word's stem (a homograph, when there is one)."""
+
+    def __init__(self, domain: Domain, items: Sequence[Item], seed: int) -> None:
+        super().__init__(domain, items, seed)
+        self.told_answers: set[str] = set()
+
+    def _guess(self, shown: Presentation) -> str:
+        stem = shown.prompt.split(" ", 1)[0]
+
+        def shared(answer: str) -> int:
+            """Letters in common at the start."""
+            n = 0
+            for x, y in zip(answer, stem, strict=False):
+                if x != y:
+                    break
+                n += 1
+            return n
+
+        return max(sorted(self.told_answers), key=shared, default=stem)
+
+    def told(self, shown: Presentation, outcome: Outcome) -> None:
+        super().told(shown, outcome)
+        if outcome.answer is not None:
+            self.told_answers.add(outcome.answer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strategy", [CopyStemLearner, NearestSpellingLearner])
+def test_cheap_grammar_strategies_open_nothing(
+    strategy: type[LookupLearner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the grammar deck, a memorizer who falls back on the dictionary form, or on the
+    trained answer spelled most like the stem, wins a few held-out items in hundreds:
+    in 3,000 exposures no seal opens and no transition is detected."""
+    import drill.app.simulate
+
+    def make(kind: str, name: str, domain: Domain, items: Sequence[Item], seed: int, **_: object):  # type: ignore[no-untyped-def]
+        return strategy(domain, items, seed)
+
+    monkeypatch.setattr(drill.app.simulate, "make_learner", make)
+    result, history = run("grammar", "lookup", 3000)
+    probes = [r for r in history.export() if r["probe"]]
+    assert len(probes) > 200
+    assert sum(r["correct"] for r in probes) / len(probes) < 0.05
+    assert result.rule_unsealed_at is None
+    assert "transition_detected" not in [kind for kind, _ in result.events]
