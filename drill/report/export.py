@@ -47,20 +47,24 @@ def report_json(report: Report) -> dict[str, Any]:
         for i in range(len(c))
     ]
     network = None
-    if report.network is not None:
-        net = report.network
+    net = report.network_shown()
+    if net is not None:
         network = {
+            "trained_on": "the learner's stream: one step per training exposure, none per probe",
             "n_train": net.n_train,
-            "steps_to_grok": net.steps_to_grok,
             "at_exposure": net.at_exposure,
             "curve": [
                 {
-                    "step": int(s),
-                    "epochs": int(s),
-                    "train_accuracy": _num(t),
-                    "heldout_accuracy": _num(h),
+                    "exposure": int(net.exposure[i]),
+                    "steps": int(net.steps[i]),
+                    "heldout": {
+                        "n": int(net.heldout_n[i]),
+                        "correct": int(net.heldout_correct[i]),
+                        "accuracy": _num(net.heldout_accuracy[i]),
+                    },
+                    "train": {"accuracy": _num(net.train_accuracy[i])},
                 }
-                for s, t, h in zip(net.steps, net.train_accuracy, net.heldout_accuracy, strict=True)
+                for i in range(len(net))
             ],
         }
     facts = dict(report.facts())
@@ -69,7 +73,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "deck": data.deck,
         "since": data.since.isoformat() if data.since else None,
         "n_train": data.n_train,
-        "axis": "epochs: training exposures / n_train (learner), full-batch steps (network)",
+        "axis": "exposures",
         "sessions": data.sessions,
         "seconds": round(data.seconds, 3),
         "exposures": int(data.bins.train_n.sum() + data.bins.probe_n.sum()),
