@@ -83,11 +83,6 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _rounded(value: float) -> str:
-    """An axis end for a legend: whole numbers from 10 up, two significant digits below."""
-    return _number(round(value) if value >= 10 else float(f"{value:.2g}"))
-
-
 def _tick_row(axis: LogAxis, width: int) -> Text:
     """Under the axis line: each tick's value centred on its column."""
     cells = [" "] * width
@@ -338,6 +333,7 @@ def small_curve(
     key.append("━ held-out", HELDOUT)
     if network is not None:
         key.append("  ━ network", NETWORK)
-    key.append(f"  exposures {_rounded(10**axis.lo)}–{_rounded(10**axis.hi)}", AXIS)
+    first, last = int(curves.exposure[0]), int(curves.exposure[-1])
+    key.append(f"  exposures {first:,}–{last:,}", AXIS)
     key.truncate(width, overflow="ellipsis")
     return Group(*rows, key)

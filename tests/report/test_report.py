@@ -306,8 +306,8 @@ def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     assert console.export_text().strip() == ""
 
 
-def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None:
-    """After three answers the legend's epoch range is a few hundredths, not "0.01–0"."""
+def test_small_curve_of_a_first_session_names_its_exposures(tmp_path: Path) -> None:
+    """After three answers the legend's range is the exposures drawn, first to last."""
     from rich.console import Console
 
     from drill.app.report import session_curves
@@ -323,8 +323,8 @@ def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(curve)
     legend = console.export_text().rstrip("\n").splitlines()[-1]
-    low, high = (float(end) for end in legend.split("epochs ")[1].split("–"))
-    assert 0 < low < high < 1
+    low, high = (int(end) for end in legend.split("exposures ")[1].split("–"))
+    assert 1 <= low <= high <= 3
 
 
 def test_early_reveal_is_marked(

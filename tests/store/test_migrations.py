@@ -148,11 +148,24 @@ def fill_at_0004(engine: object) -> dict[str, int]:
     return counts
 
 
+def fill_at_0005(engine: object) -> dict[str, int]:
+    """Everything 0004 has (0005 added the study tables beside it, empty here)."""
+    from alembic import command
+    from sqlalchemy import Engine
+
+    assert isinstance(engine, Engine)
+    command.downgrade(alembic_config(engine), "0003")
+    counts = fill_at_0003(engine)
+    upgrade(engine, "0005")
+    return counts
+
+
 FILLERS = {
     "0001": fill_at_0001,
     "0002": fill_at_0002,
     "0003": fill_at_0003,
     "0004": fill_at_0004,
+    "0005": fill_at_0005,
 }
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
@@ -375,3 +388,34 @@ def test_0005_adds_studies_beside_a_history_that_holds_data(tmp_path: Path) -> N
     assert enrolled.arm in ("protocol", "few")
     assert len(list(history.export())) == 50
     history.close()
+
+
+def test_0006_keeps_a_reference_run_and_adds_room_for_a_network_state(tmp_path: Path) -> None:
+    """A 0005 database with a reference run upgrades to 0006 with the run's state NULL, and
+    a run on the learner's stream then keeps its state bytes there."""
+    from sqlalchemy import text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'at-0005.db'}")
+    upgrade(engine, "0005")
+    fill_at_0005(engine)
+    upgrade(engine, "0006")
+    with engine.connect() as conn:
+        (state,) = conn.execute(text("SELECT state FROM reference_runs")).one()
+    engine.dispose()
+    assert state is None
+    history = History.open(str(tmp_path / "at-0005.db"))
+    try:
+        run_id = history.runs.save_stream(
+            1,
+            deck="modarith",
+            fingerprint="f",
+            result={"exposures": 50, "n_train": 40, "n_heldout": 34, "steps": 45,
+                    "seconds": 0.5, "final_train_accuracy": 1.0, "final_heldout_accuracy": 0.0,
+                    "weight_norm": 3.0, "config": {"key": {"kind": "stream"}}, "curve": []},
+            state=b"\x00kept",
+        )  # fmt: skip
+        assert history.runs.stream_state(run_id) == b"\x00kept"
+        assert history.runs.stream_run(1, "modarith", "f")["id"] == run_id
+        assert len(history.runs.of(1, "modarith")) == 2
+    finally:
+        history.close()
