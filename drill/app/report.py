@@ -114,6 +114,7 @@ def stream_network(
     from drill.reference.stream import StreamConfig, StreamRun
 
     runs, config = history.runs, StreamConfig()
+    last_exposure = min(last_exposure, config.max_exposures)
     kept = runs.stream_run(learner_id, deck.name, deck.fingerprint)
     fits = kept is not None and dict(kept.get("config") or {}).get("key") == config.key()
     if kept is not None and fits and int(kept["exposures"]) >= last_exposure:
@@ -131,7 +132,7 @@ def stream_network(
     opened = history.reader.events(learner_id, deck.fingerprint, kinds=RULE_OPENED)
     elsewhere = history.reader.taught_ids(learner_id, deck.domain_name, elsewhere=deck.fingerprint)
     run.advance(
-        runs.exposures_after(learner_id, deck.fingerprint, run.exposure),
+        runs.exposures_after(learner_id, deck.fingerprint, run.exposure, last_exposure),
         last=last_exposure,
         opened_at=min((e.exposure for e in opened), default=None),
         taught_elsewhere=elsewhere,

@@ -38,6 +38,8 @@ class StreamConfig:
 
     seed: int = 0  # seeds the initial weights
     eval_every: int = 50  # exposures between tests on the untaught items (the store's blocks)
+    max_exposures: int = 20_000  # it follows this many at most: ~15 s the first time; by
+    # then it has found modarith's rule (at ~1,000) or learned all it will from the stream
 
     def key(self) -> dict[str, Any]:
         """What a kept run must match to be resumed."""

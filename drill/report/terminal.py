@@ -334,7 +334,7 @@ def small_curve(
     if network is not None:
         key.append("  ━ network", NETWORK)
     first, last = int(curves.exposure[0]), int(curves.exposure[-1])
-    span = f"exposures {first:,}–{last:,}" if first < last else f"exposure {last:,}"
-    key.append(f"  {span}", AXIS)
+    drawn = f"exposures {first:,}–{last:,}" if first < last else f"exposure {last:,}"
+    key.append(f"  {drawn}", AXIS)
     key.truncate(width, overflow="ellipsis")
     return Group(*rows, key)

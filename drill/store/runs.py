@@ -110,9 +110,12 @@ class ReferenceRuns:
         )
         return run_id
 
-    def exposures_after(self, learner_id: int, fingerprint: str, after: int) -> list[PastOutcome]:
-        """The learner's exposures on a variant after exposure `after`, in order: the item
-        and whether it was a probe (the first step of each; `success` is not read)."""
+    def exposures_after(
+        self, learner_id: int, fingerprint: str, after: int, upto: int
+    ) -> list[PastOutcome]:
+        """The learner's exposures on a variant after exposure `after` up to `upto`, in
+        order: the item and whether it was a probe (the first step of each; `success` is
+        not read)."""
         a, s = Attempt.__table__.c, DrillSession.__table__.c
         sessions = select(s.id).where(s.learner_id == learner_id, s.deck_fingerprint == fingerprint)
         query = (
@@ -120,6 +123,7 @@ class ReferenceRuns:
             .where(
                 a.session_id.in_(sessions),
                 a.exposure > after,
+                a.exposure <= upto,
                 a.step == 0,
                 not_(a.result == Result.UNREADABLE.value),
             )
