@@ -166,11 +166,13 @@ class Report:
         if net is not None and tested:
             i = tested[-1]
             after = "" if i == len(net) - 1 else "; none left untaught after it"
+            n = int(net.heldout_n[i])  # a count the seal keeps quiet: it tells the deck's size
+            of = "the items you had not been taught" if self.sealed else f"{n:,} items"
             rows.append(
                 (
                     "network, untaught",
-                    f"{percent(float(net.heldout_accuracy[i]))} of {int(net.heldout_n[i]):,} "
-                    f"items at exposure {int(net.exposure[i]):,}{after} (it follows your stream)",
+                    f"{percent(float(net.heldout_accuracy[i]))} of {of} at exposure "
+                    f"{int(net.exposure[i]):,}{after} (it follows your stream)",
                 )
             )
         rows.append(("state", self.state.text))

@@ -63,8 +63,13 @@ def save_picture(report: Report, path: Path) -> None:
     _calendar(report, calendar.subplots())
     bottom.set_xscale("log")
     bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    bottom.xaxis.set_minor_formatter(lambda v, _pos: f"{v:,.0f}" if _twos_and_fives(v) else "")
-    top.set_xlim(*_span(report))
+    lo, hi = _span(report)
+    if hi / lo < 10:  # within a decade: 20, 30, 40 … not only 20 and 50
+        bottom.set_xticks([v for v in _whole_ticks() if lo <= v <= hi])
+        bottom.xaxis.set_minor_formatter(lambda _v, _pos: "")
+    else:
+        bottom.xaxis.set_minor_formatter(lambda v, _pos: f"{v:,.0f}" if _twos_and_fives(v) else "")
+    top.set_xlim(lo, hi)
     bottom.set_xlabel(
         "exposures, log scale (yours; the network's on the same items in the same order)"
     )
@@ -74,6 +79,11 @@ def save_picture(report: Report, path: Path) -> None:
         fig.savefig(path, format=fmt, dpi=120)
     except OSError as err:
         raise UserError(f"--output {path}: {err.strerror or err}") from None
+
+
+def _whole_ticks() -> list[float]:
+    """1-9 of every decade, 1 to 9 million."""
+    return [float(m * 10**k) for k in range(7) for m in range(1, 10)]
 
 
 def _span(report: Report) -> tuple[float, float]:
@@ -126,7 +136,7 @@ def _accuracy(report: Report, ax: Any) -> list[Any]:
     ax.set_ylabel("accuracy")
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return labels
 
 
@@ -165,7 +175,7 @@ def _pressure(report: Report, ax: Any) -> None:
     ax.yaxis.set_minor_formatter(lambda _v, _pos: "")
     ax.set_ylabel("seconds (log)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
 
 
 def seconds_ticks(lo: float, hi: float, most: int = 6) -> list[float]:

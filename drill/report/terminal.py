@@ -71,10 +71,12 @@ class LogAxis:
         first, last = math.floor(self.lo), math.ceil(self.hi)
         decades = [10.0**k for k in range(first, last + 1)]
         ticks = [t for t in decades if self.lo - 1e-9 <= math.log10(t) <= self.hi + 1e-9]
-        if len(ticks) < 3:
-            thirds = [3 * t for t in decades]
-            ticks = sorted(ticks + [t for t in thirds if self.lo <= math.log10(t) <= self.hi])
-        return ticks
+        for steps in ((1, 3), (1, 2, 5)):  # a short span: 30 and 100, or 20, 50, 100
+            if len(ticks) >= 3:
+                break
+            more = [m * t for t in decades for m in steps]
+            ticks = [t for t in more if self.lo - 1e-9 <= math.log10(t) <= self.hi + 1e-9]
+        return sorted(set(ticks))
 
 
 def _number(value: float) -> str:
