@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from drill.app.standing import local_days
 from drill.clock import local_zone
 from drill.decks import Deck
+from drill.errors import UserError
 
 if TYPE_CHECKING:
     from drill.reference.stream import Progress
@@ -139,12 +140,15 @@ def stream_network(
         progress=progress,
     )
     result = run.to_json()
-    run_id = runs.save_stream(
-        learner_id,
-        deck=deck.name,
-        fingerprint=deck.fingerprint,
-        result=result,
-        state=run.state(),
-        run_id=int(kept["id"]) if kept is not None else None,
-    )
+    try:
+        run_id: int | None = runs.save_stream(
+            learner_id,
+            deck=deck.name,
+            fingerprint=deck.fingerprint,
+            result=result,
+            state=run.state(),
+            run_id=int(kept["id"]) if kept is not None else None,
+        )
+    except UserError:  # a history that cannot be written (read-only, locked): draw it anyway
+        run_id = None
     return {**result, "id": run_id, "deck_fingerprint": deck.fingerprint}

@@ -193,3 +193,28 @@ def test_a_4000_exposure_network_learner_gets_the_network_in_its_report(
     assert max(p["heldout"]["accuracy"] or 0 for p in curve) == 1.0
     argv = ["reference", "modarith", "--learner", "network", "--db", str(db_path), "--json"]
     assert main([*argv, "--steps", "300"]) == 0
+
+
+def test_a_history_that_cannot_be_written_still_gets_the_network(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the run cannot be kept (a read-only or locked history), it is drawn anyway."""
+    from drill.store.database import StoreError
+
+    deck = load_deck("modarith", [])
+    history = History.open(str(db_path))
+    try:
+        simulate(deck, history, kind="lookup", items=60, seed=0, learner="ann")
+        learner_id = history.reader.learner_id("ann")
+        assert learner_id is not None
+
+        def refuse(*_args: object, **_kwargs: object) -> int:
+            raise StoreError("the history is read-only")
+
+        monkeypatch.setattr(history.runs, "save_stream", refuse)
+        run = stream_network(history, learner_id, deck, 60)
+        assert run["id"] is None
+        assert [p["exposure"] for p in run["curve"]] == [50, 60]
+        assert history.runs.stream_run(learner_id, "modarith", deck.fingerprint) is None
+    finally:
+        history.close()
