@@ -25,10 +25,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from drill.domains.base import Item
+from drill.hashing import stable_hash
 from drill.protocol.records import PastOutcome
 from drill.reference.online import OnlineLearner
 
-VERSION = 1
+VERSION = 2
 """Bumped when what a kept run means changes: a kept run of another version is retrained."""
 
 
@@ -40,6 +41,8 @@ class StreamConfig:
     eval_every: int = 50  # exposures between tests on the untaught items (the store's blocks)
     max_exposures: int = 20_000  # it follows this many at most: ~15 s the first time; by
     # then it has found modarith's rule (at ~1,000) or learned all it will from the stream
+    test_items: int = 500  # at most this many items per test, a fixed sample (below): all
+    # of modarith's 169; chess's 5,000 would take ~5 s a test, 500 take ~0.5 s
 
     def key(self) -> dict[str, Any]:
         """What a kept run must match to be resumed."""
@@ -60,12 +63,14 @@ class StreamRun:
     exposure: int = 0
     """The last exposure of the stream the network has seen."""
     curve: list[dict[str, Any]] | None = None
-    """One point per test, JSON-ready: `exposure`, `heldout` (the untaught items: `n`,
-    `correct`, `accuracy`), `train` (the items taught so far: `n`, `accuracy`), `steps`."""
+    """One point per test, JSON-ready: `exposure`, `heldout` (the untaught items tested:
+    `n`, `correct`, `accuracy`, and `untaught`, how many there were), `train` (the items
+    taught so far: `n` tested, `accuracy`), `steps`."""
     taught_after_opening: set[str] | None = None
     """Held-out items seen after the rule was opened: taught from then on."""
     seconds: float = 0.0
     """Wall time spent training and testing, over every resumption."""
+    _ordered: list[Item] | None = None
 
     @classmethod
     def fresh(cls, domain: str, universe: Sequence[Item], config: StreamConfig) -> StreamRun:
@@ -146,11 +151,14 @@ class StreamRun:
     def _test(
         self, curve: list[dict[str, Any]], after: set[str], elsewhere: Collection[str]
     ) -> None:
-        """A point at `self.exposure`: the untaught items, and the items taught so far."""
-        learner = self.learner
+        """A point at `self.exposure`: the untaught items, and the items taught so far, each
+        at most `test_items` of them, the first in one fixed order (by a stable hash of
+        the id), so that successive points test the same items while they stay untaught."""
+        learner, most = self.learner, self.config.test_items
         taught_ids = learner.seen_ids | after | set(elsewhere)
-        untaught = [item for item in self.universe if item.id not in taught_ids]
-        taught = [item for item in self.universe if item.id in learner.seen_ids]
+        untaught_all = [item for item in self._order if item.id not in taught_ids]
+        untaught = untaught_all[:most]
+        taught = [item for item in self._order if item.id in learner.seen_ids][:most]
         right = round(learner.accuracy(untaught) * len(untaught))
         curve.append(
             {
@@ -160,6 +168,7 @@ class StreamRun:
                     "n": len(untaught),
                     "correct": right,
                     "accuracy": right / len(untaught) if untaught else None,
+                    "untaught": len(untaught_all),
                 },
                 "train": {
                     "n": len(taught),
@@ -167,6 +176,13 @@ class StreamRun:
                 },
             }
         )
+
+    @property
+    def _order(self) -> list[Item]:
+        """The universe in the tests' fixed order (computed once)."""
+        if self._ordered is None:
+            self._ordered = sorted(self.universe, key=lambda item: stable_hash(item.id))
+        return self._ordered
 
     def to_json(self) -> dict[str, Any]:
         """What the store keeps beside `state()` (the columns of a reference run)."""

@@ -103,7 +103,8 @@ class NetworkCurve:
 
     exposure: IntArray
     heldout_accuracy: FloatArray  # nan where nothing was left untaught
-    heldout_n: IntArray  # untaught items tested
+    heldout_n: IntArray  # untaught items tested (a fixed sample when there are many)
+    heldout_untaught: IntArray  # untaught items there were
     heldout_correct: IntArray
     train_accuracy: FloatArray  # on the items taught so far (nan before the first)
     steps: IntArray  # AdamW steps taken: one per training exposure
@@ -221,6 +222,9 @@ def network_curve(run: dict[str, Any] | None) -> NetworkCurve | None:
         exposure=np.array([p["exposure"] for p in curve], dtype=np.int64),
         heldout_accuracy=column("heldout", "accuracy", np.float64),
         heldout_n=column("heldout", "n", np.int64),
+        heldout_untaught=np.array(
+            [p["heldout"].get("untaught", p["heldout"]["n"]) for p in curve], dtype=np.int64
+        ),
         heldout_correct=column("heldout", "correct", np.int64),
         train_accuracy=column("train", "accuracy", np.float64),
         steps=np.array([p["steps"] for p in curve], dtype=np.int64),

@@ -61,6 +61,7 @@ def report_json(report: Report) -> dict[str, Any]:
                         "n": int(net.heldout_n[i]),
                         "correct": int(net.heldout_correct[i]),
                         "accuracy": _num(net.heldout_accuracy[i]),
+                        "untaught": int(net.heldout_untaught[i]),
                     },
                     "train": {"accuracy": _num(net.train_accuracy[i])},
                 }

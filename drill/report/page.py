@@ -131,6 +131,7 @@ class Report:
             exposure=net.exposure[keep],
             heldout_accuracy=net.heldout_accuracy[keep],
             heldout_n=net.heldout_n[keep],
+            heldout_untaught=net.heldout_untaught[keep],
             heldout_correct=net.heldout_correct[keep],
             train_accuracy=net.train_accuracy[keep],
             steps=net.steps[keep],

@@ -218,3 +218,20 @@ def test_a_history_that_cannot_be_written_still_gets_the_network(
         assert history.runs.stream_run(learner_id, "modarith", deck.fingerprint) is None
     finally:
         history.close()
+
+
+def test_a_test_takes_a_fixed_sample_of_many_untaught_items() -> None:
+    """With more untaught items than `test_items`, each test takes the same first ones
+    (in a fixed order) and says how many there were."""
+    from drill.protocol.records import PastOutcome
+    from drill.reference.stream import StreamRun
+
+    deck = load_deck("modarith", [])
+    config = StreamConfig(test_items=10, eval_every=5)
+    run = StreamRun.fresh(deck.domain_name, deck.items, config)
+    train = [item for item in deck.items if item.split == "train"][:10]
+    stream = [PastOutcome(i + 1, item.id, False, False) for i, item in enumerate(train)]
+    run.advance(stream, last=10)
+    points = [p["heldout"] for p in run.curve or []]
+    assert [p["n"] for p in points] == [10, 10]
+    assert [p["untaught"] for p in points] == [169 - 5, 169 - 10]
