@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drill.app.standing import local_days
 from drill.clock import local_zone
 from drill.decks import Deck
+from drill.errors import UserError
 
 if TYPE_CHECKING:
+    from drill.reference.stream import Progress
     from drill.report.data import Bins, DeckHistory
     from drill.report.inputs import ReportInputs, SmallCurves
     from drill.store.history import History
@@ -40,16 +42,33 @@ def deck_history(
 
 
 def report_inputs(
-    history: History, learner: str, deck: Deck, since: datetime | None = None
+    history: History,
+    learner: str,
+    deck: Deck,
+    since: datetime | None = None,
+    *,
+    network: bool = False,
+    progress: Progress | None = None,
 ) -> ReportInputs | None:
     """What `learner`'s report on `deck` is drawn from (None when there is nothing to
-    report); `drill.report.page.Report.of` puts the page together."""
+    report); `drill.report.page.Report.of` puts the page together.
+
+    With `network`, the reference network first follows the learner's stream up to their
+    last exposure (`stream_network`, resumed from what was kept); without it the report
+    draws what was kept, as far as it went."""
+    from dataclasses import replace
+
     from drill.report.curves import Windows
     from drill.report.inputs import ReportInputs
 
     data = deck_history(history, learner, deck, since)
     if data is None or data.bins.empty:
         return None
+    if network and deck.spec.encoder is not None:
+        learner_id = history.reader.learner_id(learner)
+        assert learner_id is not None  # deck_history found them
+        run = stream_network(history, learner_id, deck, data.last_exposure, progress)
+        data = replace(data, reference=run)
     now, zone = datetime.now(UTC), local_zone()
     return ReportInputs(
         data,
@@ -79,3 +98,57 @@ def days_of(bins: Bins, zone: tzinfo) -> Counter[date]:
     """Exposures per local day, from the bins the report already loaded (one scan)."""
     counts = (bins.train_n + bins.probe_n).tolist()
     return local_days(zip(bins.first_at, counts, strict=True), zone)
+
+
+def stream_network(
+    history: History,
+    learner_id: int,
+    deck: Deck,
+    last_exposure: int,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """The reference network on the learner's stream on this variant, up to
+    `last_exposure`: resumed from the kept run when there is one that fits, trained from
+    the start otherwise, and kept again (drill.reference.stream). A kept run that is
+    already there is returned as it is: a second report trains nothing."""
+    from drill.protocol.records import RULE_OPENED
+    from drill.reference.stream import StreamConfig, StreamRun
+
+    runs, config = history.runs, StreamConfig()
+    last_exposure = min(last_exposure, config.max_exposures)
+    kept = runs.stream_run(learner_id, deck.name, deck.fingerprint)
+    fits = kept is not None and dict(kept.get("config") or {}).get("key") == config.key()
+    if kept is not None and fits and int(kept["exposures"]) >= last_exposure:
+        return kept
+    run: StreamRun | None = None
+    if kept is not None:
+        state = runs.stream_state(int(kept["id"]))
+        try:
+            if state is not None:
+                run = StreamRun.resumed(deck.domain_name, deck.items, config, kept, state)
+        except ValueError:
+            run = None  # another version or shape: train again from the start
+    if run is None:
+        run = StreamRun.fresh(deck.domain_name, deck.items, config)
+    opened = history.reader.events(learner_id, deck.fingerprint, kinds=RULE_OPENED)
+    elsewhere = history.reader.taught_ids(learner_id, deck.domain_name, elsewhere=deck.fingerprint)
+    run.advance(
+        runs.exposures_after(learner_id, deck.fingerprint, run.exposure, last_exposure),
+        last=last_exposure,
+        opened_at=min((e.exposure for e in opened), default=None),
+        taught_elsewhere=elsewhere,
+        progress=progress,
+    )
+    result = run.to_json()
+    try:
+        run_id: int | None = runs.save_stream(
+            learner_id,
+            deck=deck.name,
+            fingerprint=deck.fingerprint,
+            result=result,
+            state=run.state(),
+            run_id=int(kept["id"]) if kept is not None else None,
+        )
+    except UserError:  # a history that cannot be written (read-only, locked): draw it anyway
+        run_id = None
+    return {**result, "id": run_id, "deck_fingerprint": deck.fingerprint}

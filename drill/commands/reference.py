@@ -119,13 +119,17 @@ def run_on_history(args: argparse.Namespace, deck: Deck) -> int:
         past = (
             history.reader.outcomes(learner_id, deck.fingerprint) if learner_id is not None else []
         )
-        taught = (
-            history.reader.taught_ids(learner_id, deck.domain_name)
+        # What this variant showed with its answer (its training exposures) is trained on;
+        # what was taught in another variant is never tested. Held-out items seen here
+        # after the rule was opened stay tested: what was taught after the opening does
+        # not erase what was untaught before it (the run stands for the learner then).
+        elsewhere = (
+            history.reader.taught_ids(learner_id, deck.domain_name, elsewhere=deck.fingerprint)
             if learner_id is not None
-            else set()
+            else frozenset()
         )
-        # Everything taught, in this variant or another, is trained on and never tested.
-        shown = taught & {item.id for item in deck.items}
+        shown = {p.item_id for p in past if not p.probe} & {item.id for item in deck.items}
+        taught = set(elsewhere) | shown
         if learner_id is None or not shown:
             print(
                 f"{learner} has not drilled {deck.name} yet, so there is nothing to train on: "

@@ -1,8 +1,10 @@
 """Chart your learning on a deck beside the reference network: plateaus, transitions, pressure.
 
 With DECK: training accuracy (rolling), held-out probe accuracy with its 95 % Wilson band
-and the network's held-out accuracy on one axis (training epochs, log scale), plateaus
-and transitions marked; response time and deadline; and a table of where you stand.
+and the reference network trained on your own stream, on one axis (exposures, log
+scale), plateaus and transitions marked; response time and deadline; and a table of
+where you stand. The network is trained when the report needs it and kept, so the next
+report resumes it (docs/report.md).
 Without DECK: a summary of every deck you have drilled. `--output report.svg` (or .png)
 writes the same charts as a picture; `--json` prints the curves and events.
 """
@@ -10,6 +12,9 @@ writes the same charts as a picture; `--json` prints the curves and events.
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +23,8 @@ from drill.errors import UserError
 
 if TYPE_CHECKING:
     from drill.store.history import History
+
+Progress = Callable[[int, int], None]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -81,12 +88,16 @@ def run(args: argparse.Namespace) -> int:
         learner_id = history.reader.learner_id(learner, create=False)
         if deck is None:
             return _all_decks(history, learner, learner_id, since, args.json)
+        nothing = 1 if output is not None else 0  # a picture of nothing is a failure
         if learner_id is None:
-            return _nothing(f"{learner} has no history yet: `drill start {deck.name}` begins one")
+            return _nothing(
+                f"{learner} has no history yet: `drill start {deck.name}` begins one", nothing
+            )
         from drill.app.report import report_inputs
         from drill.report.page import Report
 
-        inputs = report_inputs(history, learner, deck, since)
+        with network_progress() as progress:
+            inputs = report_inputs(history, learner, deck, since, network=True, progress=progress)
         report = Report.of(inputs) if inputs is not None else None
         others = [] if report else history.reader.variants(learner_id, deck.name)
     if report is None:
@@ -101,9 +112,18 @@ def run(args: argparse.Namespace) -> int:
         if [fp for fp in others if fp != deck.fingerprint]:
             return _nothing(
                 f"{learner} has not drilled this variant of {deck.name}{when}: each seed and "
-                "--param set keeps its own history; give the same --param as when drilling"
+                "--param set keeps its own history; give the same --param as when drilling",
+                nothing,
             )
-        return _nothing(f"{learner} has not drilled {deck.name}{when}: `drill start {deck.name}`")
+        return _nothing(
+            f"{learner} has not drilled {deck.name}{when}: `drill start {deck.name}`", nothing
+        )
+    if deck.spec.encoder is None and not args.json:
+        print(
+            f"{deck.name}: no reference network for the {deck.domain_name} domain (it has no "
+            "encoder); you are drawn alone",
+            file=sys.stderr,
+        )
     if output is not None:
         from drill.report.picture import save_picture
 
@@ -124,9 +144,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _nothing(message: str) -> int:
-    print(message)
-    return 0
+def _nothing(message: str, status: int = 0) -> int:
+    """Nothing to report: one line, on stderr when it is a failure."""
+    print(message, file=sys.stderr if status else sys.stdout)
+    return status
+
+
+@contextmanager
+def network_progress() -> Iterator[Progress | None]:
+    """A progress bar on stderr while the network follows the stream, only on a terminal
+    and only once there is something to train (a second report draws nothing)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("[bold]network[/] on your exposures"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            if total <= 0:
+                return
+            bar.start()
+            task = bar.add_task("network", total=total)
+        bar.update(task, completed=done)
+
+    try:
+        yield update
+    finally:
+        bar.stop()
 
 
 def is_control(name: str) -> bool:

@@ -1,9 +1,10 @@
-"""The report's curves, computed from binned history with NumPy, on one axis of epochs.
+"""The report's curves, computed from binned history with NumPy, on one axis of exposures.
 
-The shared axis is **training epochs over the same training split**, on a log scale. For
-the learner, epochs = training exposures so far / training items in the deck (a probe is
-not a training exposure). For the reference network, trained full-batch on the items the
-learner had been shown, one step is one epoch, so epochs = steps.
+The shared axis is **exposures**, on a log scale: the learner's nth item is exposure n
+(probes included), and the reference network follows the same stream, item by item
+(drill.reference.stream), so its point at exposure n is the network after the learner's
+first n exposures. Each point of the learner's curves also carries its epochs (training
+exposures so far / training items in the deck; a probe is not a training exposure).
 
 Each point of the learner's curves is a window of exposures ending at the point:
 
@@ -101,14 +102,22 @@ class Curves:
 
 @dataclass(frozen=True)
 class NetworkCurve:
-    """The reference network's held-out (and training) accuracy by step (= epoch)."""
+    """The reference network that followed the learner's stream, tested every few
+    exposures on the items the learner had not been taught by then (held-out) and on
+    those taught so far (training)."""
 
-    steps: IntArray
-    train_accuracy: FloatArray
-    heldout_accuracy: FloatArray
-    n_train: int
-    steps_to_grok: int | None
-    at_exposure: int  # the learner's exposure count when the run was made
+    exposure: IntArray
+    heldout_accuracy: FloatArray  # nan where nothing was left untaught
+    heldout_n: IntArray  # untaught items tested (a fixed sample when there are many)
+    heldout_untaught: IntArray  # untaught items there were
+    heldout_correct: IntArray
+    train_accuracy: FloatArray  # on the items taught so far (nan before the first)
+    steps: IntArray  # AdamW steps taken: one per training exposure
+    n_train: int  # items taught to it by the last point
+    at_exposure: int  # the last exposure it has followed
+
+    def __len__(self) -> int:
+        return len(self.exposure)
 
 
 @dataclass(frozen=True)
@@ -213,16 +222,30 @@ def _window_sum(bins: Bins, at: IntArray, start_exposure: IntArray, values: IntA
 
 
 def network_curve(run: dict[str, Any] | None) -> NetworkCurve | None:
-    """The stored reference run's curve, or None when there is none."""
-    if not run or not run.get("curve"):
+    """The kept stream run's curve (drill.reference.stream), or None when there is none
+    (a full-batch run of `drill reference` is on its own axis of steps, and not drawn)."""
+    curve = (run or {}).get("curve") or []
+    if not curve or "exposure" not in curve[0]:
         return None
-    curve = run["curve"]
+
+    def column(part: str, key: str, dtype: Any) -> Any:
+        values = [p[part][key] for p in curve]
+        if dtype is np.float64:
+            values = [np.nan if v is None else v for v in values]
+        return np.array(values, dtype=dtype)
+
+    assert run is not None
     return NetworkCurve(
-        steps=np.array([p["step"] for p in curve], dtype=np.int64),
-        train_accuracy=np.array([p["train_accuracy"] for p in curve], dtype=np.float64),
-        heldout_accuracy=np.array([p["heldout_accuracy"] for p in curve], dtype=np.float64),
+        exposure=np.array([p["exposure"] for p in curve], dtype=np.int64),
+        heldout_accuracy=column("heldout", "accuracy", np.float64),
+        heldout_n=column("heldout", "n", np.int64),
+        heldout_untaught=np.array(
+            [p["heldout"].get("untaught", p["heldout"]["n"]) for p in curve], dtype=np.int64
+        ),
+        heldout_correct=column("heldout", "correct", np.int64),
+        train_accuracy=column("train", "accuracy", np.float64),
+        steps=np.array([p["steps"] for p in curve], dtype=np.int64),
         n_train=int(run.get("n_train") or 0),
-        steps_to_grok=run.get("steps_to_grok"),
         at_exposure=int(run.get("exposures") or 0),
     )
 

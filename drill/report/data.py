@@ -64,7 +64,7 @@ class DeckHistory:
     last_exposure: int  # over the whole history, --since or not
     events: list[EventRecord]  # within --since
     all_events: list[EventRecord]  # for the current state
-    reference: dict[str, Any] | None = None  # the latest reference run on these items
+    reference: dict[str, Any] | None = None  # the kept network on the learner's stream
     since: datetime | None = None
 
 

@@ -57,20 +57,25 @@ def report_json(report: Report) -> dict[str, Any]:
         for i in range(len(c))
     ]
     network = None
-    if report.network is not None:
-        net = report.network
+    net = report.network_shown()
+    if net is not None:
         network = {
+            "trained_on": "the learner's stream: one step per training exposure, none per probe",
             "n_train": net.n_train,
-            "steps_to_grok": net.steps_to_grok,
             "at_exposure": net.at_exposure,
             "curve": [
                 {
-                    "step": int(s),
-                    "epochs": int(s),
-                    "train_accuracy": _num(t),
-                    "heldout_accuracy": _num(h),
+                    "exposure": int(net.exposure[i]),
+                    "steps": int(net.steps[i]),
+                    "heldout": {
+                        "n": int(net.heldout_n[i]),
+                        "correct": int(net.heldout_correct[i]),
+                        "accuracy": _num(net.heldout_accuracy[i]),
+                        "untaught": int(net.heldout_untaught[i]),
+                    },
+                    "train": {"accuracy": _num(net.train_accuracy[i])},
                 }
-                for s, t, h in zip(net.steps, net.train_accuracy, net.heldout_accuracy, strict=True)
+                for i in range(len(net))
             ],
         }
     facts = dict(report.facts())

@@ -106,13 +106,33 @@ class Report:
         """ "135 items", or "the training items" while the rule is sealed."""
         return "the training items" if self.sealed else f"{n:,} items"
 
-    def epoch_span(self) -> list[float]:
-        """The smallest and largest epochs any curve reaches (the shared axis)."""
-        span = [float(self.curves.epochs[0]), float(self.curves.epochs[-1])]
-        if self.network is not None and (self.network.steps > 0).any():
-            steps = self.network.steps[self.network.steps > 0]
-            span += [float(steps[0]), float(steps[-1])]
+    def exposure_span(self) -> list[float]:
+        """The smallest and largest exposures any curve reaches (the shared axis)."""
+        span = [float(self.curves.exposure[0]), float(self.curves.exposure[-1])]
+        if self.network is not None and len(self.network):
+            span += [float(self.network.exposure[0])]
         return span
+
+    def network_shown(self) -> NetworkCurve | None:
+        """The network's points within the learner's exposures shown (a `--since` report
+        starts later; the network's first point is 50 exposures in)."""
+        net = self.network
+        if net is None:
+            return None
+        first = int(self.data.bins.first[0]) if self.data.since and not self.data.bins.empty else 0
+        keep = (net.exposure >= first) & (net.exposure <= self.data.last_exposure)
+        if not keep.any():
+            return None
+        return replace(
+            net,
+            exposure=net.exposure[keep],
+            heldout_accuracy=net.heldout_accuracy[keep],
+            heldout_n=net.heldout_n[keep],
+            heldout_untaught=net.heldout_untaught[keep],
+            heldout_correct=net.heldout_correct[keep],
+            train_accuracy=net.train_accuracy[keep],
+            steps=net.steps[keep],
+        )
 
     def title(self) -> str:
         data = self.data
@@ -143,15 +163,18 @@ class Report:
             if curves.fluency is not None:
                 fluent = f"{percent(curves.fluency.rate[i])} of the same right and in time"
                 rows.append(("fluency now", fluent))
-        if self.network is not None:
-            net = self.network
-            grok = "never" if net.steps_to_grok is None else f"at step {net.steps_to_grok:,}"
+        net = self.network_shown()
+        tested = [] if net is None else [i for i in range(len(net)) if net.heldout_n[i] > 0]
+        if net is not None and tested:
+            i = tested[-1]
+            after = "" if i == len(net) - 1 else "; none left untaught after it"
+            n = int(net.heldout_n[i])  # a count the seal keeps quiet: it tells the deck's size
+            of = "the items you had not been taught" if self.sealed else f"{n:,} items"
             rows.append(
                 (
-                    "network held-out",
-                    f"{percent(float(net.heldout_accuracy[-1]))} after {int(net.steps[-1]):,} "
-                    f"steps on {self.items_of(net.n_train)} seen by exposure {net.at_exposure:,}; "
-                    f"grokked {grok}",
+                    "network, untaught",
+                    f"{percent(float(net.heldout_accuracy[i]))} of {of} at exposure "
+                    f"{int(net.exposure[i]):,}{after} (it follows your stream)",
                 )
             )
         rows.append(("state", self.state.text))
@@ -169,17 +192,17 @@ class Report:
     def render(self, width: int, height: int) -> RenderableType:
         """The whole terminal page at a console of `width` × `height`."""
         chart_width = max(20, width - LABEL_WIDTH - 2)
-        axis = LogAxis.spanning(self.epoch_span(), chart_width * 2)
+        axis = LogAxis.spanning(self.exposure_span(), chart_width * 2)
         tall = max(6, min(14, height // 3))
         short = max(4, min(8, height // 6))
-        n_train = self.data.n_train
+        network = self.network_shown()
         entries = [
             ("━", "training (rolling)", TRAIN),
             ("━", "held-out (untaught)", HELDOUT),
             (" ", "95 % band", BAND),
         ]
-        if self.network is not None:
-            entries.append(("━", "network held-out", NETWORK))
+        if network is not None:
+            entries.append(("━", "network on your stream, untaught", NETWORK))
         if self.plateaus:
             entries.append((" ", "plateau", PLATEAU))
         if any(m.kind == "grokked" for m in self.marks):
@@ -187,11 +210,10 @@ class Report:
         parts: list[RenderableType] = [
             Text(f"Accuracy: {self.title()}", style="bold"),
             *accuracy_chart(
-                self.curves, self.network, self.plateaus, self.marks, axis, chart_width, tall
+                self.curves, network, self.plateaus, self.marks, axis, chart_width, tall
             ),
             Text(
-                " " * (LABEL_WIDTH + 1) + "epochs (log): you = training exposures / "
-                f"{self.items_of(n_train)}; network = steps",
+                " " * (LABEL_WIDTH + 1) + "exposures, log scale (the network follows yours)",
                 style="grey50",
                 overflow="ellipsis",
                 no_wrap=True,

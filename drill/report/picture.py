@@ -53,7 +53,7 @@ def save_picture(report: Report, path: Path) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10, 9), layout="constrained")
+    fig = Figure(figsize=(11, 9), layout="constrained")
     FigureCanvasAgg(fig)  # a renderer to measure labels with, before saving
     parts: Any = fig.subfigures(2, 1, height_ratios=(7, 2))
     charts, calendar = parts[0], parts[1]
@@ -62,10 +62,16 @@ def save_picture(report: Report, path: Path) -> None:
     _pressure(report, bottom)
     _calendar(report, calendar.subplots())
     bottom.set_xscale("log")
-    bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
+    bottom.xaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    lo, hi = _span(report)
+    if hi / lo < 10:  # within a decade: 20, 30, 40 … not only 20 and 50
+        bottom.set_xticks([v for v in _whole_ticks() if lo <= v <= hi])
+        bottom.xaxis.set_minor_formatter(lambda _v, _pos: "")
+    else:
+        bottom.xaxis.set_minor_formatter(lambda v, _pos: f"{v:,.0f}" if _twos_and_fives(v) else "")
+    top.set_xlim(lo, hi)
     bottom.set_xlabel(
-        "epochs, log scale (learner: training exposures / "
-        f"{report.items_of(report.data.n_train)}; network: full-batch steps)"
+        "exposures, log scale (yours; the network's on the same items in the same order)"
     )
     fig.suptitle(f"drill report: {report.title()}")
     _unclutter(plateau_labels, top)
@@ -75,57 +81,69 @@ def save_picture(report: Report, path: Path) -> None:
         raise UserError(f"--output {path}: {err.strerror or err}") from None
 
 
+def _whole_ticks() -> list[float]:
+    """1-9 of every decade, 1 to 9 million."""
+    return [float(m * 10**k) for k in range(7) for m in range(1, 10)]
+
+
+def _span(report: Report) -> tuple[float, float]:
+    """The exposures shown: the learner's first point (or the network's) to the last."""
+    lo, hi = min(report.exposure_span()), max(report.exposure_span())
+    return lo / 1.1, hi * 1.1 if hi > lo else lo * 10
+
+
 def _accuracy(report: Report, ax: Any) -> list[Any]:
-    """The accuracy chart; returns the plateau labels, for `_unclutter` once laid out."""
+    """The accuracy chart; returns the plateau labels, for `_unclutter` once laid out.
+    The legend sits outside, to the right, so it covers no curve."""
     c = report.curves
-    epochs = c.epochs
+    x = c.exposure
     labels = []
     for stretch in report.plateaus:
-        x0, x1 = c.epochs_at([stretch.start, stretch.end])
+        x0, x1 = max(1, stretch.start), max(1, stretch.end)
         ax.axvspan(x0, x1, color=COLOURS["plateau"], alpha=0.25, lw=0)
         end = "now" if stretch.open else f"{stretch.end:,}"
         labels.append(ax.text(
-            np.sqrt(x0 * x1) if x0 > 0 else x1, 1.03, f"plateau {stretch.start:,}–{end}",
+            np.sqrt(x0 * x1), 1.03, f"plateau {stretch.start:,}–{end}",
             ha="center", va="bottom", fontsize=8, color="#555a80",
         ))  # fmt: skip
     ax.fill_between(
-        epochs, c.heldout_low, c.heldout_high, color=COLOURS["heldout"], alpha=0.2, lw=0,
-        label="held-out 95 % Wilson band",
+        x, c.heldout_low, c.heldout_high, color=COLOURS["heldout"], alpha=0.2, lw=0,
+        label="your held-out, 95 % band",
     )  # fmt: skip
-    ax.plot(epochs, c.train.rate, color=COLOURS["train"], label="training accuracy (rolling)")
+    ax.plot(x, c.train.rate, color=COLOURS["train"], label="your training (rolling)")
     ax.plot(
-        epochs, c.heldout.rate, color=COLOURS["heldout"], lw=2,
-        label="held-out: untaught answers right",
-    )  # fmt: skip
+        x, c.heldout.rate, color=COLOURS["heldout"], lw=2, label="your held-out (untaught, right)"
+    )
     if c.fluency is not None:
         ax.plot(
-            epochs, c.fluency.rate, color=COLOURS["heldout"], lw=1, ls="--",
-            label="fluency: right and in time",
+            x, c.fluency.rate, color=COLOURS["heldout"], lw=1, ls="--",
+            label="your fluency (right and in time)",
         )  # fmt: skip
-    if report.network is not None:
-        net = report.network
-        keep = net.steps > 0
+    net = report.network_shown()
+    if net is not None:
         ax.plot(
-            net.steps[keep], net.heldout_accuracy[keep], color=COLOURS["network"],
-            label=f"network held-out ({report.items_of(net.n_train)})",
+            net.exposure, net.heldout_accuracy, color=COLOURS["network"], lw=2,
+            label="network on your stream,\nitems untaught so far",
         )  # fmt: skip
         ax.plot(
-            net.steps[keep], net.train_accuracy[keep], color=COLOURS["network"], ls=":", lw=1,
-            label="network training",
+            net.exposure, net.train_accuracy, color=COLOURS["network"], ls=":", lw=1,
+            label="network, items taught",
         )  # fmt: skip
     for i, mark in enumerate(report.marks):
-        x = float(c.epochs_at([mark.exposure])[0])
+        at = max(1, mark.exposure)
         colour = COLOURS["grok"] if mark.kind != EventKind.EARLY_REVEAL else COLOURS["early"]
-        ax.axvline(x, color=colour, ls="--", lw=1.2)
+        ax.axvline(at, color=colour, ls="--", lw=1.2)
         ax.annotate(
-            mark.label, (x, 0.5 - 0.1 * i), xytext=(4, 0), textcoords="offset points",
+            mark.label, (at, 0.5 - 0.1 * i), xytext=(4, 0), textcoords="offset points",
             color=colour, fontsize=9, fontweight="bold",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1},
         )  # fmt: skip
     ax.set_ylim(-0.02, 1.1)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
     ax.set_ylabel("accuracy")
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return labels
 
 
@@ -151,14 +169,37 @@ def _unclutter(labels: list[Any], ax: Any, step: float = 0.045, rows: int = 3) -
 
 def _pressure(report: Report, ax: Any) -> None:
     c = report.curves
-    ax.plot(c.epochs, c.deadline_ms / 1000, color=COLOURS["deadline"], label="deadline")
-    ax.plot(c.epochs, c.response_ms / 1000, color=COLOURS["response"], label="response time")
+    ax.plot(c.exposure, c.deadline_ms / 1000, color=COLOURS["deadline"], label="deadline")
+    ax.plot(c.exposure, c.response_ms / 1000, color=COLOURS["response"], label="response time")
     ax.set_yscale("log")  # the deadline falls tenfold; 1 s and 1.5 s must stay apart
+    seconds = np.concatenate([c.deadline_ms, c.response_ms]) / 1000
+    seconds = seconds[np.isfinite(seconds) & (seconds > 0)]
+    if len(seconds):
+        lo, hi = float(seconds.min()) / 1.2, float(seconds.max()) * 1.2
+        ax.set_ylim(lo, hi)
+        ax.set_yticks(seconds_ticks(lo, hi))
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}")
-    ax.yaxis.set_minor_formatter(_twos_and_fives)
+    ax.yaxis.set_minor_formatter(lambda _v, _pos: "")
     ax.set_ylabel("seconds (log)")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+
+
+def seconds_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    """Round numbers of seconds between `lo` and `hi` for a log axis: at least two, so a
+    range within one decade (1.5–15 s) is not left with the single tick at 10."""
+    steps = (1, 1.5, 2, 3, 5, 7)
+    candidates = [m * 10.0**k for k in range(-3, 5) for m in steps]
+    inside = [v for v in candidates if lo <= v <= hi]
+    for keep in ((1, 1.5, 2, 3, 5, 7), (1, 2, 5), (1, 3), (1,)):
+        chosen = [
+            v for v in inside if any(abs(v / 10 ** np.floor(np.log10(v)) - m) < 1e-6 for m in keep)
+        ]
+        if 2 <= len(chosen) <= most:
+            return chosen
+    if len(inside) >= 2:
+        return [inside[0], inside[-1]]
+    return [round(lo, 2), round(hi, 2)]
 
 
 def _twos_and_fives(value: float, _pos: object = None) -> str:

@@ -1,7 +1,8 @@
 """The report in the terminal: an accuracy chart, a pressure chart and a table, sized to fit.
 
-Both charts share one x axis, training epochs on a log scale (see drill.report.curves),
-so a plateau, a transition and the deadline under it line up in the same columns.
+Both charts share one x axis, exposures on a log scale (see drill.report.curves), the
+learner's and the network's that followed the same stream, so a plateau, a transition,
+the network's rise and the deadline under them line up in the same columns.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ LABEL_WIDTH = 5  # "100%" and a space, or "12 s"
 
 @dataclass(frozen=True)
 class LogAxis:
-    """Epochs → dot columns on a log scale."""
+    """Exposures → dot columns on a log scale."""
 
-    lo: float  # log10 of the smallest epoch shown
+    lo: float  # log10 of the smallest exposure shown
     hi: float
     dots: int
 
@@ -57,35 +58,31 @@ class LogAxis:
             lo, hi = mid - 0.5, mid + 0.5
         return cls(lo, hi, dots)
 
-    def x(self, epochs: object) -> np.ndarray:
-        e = np.asarray(epochs, dtype=np.float64)
+    def x(self, exposures: object) -> np.ndarray:
+        e = np.asarray(exposures, dtype=np.float64)
         with np.errstate(divide="ignore", invalid="ignore"):
             pos = (np.log10(e) - self.lo) / (self.hi - self.lo) * (self.dots - 1)
         return np.where(e > 0, pos, np.nan)
 
-    def col(self, epochs: float) -> int:
-        return round(float(self.x([epochs])[0])) // 2
+    def col(self, exposure: float) -> int:
+        return round(float(self.x([exposure])[0])) // 2
 
     def ticks(self) -> list[float]:
         first, last = math.floor(self.lo), math.ceil(self.hi)
         decades = [10.0**k for k in range(first, last + 1)]
         ticks = [t for t in decades if self.lo - 1e-9 <= math.log10(t) <= self.hi + 1e-9]
-        if len(ticks) < 3:
-            thirds = [3 * t for t in decades]
-            ticks = sorted(ticks + [t for t in thirds if self.lo <= math.log10(t) <= self.hi])
-        return ticks
+        for steps in ((1, 3), (1, 2, 5)):  # a short span: 30 and 100, or 20, 50, 100
+            if len(ticks) >= 3:
+                break
+            more = [m * t for t in decades for m in steps]
+            ticks = [t for t in more if self.lo - 1e-9 <= math.log10(t) <= self.hi + 1e-9]
+        return sorted(set(ticks))
 
 
 def _number(value: float) -> str:
     if value >= 1000:
         return f"{value / 1000:g}k"
     return f"{value:g}"
-
-
-def _rounded(value: float) -> str:
-    """An axis end for a legend: whole epochs from 10 up, two significant digits below (a
-    first session spans hundredths of an epoch, which must not round to 0)."""
-    return _number(round(value) if value >= 10 else float(f"{value:.2g}"))
 
 
 def _tick_row(axis: LogAxis, width: int) -> Text:
@@ -211,27 +208,23 @@ def accuracy_chart(
 
     plateau_cols = []
     for s in stretches:
-        col0, col1 = (
-            axis.col(float(curves.epochs_at([s.start])[0])),
-            axis.col(float(curves.epochs_at([s.end])[0])),
-        )
+        col0, col1 = axis.col(max(1, s.start)), axis.col(max(1, s.end))
         canvas.fill_cells(col0, col1, 0, height - 1, PLATEAU)
         end = "now" if s.open else f"{s.end:,}"
         plateau_cols.append((col0, col1, f"plateau {s.start:,}–{end}"))
-    xs = axis.x(curves.epochs)
+    xs = axis.x(curves.exposure)
     for i in range(len(curves)):  # the band: a background between the Wilson bounds
         if np.isfinite(xs[i]) and np.isfinite(curves.heldout_low[i]):
             col = int(xs[i]) // 2
             lo, hi = curves.heldout_low[i] * height, curves.heldout_high[i] * height
             canvas.fill_cells(col, col, int(lo), min(height - 1, math.ceil(hi) - 1), BAND)
     if network is not None:
-        keep = network.steps > 0
-        canvas.line(axis.x(network.steps[keep]), y(network.heldout_accuracy[keep]), NETWORK)
+        canvas.line(axis.x(network.exposure), y(network.heldout_accuracy), NETWORK)
     canvas.line(xs, y(curves.train.rate), TRAIN)
     canvas.line(xs, y(curves.heldout.rate), HELDOUT)
     labelled = []
     for mark in marks:
-        col = axis.col(float(curves.epochs_at([mark.exposure])[0]))
+        col = axis.col(max(1, mark.exposure))
         style = GROK if mark.kind in ("grokked", EventKind.RULE_UNSEALED) else EARLY
         for row in range(height):
             canvas.char(col, row, "┊", style)
@@ -259,7 +252,7 @@ def pressure_chart(curves: Curves, axis: LogAxis, width: int, height: int) -> li
         with np.errstate(divide="ignore", invalid="ignore"):
             return (np.log10(ms / 1000) - math.log10(lo)) / span * (canvas.ydots - 1)
 
-    xs = axis.x(curves.epochs)
+    xs = axis.x(curves.exposure)
     canvas.line(xs, y(curves.deadline_ms), DEADLINE)
     canvas.line(xs, y(curves.response_ms), RESPONSE)
     labels = {0: _seconds(hi), height - 1: _seconds(lo)}
@@ -327,16 +320,14 @@ def small_curve(
     if len(curves) == 0:
         return Text("")
     chart_width = max(10, width - LABEL_WIDTH - 1)
-    epochs = [float(curves.epochs[0]), float(curves.epochs[-1])]
-    if network is not None and len(network.steps) > 1:
-        epochs += [float(network.steps[network.steps > 0][0]), float(network.steps[-1])]
-    axis = LogAxis.spanning(epochs, chart_width * 2)
+    span = [float(curves.exposure[0]), float(curves.exposure[-1])]
+    axis = LogAxis.spanning(span, chart_width * 2)
     canvas = Canvas(chart_width, max(2, height - 1))
     top = canvas.ydots - 1
     if network is not None:
-        keep = network.steps > 0
-        canvas.line(axis.x(network.steps[keep]), network.heldout_accuracy[keep] * top, NETWORK)
-    xs = axis.x(curves.epochs)
+        shown = network.exposure <= curves.exposure[-1]  # kept further than this history
+        canvas.line(axis.x(network.exposure[shown]), network.heldout_accuracy[shown] * top, NETWORK)
+    xs = axis.x(curves.exposure)
     canvas.line(xs, curves.train.rate * top, TRAIN)
     canvas.line(xs, curves.heldout.rate * top, HELDOUT)
     rows = _framed(canvas, {0: "100%", canvas.height - 1: "0%"})
@@ -345,6 +336,8 @@ def small_curve(
     key.append("━ held-out", HELDOUT)
     if network is not None:
         key.append("  ━ network", NETWORK)
-    key.append(f"  epochs {_rounded(10**axis.lo)}–{_rounded(10**axis.hi)}", AXIS)
+    first, last = int(curves.exposure[0]), int(curves.exposure[-1])
+    drawn = f"exposures {first:,}–{last:,}" if first < last else f"exposure {last:,}"
+    key.append(f"  {drawn}", AXIS)
     key.truncate(width, overflow="ellipsis")
     return Group(*rows, key)

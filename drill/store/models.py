@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -166,7 +167,11 @@ class ReferenceRun(Base):
     weight_norm: Mapped[float]
     config: Mapped[dict[str, Any]]
     curve: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    """Every few steps: step, train and held-out accuracy and loss (see RunResult)."""
+    """Every few steps: step, train and held-out accuracy and loss (see RunResult); for a
+    run on the learner's stream, every few exposures (drill.reference.stream)."""
+    state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """A run on the learner's stream: the network and optimizer as they were after
+    `exposures`, so the next report resumes from there (NULL for a full-batch run)."""
 
     __table_args__ = (Index("ix_reference_runs_learner_deck", "learner_id", "deck"),)
 

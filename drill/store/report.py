@@ -262,11 +262,7 @@ class ReportReads:
         sessions, seconds = _session_time(self.store, learner_id, fingerprint, since)
         all_events = self.standing.events(learner_id, fingerprint)
         events = [e for e in all_events if since is None or aware(e.at) >= since]
-        runs = [
-            run
-            for run in self.runs.of(learner_id, deck)
-            if run.get("deck_fingerprint") == fingerprint
-        ]
+        run = self.runs.stream_run(learner_id, deck, fingerprint)
         return DeckHistory(
             learner=learner,
             deck=deck,
@@ -278,7 +274,7 @@ class ReportReads:
             last_exposure=last_exposure,
             events=events,
             all_events=all_events,
-            reference=runs[-1] if runs else None,
+            reference=run,
             since=since,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drill.protocol.records import RULE_OPENED, EventKind
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 """Every Alembic revision this drill knows, oldest first; the last is the head.
 A test checks this against migrations/versions."""
 HEAD = SCHEMA_REVISIONS[-1]

@@ -16,7 +16,7 @@ import pytest
 from drill.cli import main
 from drill.protocol.stats import wilson_interval
 from drill.store.history import History
-from tests.report.conftest import REFERENCE_RUN
+from tests.report.conftest import NETWORK_ITEMS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -123,20 +123,21 @@ def test_json_curves_match_the_history(
         assert point["epochs"] == pytest.approx(trained / N_TRAIN, abs=1e-6)
 
 
-def test_json_network_curve_is_the_stored_run(
-    simulated_db: Path, capsys: pytest.CaptureFixture[str]
+def test_json_network_curve_is_the_network_on_the_stream(
+    simulated_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The network's curve is the stored reference run, one epoch per full-batch step."""
-    data = report_json(capsys, simulated_db, "network")
-    stored = REFERENCE_RUN["curve"]
-    assert data["network"]["n_train"] == 135
-    assert data["network"]["steps_to_grok"] == 300
-    assert [p["step"] for p in data["network"]["curve"]] == [p["step"] for p in stored]
-    assert [p["epochs"] for p in data["network"]["curve"]] == [p["step"] for p in stored]
-    assert [p["heldout_accuracy"] for p in data["network"]["curve"]] == pytest.approx(
-        [p["heldout_accuracy"] for p in stored]
-    )
-    assert report_json(capsys, simulated_db, "lookup")["network"] is None
+    """The network's curve follows the learner's stream on the exposure axis; the stored
+    full-batch run of `drill reference` (on its own axis of steps) is not drawn."""
+    db = tmp_path / "copy.db"
+    shutil.copy(simulated_db, db)
+    data = report_json(capsys, db, "network")
+    assert data["axis"] == "exposures"
+    curve = data["network"]["curve"]
+    assert [p["exposure"] for p in curve] == list(range(50, NETWORK_ITEMS + 1, 50))
+    assert "step" not in curve[0]
+    assert data["network"]["at_exposure"] == NETWORK_ITEMS
+    assert curve[-1]["heldout"]["accuracy"] > curve[0]["heldout"]["accuracy"]
+    assert report_json(capsys, db, "lookup")["network"]["curve"]
 
 
 def test_terminal_report_fits_and_names_the_grok(
@@ -151,7 +152,7 @@ def test_terminal_report_fits_and_names_the_grok(
         assert max(len(line) for line in out.splitlines()) <= width
         assert "transition began at exposure" in out
         assert "plateau" in out
-        assert "network held-out" in out
+        assert "network, untaught" in out
         assert "state" in out
 
 
@@ -321,8 +322,8 @@ def test_small_curve_fits_the_summary(simulated_db: Path) -> None:
     assert console.export_text().strip() == ""
 
 
-def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None:
-    """After three answers the legend's epoch range is a few hundredths, not "0.01–0"."""
+def test_small_curve_of_a_first_session_names_its_exposures(tmp_path: Path) -> None:
+    """After three answers the legend's range is the exposures drawn, first to last."""
     from rich.console import Console
 
     from drill.app.report import session_curves
@@ -338,8 +339,9 @@ def test_small_curve_of_a_first_session_names_its_epochs(tmp_path: Path) -> None
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(curve)
     legend = console.export_text().rstrip("\n").splitlines()[-1]
-    low, high = (float(end) for end in legend.split("epochs ")[1].split("–"))
-    assert 0 < low < high < 1
+    span = legend.split("exposure")[1].lstrip("s ").split("–")
+    low, high = int(span[0]), int(span[-1])
+    assert 1 <= low <= high <= 3
 
 
 def test_early_reveal_is_marked(

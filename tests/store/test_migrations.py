@@ -158,12 +158,20 @@ def fill_at_0005(engine: object) -> dict[str, int]:
     return counts
 
 
+def fill_at_0006(engine: object) -> dict[str, int]:
+    """Everything 0005 has, its attempts' untaught flags worked out by 0006."""
+    counts = fill_at_0005(engine)
+    upgrade(engine, "0006")
+    return counts
+
+
 FILLERS = {
     "0001": fill_at_0001,
     "0002": fill_at_0002,
     "0003": fill_at_0003,
     "0004": fill_at_0004,
     "0005": fill_at_0005,
+    "0006": fill_at_0006,
 }
 """For each earlier revision, how to put data in a database at that revision.
 A new revision adds its own filler, so every step of the chain is upgraded with data."""
@@ -422,3 +430,34 @@ def test_0006_works_out_untaught_answers_as_the_engine_decided_them(tmp_path: Pa
         assert [tuple(row) for row in conn.execute(text(blocks))] == kept
     assert sum(bool(flag) for _, flag in live) > 100
     assert any(not flag for _, flag in live)
+
+
+def test_0007_keeps_a_reference_run_and_adds_room_for_a_network_state(tmp_path: Path) -> None:
+    """A 0006 database with a reference run upgrades to 0007 with the run's state NULL, and
+    a run on the learner's stream then keeps its state bytes there."""
+    from sqlalchemy import text
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'at-0006.db'}")
+    upgrade(engine, "0006")
+    fill_at_0006(engine)
+    upgrade(engine, "0007")
+    with engine.connect() as conn:
+        (state,) = conn.execute(text("SELECT state FROM reference_runs")).one()
+    engine.dispose()
+    assert state is None
+    history = History.open(str(tmp_path / "at-0005.db"))
+    try:
+        run_id = history.runs.save_stream(
+            1,
+            deck="modarith",
+            fingerprint="f",
+            result={"exposures": 50, "n_train": 40, "n_heldout": 34, "steps": 45,
+                    "seconds": 0.5, "final_train_accuracy": 1.0, "final_heldout_accuracy": 0.0,
+                    "weight_norm": 3.0, "config": {"key": {"kind": "stream"}}, "curve": []},
+            state=b"\x00kept",
+        )  # fmt: skip
+        assert history.runs.stream_state(run_id) == b"\x00kept"
+        assert history.runs.stream_run(1, "modarith", "f")["id"] == run_id
+        assert len(history.runs.of(1, "modarith")) == 2
+    finally:
+        history.close()
