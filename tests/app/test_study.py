@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -292,4 +293,7 @@ def test_a_participant_s_untaught_answers_leave_out_mirrors_of_taught_items(
             assert learner_id is not None
             past = history.reader.outcomes(learner_id, deck.fingerprint)
             assert len(person.untaught) == sum(untaught_flags(past, (), deck.twins))
-            assert len(person.untaught) < sum(untaught_flags(past))
+            # Recounted without twins (and without the flags the engine stored, which knew
+            # them), more answers would pass for untaught.
+            unstored = [replace(p, untaught=None) for p in past]
+            assert len(person.untaught) < sum(untaught_flags(unstored))

@@ -408,7 +408,10 @@ def test_0006_works_out_untaught_answers_as_the_engine_decided_them(tmp_path: Pa
 
     path = tmp_path / "measure.db"
     history = History.open(str(path))
-    numerals, glyphs = load_deck("modarith"), load_deck("modarith", ["presentation=glyphs"])
+    # Subtraction: an operation without twins, as every deck had before 0006's time (the
+    # engine that wrote those flags knew no twins, and neither does the migration).
+    numerals = load_deck("modarith", ["operation=subtract"])
+    glyphs = load_deck("modarith", ["operation=subtract", "presentation=glyphs"])
     simulate(numerals, history, kind="lookup", items=150, seed=1, learner="ann")
     simulate(glyphs, history, kind="lookup", items=120, seed=2, learner="ann")
     simulate(numerals, history, kind="lookup", items=100, seed=3, learner="ann")
@@ -445,7 +448,7 @@ def test_0007_keeps_a_reference_run_and_adds_room_for_a_network_state(tmp_path: 
         (state,) = conn.execute(text("SELECT state FROM reference_runs")).one()
     engine.dispose()
     assert state is None
-    history = History.open(str(tmp_path / "at-0005.db"))
+    history = History.open(str(tmp_path / "at-0006.db"))
     try:
         run_id = history.runs.save_stream(
             1,
