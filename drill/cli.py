@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from drill import __version__
 from drill.errors import UserError
+from drill.tui.lifeline import Stopped
 
 COMMANDS: dict[str, str] = {
     "home": "the home screen: every deck and where you stand (what `drill` alone opens)",
@@ -103,7 +104,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("drill: interrupted", file=sys.stderr)
         return 130
+    except Stopped as stop:  # SIGHUP or SIGTERM while a terminal command was starting
+        _say(f"drill: stopped by {stop.name}")
+        return 128 + stop.signum
     except BrokenPipeError:
         # `drill export | head`: the reader left; that is not an error.
         sys.stderr.close()
         return 0
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there still is one (a closed terminal refuses the write)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
