@@ -241,10 +241,16 @@ def _abandon(port: SessionHistory | None, held: Claim) -> None:
 
 def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     """Like `start_practice`, but the store opens in the background when that is safe."""
+    from drill.files import database_file_problem
     from drill.store.claim import claim
     from drill.store.quick import read_snapshot, sqlite_path
 
     path = sqlite_path(db)
+    blank = db is not None and not db.strip()
+    if blank or path is None or database_file_problem(path) is not None:
+        from drill.store.database import locate
+
+        locate(db)  # says what is wrong with --db in one line, as every command does
     held = claim(path, learner, deck.name)  # before the past is read: no one else adds to it
     snapshot = None
     if path is not None:

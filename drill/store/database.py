@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from drill.errors import UserError
-from drill.files import private_dir
+from drill.files import database_file_problem, private_dir
 from drill.resources import migrations_dir
 from drill.store.quick import sqlite_path
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
@@ -93,10 +93,23 @@ def locate(db: str | None = None) -> DatabaseLocation:
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             return DatabaseLocation(url, Path(database).expanduser())
         return DatabaseLocation(url, None)
+    if db is not None and not db.strip():
+        raise StoreError("--db: expected a database file's path or a URL, got nothing")
     path = sqlite_path(spec)
-    assert path is not None
+    if path is None:  # a ':' but no '://': SQLite's own file: URIs among them
+        raise StoreError(
+            f"{spec}: neither a file path (a ':' makes it a URL) nor a database URL drill "
+            f"can use ({URL_HELP}); drill sets SQLite's options itself"
+        )
+    _refuse_odd_file(path)
     # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
     return DatabaseLocation(URL.create("sqlite", database=str(path)), path, chosen=bool(spec))
+
+
+def _refuse_odd_file(path: Path) -> None:
+    problem = database_file_problem(path)
+    if problem is not None:
+        raise StoreError(f"{path}: {problem}")
 
 
 def _parse_url(spec: str, what: str) -> URL:

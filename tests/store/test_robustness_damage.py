@@ -135,7 +135,8 @@ def test_one_damaged_page_is_never_written(db_path: Path) -> None:
         assert_one_clear_line(result, str(db_path), "damaged")
         assert db_path.read_bytes() == before, args
     result = drill("db", "check", "--db", str(db_path))
-    assert result.returncode == 1 and "integrity check failed" in result.stdout
+    assert result.returncode == 1
+    assert "integrity check failed" in result.stdout
     assert db_path.read_bytes() == before
 
 
