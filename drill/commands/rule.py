@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventKind, EventRecord
     from drill.store.history import History
-    from drill.text import visible
+    from drill.text import cell, visible
 
     deck = deck_from_args(args)
     learner = learner_name(args)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"\n{earned}")
             return 0
         if not args.force:
-            print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
+            print(f"The rule of {cell(deck.name)} is sealed for {cell(learner)}: {view.message}.")
             print("Keep drilling; `drill rule --force` reveals it early (and records that).")
             return 1
         assert learner_id is not None
@@ -63,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
             fingerprint=deck.fingerprint,
         )
         print(visible(deck.rule_text.strip()))
-        print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")
+        print(f"\n(revealed early, at {view.message}; recorded in {cell(learner)}'s history)")
         return 0

@@ -70,13 +70,18 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from drill.text import cell
+
+    # The deck's name is a file's name: escaped, and not a format string nor markup.
+    label = cell(f"{args.kind} on {deck.name}").replace("{", "{{").replace("}", "}}")
+
     from drill.app.simulate import SimulationResult, simulate
     from drill.protocol.records import EventKind
     from drill.store.history import History
 
     history = History.open(args.db)
     columns = (
-        TextColumn(f"{args.kind} on {deck.name}"),
+        TextColumn(label, markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("held-out (last 30 probes) {task.fields[heldout]}"),
@@ -123,12 +128,13 @@ def run(args: argparse.Namespace) -> int:
     sessions = f"{result.sessions} session{'s' * (result.sessions != 1)}"
     recent = min(30, len(result.probes))
     print(
-        f"{learner}: {result.exposures:,} exposures in {sessions}; "
+        f"{cell(learner)}: {result.exposures:,} exposures in {sessions}; "
         f"held-out accuracy over the last {recent} probes {result.heldout_accuracy():.0%}"
     )
     if summary["transition_at"] is not None:
         print(f"transition detected at exposure {summary['transition_at']:,}")
     if result.rule_unsealed_at is not None:
         print(f"rule unsealed at exposure {result.rule_unsealed_at:,}")
-    print(f"history written as learner {learner!r}: see `drill export --learner {learner}`")
+    name = cell(learner)
+    print(f"history written as learner {name!r}: see `drill export --learner {name}`")
     return 0
