@@ -76,6 +76,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def output_problem(path: Path, force: bool) -> str | None:
+    """Why drill may not write the learner's file `path` (a report, a study's files), as
+    backups: never over a folder, a device or a FIFO, and never over an existing file
+    without --force; None if it may."""
+    if path.is_dir():
+        return "is a folder; give a file name"
+    if (path.exists() or path.is_symlink()) and not is_regular(path):
+        return "not a regular file; drill replaces only a regular file"
+    if path.exists() and not force:
+        return "already exists; choose another name or add --force"
+    return None
+
+
 def check_writable(path: Path) -> None:
     """Fail now (OSError) if `path` cannot be written later: a folder, or no permission."""
     if path.is_dir():

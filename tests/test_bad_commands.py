@@ -123,6 +123,9 @@ CASES = [
     ("simulate modarith --kind rule --items 3 --db /dev/null", "not a regular file"),
     ("learners --db /dev/null", "not a regular file"),
     ("export --db ''", "--db: expected"),
+    ("items {tmp}/bigseed.toml", "below 2**63"),
+    ("report modarith --db {tmp}/history.db --learner someone --output {tmp}/nan.toml.svg",
+     "already exists"),
     ("simulate modarith --kind rule --items 3 --db ''", "--db: expected"),
 ]  # fmt: skip
 
@@ -148,6 +151,10 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "heldout_fraction = nan\n" + deck.replace("heldout_fraction", "#")
     )
     header = "PuzzleId,FEN,Moves,Rating,RatingDeviation,Popularity,NbPlays,Themes,GameUrl\n"
+    (tmp / "bigseed.toml").write_text(
+        deck.replace("seed = 1\n", "seed = " + "1234567890" * 3 + "\n")
+    )
+    (tmp / "nan.toml.svg").write_text("a picture the learner keeps")
     (tmp / "deep.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n" + deck)
     good = gzip.compress(b"PuzzleId,FEN,Moves\n" * 1000)
     (tmp / "corrupt.csv.gz").write_bytes(good[:100] + b"\x00" * 50 + good[150:])
