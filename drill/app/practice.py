@@ -98,8 +98,8 @@ class SessionLink:
     ) -> None:
         self.port.record(attempt, events, state)
 
-    def end(self, reason: str) -> None:
-        self.port.end(reason)
+    def end(self, reason: str, at: datetime | None = None) -> None:
+        self.port.end(reason, at)
 
 
 @dataclass
@@ -119,13 +119,13 @@ class Practice:
     narration: str | None = None
     """The rule, told before the first item and on request (a study's `narrated` arm)."""
 
-    def close(self, reason: str) -> None:
-        """End the session row (`finished` or `quit`) and give up the claim; safe to call
-        twice."""
+    def close(self, reason: str, at: datetime | None = None) -> None:
+        """End the session row (`finished` or `quit`), now or at `at` (a simulated clock's
+        time), and give up the claim; safe to call twice."""
         if not self.closed:
             self.closed = True
             try:
-                self.link.end(reason)
+                self.link.end(reason, at)
             finally:
                 if self.claim is not None:
                     self.claim.release()
