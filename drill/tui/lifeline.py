@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-GRACE = 1.2
+GRACE = 1.0
 """Seconds the clean exit gets after a stop signal, before the watchdog takes over."""
 
-LAST_WORDS = 0.5
+LAST_WORDS = 0.4
 """Seconds the watchdog lets `last_words` close the session before it ends the process;
 GRACE + LAST_WORDS stays under the 2 s drill promises."""
 
