@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -124,11 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         _say("drill: the input is nested too deeply to read")
         return 2
-    except OSError as err:  # the output itself failed: /dev/full, a closed terminal
+    except OSError as err:  # the output itself failed (/dev/full, a closed terminal), or a file
         _silence_stdout()
-        where = f"{err.filename}: " if err.filename else "the output: "
-        _say(f"drill: {where}cannot write ({err.strerror or err})")
+        if err.filename:
+            _say(f"drill: {err.filename}: {err.strerror or err}")
+        elif err.errno in OUTPUT_ERRNOS:
+            _say(f"drill: the output: cannot write ({err.strerror or err})")
+        else:
+            _say(f"drill: {err.strerror or err}")
         return 1
+
+
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE})
+"""What a failed write to stdout raises, with no file name: said as the output's fault."""
 
 
 def _silence_stdout() -> None:

@@ -187,14 +187,14 @@ class DrillApp(App[None]):
         # signal.signal (drill.tui.lifeline), not loop.add_signal_handler: the latter's
         # wakeup fd slows Textual's input on a real terminal. The handler only schedules
         # the exit on the loop; the lifeline's watchdog ends the process if that hangs.
-        self._loop = asyncio.get_running_loop()
+        self._signal_loop = asyncio.get_running_loop()
         if not self.lifeline.installed:
             self.lifeline.install()
         if self._pending_stop is not None:  # the signal came while the app was starting
             self._stop(self._pending_stop)
 
     def _stop_soon(self, signum: int) -> None:
-        loop = getattr(self, "_loop", None)
+        loop = getattr(self, "_signal_loop", None)
         if loop is None:
             self._pending_stop = signum
         else:
