@@ -26,6 +26,17 @@ def drill_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_fsync_per_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite files opened in the test process sync at checkpoints, not at every commit
+    (`synchronous = NORMAL`): on a loaded machine an fsync per answer was most of the wall
+    time of the tests that simulate hundreds of answers. In WAL mode NORMAL loses nothing
+    when a process dies, which is what the tests kill; only a power cut could tell them
+    apart. drill itself keeps FULL, and so do the drill processes tests spawn
+    (test_the_store_syncs_every_commit checks it)."""
+    monkeypatch.setattr("drill.store.database.SYNCHRONOUS", "NORMAL")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh SQLite history file."""

@@ -65,3 +65,31 @@ def test_the_start_path_reads_a_study_arm_without_heavy_imports(tmp_path: object
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"  # a learner in no study loads no study code
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export"], ["export", "--format", "csv"], ["rule", "modarith", "--learner", "ann"]],
+)
+def test_reading_commands_on_a_sqlite_file_import_no_sqlalchemy(
+    tmp_path: object, command: list[str]
+) -> None:
+    """`drill export` and `drill rule` (without --force) read a SQLite file at this drill's
+    head with stdlib sqlite3: SQLAlchemy's import is most of what they would cost."""
+    from pathlib import Path
+
+    from drill.cli import main
+
+    assert isinstance(tmp_path, Path)
+    db = str(tmp_path / "h.db")
+    args = ["simulate", "modarith", "--kind", "lookup", "--items", "5", "--learner", "ann"]
+    assert main([*args, "--db", db]) == 0
+    code = (
+        "import sys; from drill.cli import main; code = main(sys.argv[1:]); "
+        "print('sqlalchemy' in sys.modules, file=sys.stderr); sys.exit(0)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *command, "--db", db], capture_output=True, text=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    assert done.stdout

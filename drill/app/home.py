@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from drill.app.opening import Opening
 from drill.clock import local_zone
 from drill.decks import Deck, DeckError, deck_names, load_deck
 
@@ -49,12 +50,7 @@ class Home:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         zone: tzinfo | None = None,
     ) -> None:
-        self._history: History | None = None
-        self._opener: Callable[[], History] | None = None
-        if callable(history):
-            self._opener = history
-        else:
-            self._history = history
+        self._opening = Opening(history) if callable(history) else Opening.of(history)
         self.db = db
         self.learner = learner
         self.now = now
@@ -96,21 +92,18 @@ class Home:
 
     @property
     def history(self) -> History:
-        """The store, opened (and created or upgraded) on first use."""
-        with self._lock:
-            if self._history is None:
-                assert self._opener is not None
-                self._history = self._opener()
-            return self._history
+        """The store, opened (and created or upgraded) on first use (drill.app.opening):
+        the screen asks for it in a worker once the standings are drawn."""
+        return self._opening.get()
 
     @property
     def store_open(self) -> bool:
-        return self._history is not None
+        return self._opening.ready
 
     def close(self) -> None:
         """Close the store, if it was opened."""
-        if self._history is not None:
-            self._history.close()
+        if self._opening.ready:
+            self._opening.get().close()
 
     def preparing(self) -> str | None:
         """What opening the store must do first, said for the screen; None if nothing."""
@@ -118,7 +111,7 @@ class Home:
         return note.result() if note is not None else self._preparing()
 
     def _preparing(self) -> str | None:
-        if self._history is not None:
+        if self.store_open:
             return None
         from drill.store.glance import schema_of
         from drill.store.schema import HEAD
@@ -175,8 +168,8 @@ class Home:
 
     def _reader(self) -> tuple[HistoryReader, Glance | NoDatabase | None]:
         """The store's reader once it is open; before, a glance at the file if it can."""
-        if self._history is not None:
-            return self._history.reader, None
+        if self.store_open:
+            return self.history.reader, None
         from drill.store.glance import open_glance
 
         glance = open_glance(self.db)

@@ -19,8 +19,6 @@ from drill.protocol.engine import BlockPlan, Engine, LearnerPast, Material, Sett
 from drill.protocol.records import AttemptRecord, EventRecord
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from drill.store.claim import Claim
     from drill.store.history import History, SessionHistory
 
@@ -32,59 +30,25 @@ def _utcnow() -> datetime:
 class SessionLink:
     """The engine's `HistoryPort` for one session, whose store may not be open yet.
 
-    Given an opener instead of an open port, `warm()` runs it in a background thread (the
-    app calls it once the first item is on screen, so the import of SQLAlchemy does not
-    compete with the first frame); the first write waits for it, or opens it if never warmed.
-    Either way the opener runs once: one start, one session row, whatever the timing.
+    Given an opener instead of an open port, `warm()` starts it in the background (the app
+    calls it once the first item is on screen, so the import of SQLAlchemy does not compete
+    with the first frame); the first write waits for it, or opens it if never warmed. One
+    way of opening (drill.app.opening): one start, one session row, whatever the timing.
     """
 
     def __init__(self, port: SessionHistory | Callable[[], SessionHistory]) -> None:
-        import threading  # already loaded by the app; cheap for `drill simulate`
+        from drill.app.opening import Opening
 
-        self._open: SessionHistory | None = None
-        self._opener: Callable[[], SessionHistory] | None = None
-        self._opening: Future[SessionHistory] | None = None
-        self._lock = threading.Lock()
-        if callable(port):
-            self._opener = port
-        else:
-            self._open = port
-
-    def _begin(self, *, background: bool) -> Future[SessionHistory]:
-        """The one opening of the store: started here if nobody has started it yet."""
-        from concurrent.futures import Future  # off the start-up path
-
-        with self._lock:
-            opening, started = self._opening, self._opening is None
-            if opening is None:
-                opening = self._opening = Future()
-        if started:
-            if background:
-                from threading import Thread
-
-                Thread(target=self._run, args=(opening,), name="drill-store").start()
-            else:
-                self._run(opening)
-        return opening
-
-    def _run(self, opening: Future[SessionHistory]) -> None:
-        assert self._opener is not None
-        try:
-            opening.set_result(self._opener())
-        except BaseException as err:  # handed to whoever waits on the opening
-            opening.set_exception(err)
+        self._opening = Opening(port) if callable(port) else Opening.of(port)
 
     def warm(self) -> None:
         """Start opening the store in the background, if it is not open or opening."""
-        if self._opener is not None and self._open is None:
-            self._begin(background=True)
+        self._opening.start()
 
     @property
     def port(self) -> SessionHistory:
         """The open session; waits for the background opening (and re-raises its error)."""
-        if self._open is None:
-            self._open = self._begin(background=False).result()
-        return self._open
+        return self._opening.get()
 
     @property
     def history(self) -> History:

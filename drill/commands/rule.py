@@ -11,8 +11,13 @@ everything after it.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import add_deck_argument, add_history_options
+
+if TYPE_CHECKING:
+    from drill.decks import Deck
+    from drill.store.reader import HistoryReader
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,30 +31,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from drill.app.earned import earned_for
     from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventKind, EventRecord
-    from drill.store.history import History
     from drill.text import cell, visible
 
     deck = deck_from_args(args)
     learner = learner_name(args)
+    if not args.force:  # only reads: a SQLite file at head is read without SQLAlchemy
+        from drill.store.glance import Glance, open_glance
+
+        glance = open_glance(args.db)
+        if isinstance(glance, Glance):
+            try:
+                return _show(glance, learner, deck)
+            finally:
+                glance.close()
+    from drill.store.history import History
+
     opened = History.open(args.db) if args.force else open_existing(args.db)  # --force writes
     with opened as history:
         learner_id = history.writer.learner_id(learner, create=args.force)
         seal = seal_of(history.reader, learner_id, deck)
         view = seal.view
-        if seal.revealed or view.open:
-            print(visible(deck.rule_text.strip()))
-            earned = earned_for(history.reader, learner_id, deck)
-            if earned:
-                print(f"\n{earned}")
-            return 0
-        if not args.force:
-            print(f"The rule of {cell(deck.name)} is sealed for {cell(learner)}: {view.message}.")
-            print("Keep drilling; `drill rule --force` reveals it early (and records that).")
-            return 1
+        if seal.revealed or view.open or not args.force:
+            return _show(history.reader, learner, deck)
         assert learner_id is not None
         history.writer.record_event(
             EventRecord(
@@ -65,3 +71,23 @@ def run(args: argparse.Namespace) -> int:
         print(visible(deck.rule_text.strip()))
         print(f"\n(revealed early, at {view.message}; recorded in {cell(learner)}'s history)")
         return 0
+
+
+def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
+    """The rule if it is open for the learner (0), else how far they are (1)."""
+    from drill.app.earned import earned_for
+    from drill.app.standing import seal_of
+    from drill.text import cell, visible
+
+    learner_id = reader.learner_id(learner)
+    seal = seal_of(reader, learner_id, deck)
+    view = seal.view
+    if seal.revealed or view.open:
+        print(visible(deck.rule_text.strip()))
+        earned = earned_for(reader, learner_id, deck)
+        if earned:
+            print(f"\n{earned}")
+        return 0
+    print(f"The rule of {cell(deck.name)} is sealed for {cell(learner)}: {view.message}.")
+    print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+    return 1

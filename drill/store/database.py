@@ -23,10 +23,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from drill.errors import UserError
 from drill.files import database_file_problem, private_dir
 from drill.resources import migrations_dir
-from drill.store.quick import sqlite_path
+from drill.store.quick import default_path, history_spec
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
 
 BUSY_TIMEOUT_MS = 10_000
+SYNCHRONOUS = "FULL"
+"""FULL: a committed attempt survives power loss too, at one fsync an answer. The tests
+lower it for their own process (tests/conftest.py); drill never does."""
 WRITE_RETRIES = 5
 UPGRADE_WAIT_S = 120.0
 """How long a drill waits for another's schema upgrade (a large history takes a while)."""
@@ -82,10 +85,9 @@ def locate(db: str | None = None) -> DatabaseLocation:
 
     A URL must name a backend drill supports (SQLite, or PostgreSQL through psycopg 3);
     anything else is refused in one line rather than taken for a local file name."""
-    from_env_url = not (db or os.environ.get("DRILL_DB")) and bool(
-        os.environ.get("DRILL_DATABASE_URL")
-    )
-    spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
+    if db is not None and not db.strip():  # before the precedence, which skips empty text
+        raise StoreError("--db: expected a database file's path or a URL, got nothing")
+    spec, from_env_url = history_spec(db)
     scheme = spec.partition(":")[0].partition("+")[0].lower() if spec and ":" in spec else ""
     if spec and ("://" in spec or from_env_url or scheme in DIALECTS):
         url = _parse_url(spec, "DRILL_DATABASE_URL" if from_env_url else "the database URL")
@@ -93,14 +95,7 @@ def locate(db: str | None = None) -> DatabaseLocation:
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             return DatabaseLocation(url, Path(database).expanduser())
         return DatabaseLocation(url, None)
-    if db is not None and not db.strip():
-        raise StoreError("--db: expected a database file's path or a URL, got nothing")
-    path = sqlite_path(spec)
-    if path is None:  # a ':' but no '://': SQLite's own file: URIs among them
-        raise StoreError(
-            f"{spec}: neither a file path (a ':' makes it a URL) nor a database URL drill "
-            f"can use ({URL_HELP}); drill sets SQLite's options itself"
-        )
+    path = Path(spec).expanduser() if spec else default_path()  # a file, even a:b.db
     _refuse_odd_file(path)
     # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
     return DatabaseLocation(URL.create("sqlite", database=str(path)), path, chosen=bool(spec))
@@ -191,8 +186,7 @@ def _sqlite_engine(location: DatabaseLocation, *, read: bool = False) -> Engine:
             tables = {row[0] for row in cursor.execute(_TABLES_SQL)}
             if (not tables and not read) or {"alembic_version", "learners"} <= tables:
                 cursor.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed attempt survives power loss too, at about a millisecond.
-            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

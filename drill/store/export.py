@@ -1,4 +1,7 @@
-"""`drill export`: every attempt as one flat row, streamed."""
+"""`drill export`: every attempt as one flat row, streamed, through SQLAlchemy.
+
+The path for PostgreSQL and the reference the SQLite fast path (drill.store.lines) is
+checked against, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,28 +12,8 @@ from sqlalchemy import select
 
 from drill.store.base import Store
 from drill.store.dialect import read_response
+from drill.store.lines import EXPORT_FIELDS
 from drill.store.models import Attempt, DrillSession, Learner
-
-EXPORT_FIELDS = (
-    "learner",
-    "deck",
-    "session",
-    "item_id",
-    "split",
-    "probe",
-    "response",
-    "correct",
-    "timed_out",
-    "response_ms",
-    "deadline_ms",
-    "shown_at",
-    "result",
-    "exposure",
-    "step",
-    "deck_fingerprint",
-)
-"""The columns of `drill export`, in order: the design's contract, then drill's extras
-(`deck_fingerprint` names the variant: domain, parameters, seed and split)."""
 
 
 class Export:

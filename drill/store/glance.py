@@ -14,11 +14,10 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from drill.protocol.records import EventRecord, PastOutcome
-from drill.store.quick import outcomes_from_rows, sqlite_path
+from drill.store.quick import _uri_path, outcomes_from_rows, sqlite_path
 from drill.store.schema import (
     HEAD,
     LEARNER_SQL,
@@ -163,7 +162,7 @@ def schema_of(db: str | None) -> str | None:
     try:
         if not path.exists() or path.stat().st_size == 0:
             return ""
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=2)
     except (OSError, sqlite3.Error):
         return None
     try:
@@ -187,7 +186,7 @@ def open_glance(db: str | None) -> Glance | NoDatabase | None:
     path = sqlite_path(db)
     assert path is not None
     try:
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=2)
         conn.execute("SELECT 1 FROM learners LIMIT 1").fetchall()
     except sqlite3.Error:
         return None

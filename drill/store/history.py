@@ -22,8 +22,9 @@ from drill.store.base import Store
 from drill.store.claim import Claim
 from drill.store.database import DatabaseLocation, locate, open_engine
 from drill.store.dialect import claim_deck
-from drill.store.export import EXPORT_FIELDS, Export
+from drill.store.export import Export
 from drill.store.learners import learner_list
+from drill.store.lines import EXPORT_FIELDS
 from drill.store.report import ReportReads
 from drill.store.runs import ReferenceRuns
 from drill.store.standing import StandingReads

@@ -39,13 +39,32 @@ class Snapshot:
     """Every item of the domain this learner was taught in another deck or variant."""
 
 
+def history_spec(db: str | None) -> tuple[str | None, bool]:
+    """Where the history lives, as given: `--db`, else $DRILL_DB, else $DRILL_DATABASE_URL;
+    (None, False) for the default file. The flag says the text came from
+    $DRILL_DATABASE_URL, which must be a URL. The one reading of that precedence: the
+    fast paths here and the store (drill.store.database.locate) both ask it."""
+    if db:
+        return db, False
+    named = os.environ.get("DRILL_DB")
+    if named:
+        return named, False
+    url = os.environ.get("DRILL_DATABASE_URL")
+    return (url, True) if url else (None, False)
+
+
+def default_path() -> Path:
+    """The history file when nothing names one: drill.db in the user data folder."""
+    return user_data_dir() / "drill.db"
+
+
 def sqlite_path(db: str | None) -> Path | None:
-    """The SQLite file that `--db`/the environment name, or None for any other database."""
-    spec = db or os.environ.get("DRILL_DB") or os.environ.get("DRILL_DATABASE_URL")
+    """The SQLite file that `--db`/the environment name, or None for any other database
+    (and for text the store must judge: it explains, this path only steps aside)."""
+    spec, from_url = history_spec(db)
     if not spec:
-        return user_data_dir() / "drill.db"
+        return default_path()
     if "://" not in spec:  # a DRILL_DATABASE_URL must be a URL: the full path refuses it
-        from_url = not (db or os.environ.get("DRILL_DB"))
         return None if from_url or ":" in spec else Path(spec).expanduser()
     if spec.startswith("sqlite:///") and "?" not in spec and spec != "sqlite:///:memory:":
         from urllib.parse import unquote  # a URL's %XX means what SQLAlchemy reads it as
@@ -71,9 +90,9 @@ def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastO
     return list(outcomes.values())
 
 
-def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
-    """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
-    a drill database at this drill's head."""
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to `path` if it is a drill database at this drill's head;
+    None for anything else (the caller takes the full path, which explains problems)."""
     try:
         if path.stat().st_size == 0:
             return None
@@ -82,8 +101,21 @@ def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Sn
         return None
     try:
         (version,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if version != HEAD:
-            return None
+        if version == HEAD:
+            return conn
+    except (sqlite3.Error, TypeError, ValueError):
+        pass
+    conn.close()
+    return None
+
+
+def read_snapshot(path: Path, learner: str, fingerprint: str, domain: str) -> Snapshot | None:
+    """The learner's past on the variant `fingerprint` of a deck of `domain`, if the file is
+    a drill database at this drill's head."""
+    conn = open_read_only(path)
+    if conn is None:
+        return None
+    try:
         row = conn.execute(LEARNER_SQL, (learner,)).fetchone()
         if row is None:
             return Snapshot(None, [], False)

@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from drill.protocol.records import AttemptRecord, EventRecord, Result
 from drill.store.base import Store, utcnow
@@ -21,12 +31,49 @@ from drill.store.learners import add_learner, find_learner
 from drill.store.models import BLOCK, Attempt, DeckState, DrillSession, Event, ExposureBlock
 from drill.store.schema import BLOCKS_BACKFILL_SQL
 
+ATTEMPTS, EVENTS, BLOCKS, STATES = (
+    cast(Table, model.__table__) for model in (Attempt, Event, ExposureBlock, DeckState)
+)
+ADD_ATTEMPT = insert(ATTEMPTS)
+ADD_EVENTS = insert(EVENTS)
+"""Built once: an answer's statements are Core on the table with the values given at
+execution, so SQLAlchemy neither rebuilds them nor runs the ORM's bookkeeping on each answer
+(three quarters of an answer's CPU before; docs/benchmarks.md, "An answer's cost")."""
+STATES_C = STATES.c
+REPLACE_STATE = (
+    update(STATES)
+    .where(STATES_C.learner_id == bindparam("w_learner"))
+    .where(STATES_C.deck_fingerprint == bindparam("w_fingerprint"))
+    .values(
+        state=bindparam("w_state", type_=STATES_C.state.type),
+        deck=bindparam("w_deck"),
+        updated_at=bindparam("w_updated_at", type_=STATES_C.updated_at.type),
+    )
+)
+BLOCK_KEY = ("learner_id", "deck_fingerprint", "block", "probe")
+
 
 class HistoryWriter:
     """The writes of one history database, each its own short transaction."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._block_upserts: dict[tuple[str, ...], Any] = {}
+
+    def _block_upsert(self, names: tuple[str, ...]) -> Any:
+        """The upsert adding a block's totals, built once per set of columns written: every
+        column but the key, the deck and `first_at` is a running total."""
+        statement = self._block_upserts.get(names)
+        if statement is None:
+            new = upsert(self.store.engine, BLOCKS)
+            old, added = BLOCKS.c, new.excluded
+            totals = [n for n in names if n not in (*BLOCK_KEY, "deck", "first_at")]
+            changes: dict[str, Any] = {name: old[name] + added[name] for name in totals}
+            earlier = added.first_at < old.first_at
+            changes["first_at"] = case((earlier, added.first_at), else_=old.first_at)
+            statement = new.on_conflict_do_update(index_elements=list(BLOCK_KEY), set_=changes)
+            self._block_upserts[names] = statement
+        return statement
 
     def learner_id(self, name: str, *, create: bool = True) -> int | None:
         """The learner's id, created on first use (unless `create` is False)."""
@@ -97,10 +144,10 @@ class HistoryWriter:
         rows = [_event_values(e, learner_id, deck, fingerprint, session_id) for e in events]
 
         def write(conn: Connection) -> None:
-            conn.execute(insert(Attempt).values(values))
+            conn.execute(ADD_ATTEMPT, values)
             self._count_block(conn, learner_id, deck, fingerprint, attempt)
             if rows:
-                conn.execute(insert(Event), rows)
+                conn.execute(ADD_EVENTS, rows)
             if state is not None:
                 _save_state(conn, learner_id, deck, fingerprint, dict(state))
 
@@ -142,17 +189,7 @@ class HistoryWriter:
             "later_fail": int(not first and not ok),
             "first_at": attempt.shown_at,
         }
-        statement = upsert(self.store.engine, ExposureBlock).values(values)
-        new, old = statement.excluded, ExposureBlock.__table__.c
-        totals = ("n", "ok", "rt_sum", "rt_n", "deadline_sum", "later_fail")
-        changes: dict[str, Any] = {name: old[name] + new[name] for name in totals}
-        changes["first_at"] = case((new.first_at < old.first_at, new.first_at), else_=old.first_at)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["learner_id", "deck_fingerprint", "block", "probe"],
-                set_=changes,
-            )
-        )
+        conn.execute(self._block_upsert(tuple(values)), values)
 
     def rebuild_blocks(self) -> None:
         """Recompute every exposure block from the attempts (after writing them in bulk)."""
@@ -255,9 +292,14 @@ def _save_state(
 ) -> None:
     now = utcnow()
     done = conn.execute(
-        update(DeckState)
-        .where(DeckState.learner_id == learner_id, DeckState.deck_fingerprint == fingerprint)
-        .values(state=state, deck=deck, updated_at=now)
+        REPLACE_STATE,
+        {
+            "w_learner": learner_id,
+            "w_fingerprint": fingerprint,
+            "w_state": state,
+            "w_deck": deck,
+            "w_updated_at": now,
+        },
     )
     if done.rowcount == 0:
         conn.execute(

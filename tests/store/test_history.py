@@ -256,3 +256,20 @@ def test_reference_runs_round_trip(db_path: Path) -> None:
     assert run["steps_to_grok"] is None
     assert run["curve"] == result["curve"]
     assert run["created_at"].replace(tzinfo=UTC) == T0
+
+
+def test_the_store_syncs_every_commit(db_path: Path) -> None:
+    """drill opens a SQLite file with `synchronous = FULL` (2): a committed answer survives
+    a power cut. Checked in a fresh process, as the tests' own process lowers it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from drill.store.history import History; "
+        "h = History.open(sys.argv[1]); c = h.store.engine.raw_connection(); "
+        "print(c.cursor().execute('PRAGMA synchronous').fetchone()[0]); c.close(); h.close()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "2"

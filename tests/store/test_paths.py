@@ -66,3 +66,30 @@ def test_a_path_and_its_url_name_the_same_file(tmp_path: Path, name: str) -> Non
     url = f"sqlite:///{quote(str(path))}"
     assert locate(url).path == path
     assert sqlite_path(url) == path
+
+
+@pytest.mark.parametrize(
+    ("db", "drill_db", "url", "expected"),
+    [
+        ("flag.db", "env.db", "sqlite:///url.db", "flag.db"),
+        (None, "env.db", "sqlite:///url.db", "env.db"),
+        (None, None, "sqlite:///url.db", "url.db"),
+        (None, None, None, None),
+    ],
+)
+def test_one_precedence_for_the_store_and_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch, db: str | None, drill_db: str | None, url: str | None,
+    expected: str | None,
+) -> None:  # fmt: skip
+    """`--db`, then $DRILL_DB, then $DRILL_DATABASE_URL, then the default file: the store
+    and the stdlib fast path read the same one."""
+    for name, value in (("DRILL_DB", drill_db), ("DRILL_DATABASE_URL", url)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    location = locate(db)
+    assert location.path == sqlite_path(db)
+    if expected is not None:
+        assert location.path == Path(expected)
+    assert location.chosen == (expected is not None)

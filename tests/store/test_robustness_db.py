@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ from tests.store.test_history import attempt, new_session
 from tests.store.test_migrations import fill_at_0001
 
 SIMULATE = "simulate modarith --kind lookup --items 400 --json"
+
+
+def attempts_in(path: Path) -> int:
+    with sqlite3.connect(path, timeout=10) as conn:
+        return int(conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
 
 
 def filled(path: Path, learner: str = "ann", attempts: int = 12) -> Path:
@@ -129,8 +135,12 @@ def test_backup_is_a_private_consistent_copy(
     assert "the database itself" in err
 
 
-def test_backup_while_another_process_writes(db_path: Path, tmp_path: Path) -> None:
-    """A backup taken during a simulation is a whole database: it checks clean and exports."""
+def test_backup_while_another_process_writes(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup taken during a simulation is a whole database: it checks clean and exports.
+    The writer is another process; the backups run here, as soon as it has written (three
+    more interpreters only added their start-up to the test's wait)."""
     filled(db_path)
     writer = subprocess.Popen(
         [sys.executable, "-m", "drill", *SIMULATE.split(), "--db", str(db_path)],
@@ -140,16 +150,14 @@ def test_backup_while_another_process_writes(db_path: Path, tmp_path: Path) -> N
     )
     copies = []
     try:
+        began = time.monotonic()  # back up while it writes: once its first answer is in
+        while attempts_in(db_path) <= 12 and writer.poll() is None:
+            assert time.monotonic() - began < 120, "the writer never wrote"
+            time.sleep(0.01)  # polling the file, not waiting a fixed time
         for n in range(3):
             copy = tmp_path / f"during-{n}.db"
-            result = subprocess.run(
-                [sys.executable, "-m", "drill", "db", "backup", str(copy), "--db", str(db_path)],
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=120,
-            )
-            assert result.returncode == 0, result.stderr
+            code, _, err = run(capsys, "db", "backup", str(copy), "--db", str(db_path))
+            assert code == 0, err
             copies.append(copy)
     finally:
         _, err = writer.communicate(timeout=300)
