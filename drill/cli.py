@@ -8,12 +8,15 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from drill import __version__
 from drill.errors import UserError
+from drill.tui.lifeline import Stopped
 
 COMMANDS: dict[str, str] = {
     "home": "the home screen: every deck and where you stand (what `drill` alone opens)",
@@ -98,12 +101,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except UserError as err:
-        print(f"drill: {err}", file=sys.stderr)
+        _say(f"drill: {err}")
         return err.exit_code
     except KeyboardInterrupt:
-        print("drill: interrupted", file=sys.stderr)
+        _say("drill: interrupted")
         return 130
+    except Stopped as stop:  # SIGHUP or SIGTERM while a terminal command was starting
+        _say(f"drill: stopped by {stop.name}")
+        return 128 + stop.signum
     except BrokenPipeError:
         # `drill export | head`: the reader left; that is not an error.
+        _silence_stdout()
         sys.stderr.close()
         return 0
+    except UnicodeEncodeError as err:  # PYTHONIOENCODING=ascii, a C locale
+        _silence_stdout()
+        text = ascii(err.object[err.start : err.end])
+        _say(
+            f"drill: the output's encoding ({err.encoding}) cannot show {text}; "
+            "use a UTF-8 locale or set PYTHONIOENCODING=utf-8"
+        )
+        return 1
+    except RecursionError:
+        _say("drill: the input is nested too deeply to read")
+        return 2
+    except OSError as err:  # the output itself failed (/dev/full, a closed terminal), or a file
+        _silence_stdout()
+        if err.filename:
+            _say(f"drill: {err.filename}: {err.strerror or err}")
+        elif err.errno in OUTPUT_ERRNOS:
+            _say(f"drill: the output: cannot write ({err.strerror or err})")
+        else:
+            _say(f"drill: {err.strerror or err}")
+        return 1
+
+
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE})
+"""What a failed write to stdout raises, with no file name: said as the output's fault."""
+
+
+def _silence_stdout() -> None:
+    """After the output failed, send what is left of it nowhere, so that Python's own flush
+    at exit does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there still is one (a closed terminal refuses the write).
+    Text from data in it (a --db path, a deck's name) has its control characters escaped:
+    an error must never retitle or clear the terminal."""
+    from drill.text import cell
+
+    try:
+        print(cell(line), file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass

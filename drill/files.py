@@ -76,6 +76,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def output_problem(path: Path, force: bool) -> str | None:
+    """Why drill may not write the learner's file `path` (a report, a study's files), as
+    backups: never over a folder, a device or a FIFO, and never over an existing file
+    without --force; None if it may."""
+    if path.is_dir():
+        return "is a folder; give a file name"
+    if (path.exists() or path.is_symlink()) and not is_regular(path):
+        return "not a regular file; drill replaces only a regular file"
+    if path.exists() and not force:
+        return "already exists; choose another name or add --force"
+    return None
+
+
 def check_writable(path: Path) -> None:
     """Fail now (OSError) if `path` cannot be written later: a folder, or no permission."""
     if path.is_dir():
@@ -84,3 +97,32 @@ def check_writable(path: Path) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
     os.unlink(temp)
+
+
+SYSTEM_FOLDERS = ("/proc/", "/sys/", "/dev/")
+"""Where the files are the operating system's, never a database."""
+
+
+def database_file_problem(path: Path) -> str | None:
+    """What makes `path` no place for a history, said truly, or None: a name the file
+    system cannot hold, a device or a file of the operating system (/proc/self/mem once
+    got "the disk is full", /dev/null "the disk reported an error")."""
+    import errno
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            longest = max((len(part.encode()) for part in path.parts), default=0)
+            return (
+                f"the name is too long for the file system ({longest} bytes in one part "
+                "of the path; 255 is the usual limit); choose a shorter --db"
+            )
+        return None  # missing, or a folder drill may not enter: said where it is opened
+    system = str(path.resolve()).startswith(SYSTEM_FOLDERS)
+    if system or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return (
+            "not a regular file (a device or a file of the operating system); "
+            "a history is a regular file: give its path with --db"
+        )
+    return None

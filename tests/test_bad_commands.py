@@ -110,6 +110,23 @@ CASES = [
     ("study simulate nope --kind lookup --learners 0 --db {tmp}/history.db", "--learners"),
     # backups go to regular files only
     ("db backup {tmp}/fifo --force --db {tmp}/history.db", "regular file"),
+    # issue 26's tracebacks and untrue messages: one true line each
+    ("simulate {tmp}/deep.toml --kind rule --items 5", "nest too deeply"),
+    ("items {tmp}/deep.toml", "nest too deeply"),
+    ("import lichess {tmp}/corrupt.csv.gz --name c", "not a readable gzip file"),
+    ("import lichess {tmp}/bomb.csv.gz --name b", "inflates past 64 MB"),
+    ("export --db file:{tmp}/history.db?mode=ro", "no such database"),  # a file of that name
+    ("export --db {tmp}/" + "a" * 300 + ".db", "name is too long"),
+    ("simulate modarith --kind rule --items 3 --db {tmp}/" + "a" * 300, "name is too long"),
+    ("export --db /proc/self/mem", "not a regular file"),
+    ("simulate modarith --kind rule --items 3 --db /proc/self/mem", "not a regular file"),
+    ("simulate modarith --kind rule --items 3 --db /dev/null", "not a regular file"),
+    ("learners --db /dev/null", "not a regular file"),
+    ("export --db ''", "--db: expected"),
+    ("items {tmp}/bigseed.toml", "below 2**63"),
+    ("report modarith --db {tmp}/history.db --learner someone --output {tmp}/nan.toml.svg",
+     "already exists"),
+    ("simulate modarith --kind rule --items 3 --db ''", "--db: expected"),
 ]  # fmt: skip
 
 
@@ -134,6 +151,16 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "heldout_fraction = nan\n" + deck.replace("heldout_fraction", "#")
     )
     header = "PuzzleId,FEN,Moves,Rating,RatingDeviation,Popularity,NbPlays,Themes,GameUrl\n"
+    (tmp / "bigseed.toml").write_text(
+        deck.replace("seed = 1\n", "seed = " + "1234567890" * 3 + "\n")
+    )
+    (tmp / "nan.toml.svg").write_text("a picture the learner keeps")
+    (tmp / "deep.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n" + deck)
+    good = gzip.compress(b"PuzzleId,FEN,Moves\n" * 1000)
+    (tmp / "corrupt.csv.gz").write_bytes(good[:100] + b"\x00" * 50 + good[150:])
+    with gzip.open(tmp / "bomb.csv.gz", "wb", compresslevel=9) as bomb:  # 2 GB in a real one
+        for _ in range(80):
+            bomb.write(bytes(1 << 20))
     (tmp / "huge-field.csv").write_text(header + "x," + "y" * 200_000 + ",e2e4 e7e5,1500\n")
     (tmp / "clash" / "decks" / "lichess.toml").mkdir(parents=True)
     (tmp / "ro-home" / "decks").mkdir(parents=True)
@@ -235,3 +262,37 @@ def test_bad_command_in_a_real_process(row: str, expected: str, bad_files: Path)
         done.stderr.decode("utf-8", "replace"),
     )
     assert_one_line(text, expected, bad_files)
+
+
+def test_an_ascii_terminal_gets_one_line(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii and a learner named in Unicode: one line, not a traceback."""
+    db = str(tmp_path / "h.db")
+    made = run_drill("simulate", "modarith", "--kind", "rule", "--items", "3", "--learner",
+                     "é…", "--db", db)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for args in (["learners"], ["export"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "drill", *args, "--db", db],
+            capture_output=True, text=True, env=env, check=False, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 1
+        assert done.stderr.splitlines() == [done.stderr.strip()]
+        assert "encoding (ascii)" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_full_disk_on_the_output_is_one_line(tmp_path: Path) -> None:
+    """`drill export > /dev/full`: one line and status 1 (once OSError 28, a traceback)."""
+    db = str(tmp_path / "h.db")
+    assert (
+        run_drill("simulate", "modarith", "--kind", "rule", "--items", "3", "--db", db).returncode
+        == 0
+    )
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "drill", "export", "--db", db],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip() == "drill: the output: cannot write (No space left on device)"

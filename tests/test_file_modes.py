@@ -69,3 +69,33 @@ def test_backup_force_replaces_only_a_regular_file(
     old.write_bytes(b"old")
     assert main(["db", "backup", str(old), "--force", "--db", str(db)]) == 0
     assert mode(old) == 0o600
+
+
+def test_report_and_study_report_files_are_private_and_never_replaced(tmp_path: Path) -> None:
+    """`report --output` and `study report --output` write 0600 and refuse an existing file
+    without --force (the report once replaced one, 0644); with --force they replace it."""
+    from tests.command import run_drill
+
+    db = str(tmp_path / "h.db")
+    made = run_drill("simulate", "modarith", "--kind", "rule", "--items", "60", "--learner",
+                     "ann", "--db", db)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert run_drill("study", "new", "s", "--deck", "modarith", "--arms", "protocol,few",
+                     "--db", db, cwd=tmp_path).returncode == 0  # fmt: skip
+    commands = {
+        tmp_path / "r.svg": ["report", "modarith", "--learner", "ann", "--db", db],
+        tmp_path / "s.txt": ["study", "report", "s", "--db", db],
+    }
+    for target, args in commands.items():
+        done = run_drill(*args, "--output", str(target))
+        assert done.returncode == 0, done.stderr
+        assert mode(target) == 0o600
+        target.write_text("mine")
+        again = run_drill(*args, "--output", str(target))
+        assert again.returncode == 2
+        assert "already exists" in again.stderr
+        assert target.read_text() == "mine"
+        forced = run_drill(*args, "--output", str(target), "--force")
+        assert forced.returncode == 0, forced.stderr
+        assert target.read_text() != "mine"
+        assert mode(target) == 0o600

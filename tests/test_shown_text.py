@@ -125,3 +125,76 @@ def test_passwords_in_the_query_string_are_hidden() -> None:
     assert "s3cret" not in shown.display
     assert "sslmode=require" in shown.display
     assert "s3cret" in shown.secrets()
+
+
+HOSTILE = "\x1b[2J\x1b]8;;file:///etc/passwd\x07x\u202e\x85"
+
+
+def _exported_on_a_terminal(db: Path, *args: str) -> bytes:
+    """What `drill export ARGS` puts on a real terminal (a pseudo-terminal)."""
+    import os
+    import pty
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(sys.executable, [sys.executable, "-m", "drill", "export", *args, "--db", str(db)])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out
+
+
+def test_exports_escape_on_a_terminal_and_stay_exact_in_a_pipe(db_path: Path) -> None:
+    """A response holding an escape sequence, a hyperlink and U+202E: on a terminal, both
+    formats show it escaped (the JSON still parses to the same text); through a pipe the
+    bytes are the data's."""
+    from tests.command import run_drill
+    from tests.store.test_history import attempt, new_session
+
+    history = History.open(str(db_path))
+    _, session_id = new_session(history, "ann")
+    history.writer.record_attempt(session_id, attempt(1, response=HOSTILE))
+    history.close()
+    for fmt in ("jsonl", "csv"):
+        shown = _exported_on_a_terminal(db_path, "--format", fmt).decode("utf-8")
+        assert "\x1b" not in shown
+        assert "\u202e" not in shown
+        assert "\x85" not in shown
+        assert ("\\u001b[2J" if fmt == "jsonl" else "\\x1b[2J") in shown
+        piped = run_drill("export", "--format", fmt, "--db", str(db_path)).stdout
+        assert HOSTILE in (json.loads(piped)["response"] if fmt == "jsonl" else piped)
+    line = next(x for x in shown_lines(db_path) if x.startswith("{"))
+    assert json.loads(line)["response"] == HOSTILE
+
+
+def shown_lines(db: Path) -> list[str]:
+    return _exported_on_a_terminal(db, "--format", "jsonl").decode("utf-8").splitlines()
+
+
+def test_a_login_name_with_an_escape_is_shown_escaped(db_path: Path) -> None:
+    """USER=$'x\\e[2J' (the default learner) and a deck file whose name holds an OSC
+    sequence: `drill rule` and `drill simulate` print them escaped, never raw."""
+    import os
+    import shutil
+
+    from tests.command import run_drill
+
+    run_drill("simulate", "modarith", "--kind", "rule", "--items", "3", "--db", str(db_path))
+    env = {**os.environ, "USER": "x\x1b[2J", "LOGNAME": "x\x1b[2J"}
+    done = run_drill("rule", "modarith", "--db", str(db_path), env=env)
+    assert "sealed for x\\x1b[2J" in done.stdout
+    assert "\x1b" not in done.stdout + done.stderr
+    deck = db_path.parent / "m\x1b]0;T\x07.toml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "decks" / "modarith.toml", deck)
+    done = run_drill("simulate", str(deck), "--kind", "rule", "--items", "3", "--db", str(db_path))
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr

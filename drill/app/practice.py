@@ -63,8 +63,8 @@ class SessionLink:
     ) -> None:
         self.port.record(attempt, events, state)
 
-    def end(self, reason: str) -> None:
-        self.port.end(reason)
+    def end(self, reason: str, at: datetime | None = None) -> None:
+        self.port.end(reason, at)
 
 
 @dataclass
@@ -84,13 +84,13 @@ class Practice:
     narration: str | None = None
     """The rule, told before the first item and on request (a study's `narrated` arm)."""
 
-    def close(self, reason: str) -> None:
-        """End the session row (`finished` or `quit`) and give up the claim; safe to call
-        twice."""
+    def close(self, reason: str, at: datetime | None = None) -> None:
+        """End the session row (`finished` or `quit`), now or at `at` (a simulated clock's
+        time), and give up the claim; safe to call twice."""
         if not self.closed:
             self.closed = True
             try:
-                self.link.end(reason)
+                self.link.end(reason, at)
             finally:
                 if self.claim is not None:
                     self.claim.release()
@@ -212,10 +212,16 @@ def _abandon(port: SessionHistory | None, held: Claim) -> None:
 
 def quick_start(deck: Deck, db: str | None, learner: str) -> Practice:
     """Like `start_practice`, but the store opens in the background when that is safe."""
+    from drill.files import database_file_problem
     from drill.store.claim import claim
     from drill.store.quick import read_snapshot, sqlite_path
 
     path = sqlite_path(db)
+    blank = db is not None and not db.strip()
+    if blank or path is None or database_file_problem(path) is not None:
+        from drill.store.database import locate
+
+        locate(db)  # says what is wrong with --db in one line, as every command does
     held = claim(path, learner, deck.name)  # before the past is read: no one else adds to it
     snapshot = None
     if path is not None:

@@ -3,6 +3,15 @@
 The second driver of the protocol engine, beside the app. It runs whole sessions of the
 deck's length on a simulated clock (response times plus the app's feedback pauses), so the
 history it writes looks like a person's: sessions, times, deadlines, probes and events.
+
+Its times are its own, in the simulated era (`SIMULATED_ERA`, the years 2000 to 2019,
+before drill existed): a learner's first simulated run starts at 2000-01-01 00:00 UTC and
+each later run 20 minutes after that learner's last simulated session ended. So in a
+history shared with people no simulated attempt is ever mistaken for a real one: none is
+in the future (runs once stamped attempts hours ahead), none falls in the weeks people
+drill (`--since`, the day calendar, "last practice" and the daily target are not touched),
+two runs never overlap, and the gaps between sessions are kept exactly, so a study arm's
+break of several hours is honoured (docs/history.md, "Simulated time").
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from drill.store.history import History
 FEEDBACK_PAUSE_S = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
 MISS_PAUSE_S = 2.5
 BREAK_BETWEEN_SESSIONS = timedelta(minutes=20)
+SIMULATED_ERA = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2020, 1, 1, tzinfo=UTC))
+"""Where simulated times live: before drill existed, so never taken for a person's."""
 GIVE_UP_AFTER = 5
 """Unreadable responses in a row after which a simulated learner lets the item time out,
 as a person would, rather than answering unreadably for ever."""
@@ -85,7 +96,7 @@ def simulate(
 
     `accuracy` and `rt_ms` set the `rule` learner's hit rate and median response time;
     `weight_decay` the network's (None: its default)."""
-    clock = SimulatedClock(start or datetime.now(UTC))
+    clock = SimulatedClock(start or simulated_start(history, learner))
     simulated = make_learner(
         kind,
         deck.domain_name,
@@ -103,18 +114,36 @@ def simulate(
         try:
             _run_session(practice, simulated, clock, items, result, progress)
         except BaseException:
-            _close_after_error(practice)
+            _close_after_error(practice, clock())
             raise
-        practice.close("finished")
+        practice.close("finished", at=clock())
         result.sessions += 1
         clock.now += BREAK_BETWEEN_SESSIONS
     return result
 
 
-def _close_after_error(practice: Practice) -> None:
+def simulated_start(history: History, learner: str) -> datetime:
+    """Where `learner`'s next simulated run begins: the start of the simulated era, or a
+    break after their last simulated session in it."""
+    learner_id = history.reader.learner_id(learner)
+    last = None
+    if learner_id is not None:
+        last = history.reader.simulated_until(learner_id, SIMULATED_ERA[1])
+    start = SIMULATED_ERA[0] if last is None else last + BREAK_BETWEEN_SESSIONS
+    if start >= SIMULATED_ERA[1]:
+        from drill.errors import UserError
+
+        raise UserError(
+            f"{learner}: twenty years of simulated time are used up; simulate as another "
+            "learner (--learner)"
+        )
+    return start
+
+
+def _close_after_error(practice: Practice, at: datetime) -> None:
     """Close the session as `interrupted` and give up the claim, keeping the first error."""
     try:
-        practice.close("interrupted")
+        practice.close("interrupted", at=at)
     except Exception:  # the error being raised says what went wrong
         pass
 

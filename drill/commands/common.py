@@ -126,4 +126,4 @@ def open_existing(db: str | None) -> History:
         raise StoreError(
             f"{path}: no such database; check --db (`drill start DECK` creates a history)"
         )
-    return History.open(db)
+    return History.open(db, read=True)

@@ -65,12 +65,13 @@ def run(args: argparse.Namespace) -> int:
     return action
 
 
-def _engine(location: DatabaseLocation) -> tuple[Engine, str | None]:
-    """An engine on the existing database and its revision; refuses a newer drill's."""
+def _engine(location: DatabaseLocation, *, read: bool = True) -> tuple[Engine, str | None]:
+    """An engine on the existing database and its revision; refuses a newer drill's. Only
+    `upgrade` (read=False) may fill a 0-byte file."""
     from drill.store.database import StoreError, connect, schema_revision, translated_errors
     from drill.store.schema import SCHEMA_REVISIONS
 
-    engine = connect(location)
+    engine = connect(location, read=read)
     try:
         with translated_errors(location):
             revision = schema_revision(engine, location)
@@ -90,7 +91,11 @@ def upgrade(args: argparse.Namespace, location: DatabaseLocation) -> int:
     from drill.store import database
     from drill.store.schema import HEAD
 
-    engine, before = _engine(location)
+    if location.path is not None and location.path.stat().st_size > 0:
+        integrity = _integrity(location.path)
+        if integrity != "ok":  # never upgrade (write) a damaged file
+            raise database.damaged(location)
+    engine, before = _engine(location, read=False)
     try:
         if before == HEAD:
             print(f"{location.display}: already at schema {HEAD}; nothing to do")
@@ -109,9 +114,16 @@ def upgrade(args: argparse.Namespace, location: DatabaseLocation) -> int:
 def check(args: argparse.Namespace, location: DatabaseLocation) -> int:
     from sqlalchemy import text
 
-    from drill.store.database import StoreError, translated_errors
+    from drill.store.database import EMPTY_FILE, StoreError, translated_errors
     from drill.store.schema import HEAD
 
+    if location.path is not None and location.path.stat().st_size == 0:
+        problem = f"{EMPTY_FILE}: it holds no history; `drill db upgrade` makes it one"
+        print(f"{'database':<15}{location.display}")
+        print(f"{'schema':<15}none (0 bytes)")
+        print(f"{'integrity':<15}not checked ({EMPTY_FILE})")
+        print(f"problem: {problem}")
+        return 1
     integrity = _integrity(location.path) if location.path is not None else None
     try:
         engine, revision = _engine(location)
@@ -137,7 +149,7 @@ def check(args: argparse.Namespace, location: DatabaseLocation) -> int:
         problems.append(f"schema {revision or '(empty)'} is not {HEAD}: run `drill db upgrade`")
     known = {HEAD: f"{HEAD} (this drill's)", None: "none (an empty database)"}
     shown = known.get(revision, f"{revision} (older than this drill)")
-    return _report(location.display, shown, integrity or "ok", counts, problems)
+    return _report(location.display, shown, integrity or "could not be run", counts, problems)
 
 
 def _integrity(path: Path) -> str | None:
@@ -151,8 +163,9 @@ def _integrity(path: Path) -> str | None:
             found = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(5)")]
         finally:
             conn.close()
-    except sqlite3.Error:
-        return None
+    except sqlite3.Error as err:  # a damaged page can stop the check itself
+        text = " ".join(str(err).split())
+        return None if "not a database" in text or "unable to open" in text else text
     return "ok" if found == ["ok"] else "; ".join(" ".join(f.split()) for f in found)
 
 

@@ -68,9 +68,9 @@ def open_rules(db: str | None, learner: str) -> Callable[[str], bool]:
     from drill.store.glance import open_glance
 
     def full() -> HistoryReader:
-        from drill.store.history import History
+        from drill.commands.common import open_existing
 
-        return History.open(db).reader
+        return open_existing(db).reader
 
     reader = open_glance(db) or full()
     learner_id = reader.learner_id(learner, create=False)

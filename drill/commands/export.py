@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
 
     learner = check_learner_name(args.learner) if args.learner is not None else None
     path = sqlite_path(args.db)
-    lines = export_lines(path, learner, args.format) if path is not None else None
+    # On a terminal the rows are escaped (write_rows): a person reads them, speed is moot.
+    fast = path is not None and not sys.stdout.isatty()
+    lines = export_lines(path, learner, args.format) if fast and path is not None else None
     if lines is not None:
         write_lines(lines, sys.stdout)
         return 0
@@ -53,15 +55,37 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_rows(rows: Iterable[Mapping[str, Any]], format: str, fields: Sequence[str]) -> None:
-    """Rows to stdout as they come: JSON lines, or CSV with `fields` as its header."""
+    """Rows to stdout as they come: JSON lines, or CSV with `fields` as its header.
+
+    To a file or a pipe the bytes are the data's, exactly. To a terminal, text from data
+    (names, responses) has its control characters and bidi overrides escaped, as every
+    listing does (drill.text): JSON as `\\u001b` (still valid JSON), CSV cells as `\\x1b`."""
     import csv
     import json
     import sys
 
+    terminal = sys.stdout.isatty()
     if format == "jsonl":
         for row in rows:
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            line = json.dumps(row, ensure_ascii=False)
+            sys.stdout.write((json_visible(line) if terminal else line) + "\n")
     else:
         writer = csv.DictWriter(sys.stdout, fields, lineterminator="\n")
         writer.writeheader()
+        if terminal:
+            rows = (cells_visible(row) for row in rows)
         writer.writerows(rows)
+
+
+def json_visible(line: str) -> str:
+    """A JSON line with the control characters json.dumps leaves raw (C1, U+0080-U+009F)
+    and bidi overrides as JSON's own escapes: the same data, harmless on a terminal."""
+    from drill.text import BIDI
+
+    return "".join(f"\\u{ord(c):04x}" if c in BIDI or 0x7F <= ord(c) <= 0x9F else c for c in line)
+
+
+def cells_visible(row: Mapping[str, Any]) -> dict[str, Any]:
+    from drill.text import cell
+
+    return {k: cell(v) if isinstance(v, str) else v for k, v in row.items()}

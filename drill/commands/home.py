@@ -34,8 +34,11 @@ def run(args: argparse.Namespace) -> int:
 
         return History.open(args.db)
 
-    home = Home(open_history, learner_name(args), db=args.db)
-    home.read_early(wait=EARLY_WAIT)  # the first frame then shows every standing
-    from drill.tui.app import make_app
+    from drill.tui.lifeline import lifeline
 
-    return run_app(make_app(home=home), lambda: home)
+    with lifeline() as line:  # a closed terminal ends drill from here on (drill.tui.lifeline)
+        home = Home(open_history, learner_name(args), db=args.db)
+        home.read_early(wait=EARLY_WAIT)  # the first frame then shows every standing
+        from drill.tui.app import make_app
+
+        return run_app(make_app(home=home, lifeline=line), lambda: home)

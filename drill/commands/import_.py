@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import re
 import stat
@@ -123,7 +124,7 @@ def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
     """The puzzles of a CSV file (or .csv.gz), with a progress bar when stderr is a terminal.
     Raises OSError, or FileKindError for what is not a regular file."""
     import gzip
-    import io
+    import zlib
 
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -141,7 +142,10 @@ def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
                 f"{source}: zstd-compressed; decompress it first (zstd -d {source})"
             )
         size = os.fstat(raw.fileno()).st_size
-        binary = gzip.GzipFile(fileobj=raw) if magic[:2] == b"\x1f\x8b" else raw
+        binary: Any = raw
+        if magic[:2] == b"\x1f\x8b":
+            inflated = Inflated(gzip.GzipFile(fileobj=raw), source, inflate_limit(size))
+            binary = io.BufferedReader(inflated)
         stream = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
         columns = (TextColumn("importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
         terminal = sys.stderr.isatty()  # a log file gets the one summary line, not a bar
@@ -154,8 +158,47 @@ def read_file(source: Path, limit: int) -> tuple[list[Puzzle], Skips]:
 
             try:
                 return read_rows(csv.reader(stream), limit, progress)
-            except (EOFError, gzip.BadGzipFile) as err:
+            except (EOFError, gzip.BadGzipFile, zlib.error) as err:
                 raise FileKindError(f"{source}: not a readable gzip file ({err})") from None
+
+
+INFLATE_RATIO = 20
+"""A puzzle CSV compresses about 3.5 to 1; past 20 times its size a .gz is not one."""
+INFLATE_FLOOR = 64 << 20
+"""Bytes any .gz may inflate to, whatever its size."""
+
+
+def inflate_limit(compressed: int) -> int:
+    return max(INFLATE_FLOOR, INFLATE_RATIO * compressed)
+
+
+class Inflated(io.RawIOBase):
+    """A gzip stream that stops with one line past `limit` bytes: a 2 MB file of zeros
+    once inflated for 161 s to 4.1 GB of memory before its error."""
+
+    def __init__(self, inner: Any, source: Path, limit: int) -> None:
+        super().__init__()
+        self.inner = inner
+        self.source = source
+        self.limit = limit
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(min(len(buffer), 1 << 20))
+        self.total += len(data)
+        if self.total > self.limit:
+            from drill.files import FileKindError
+
+            raise FileKindError(
+                f"{self.source}: inflates past {self.limit >> 20} MB; a puzzle CSV compresses "
+                f"about 3.5 to 1, so this is not one (drill stops at {INFLATE_RATIO} to 1, "
+                f"or {INFLATE_FLOOR >> 20} MB for a small file)"
+            )
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def read_rows(

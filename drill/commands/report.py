@@ -42,8 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-o",
         metavar="FILE",
         default=None,
-        help="write the charts to FILE (.svg or .png)",
+        help="write the charts to FILE (.svg or .png; 0600)",
     )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     parser.add_argument("--json", action="store_true", help="print the curves and events as JSON")
 
 
@@ -83,6 +84,11 @@ def run(args: argparse.Namespace) -> int:
         from drill.report.picture import picture_format
 
         picture_format(output)  # a bad extension or folder fails before any work
+        from drill.files import output_problem
+
+        problem = output_problem(output, args.force)
+        if problem is not None:
+            raise UserError(f"--output {output}: {problem}")
     learner = learner_name(args)
     with open_existing(args.db) as history:
         learner_id = history.reader.learner_id(learner, create=False)

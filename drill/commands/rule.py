@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventKind, EventRecord
-    from drill.text import visible
+    from drill.text import cell, visible
 
     deck = deck_from_args(args)
     learner = learner_name(args)
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             fingerprint=deck.fingerprint,
         )
         print(visible(deck.rule_text.strip()))
-        print(f"\n(revealed early, at {view.message}; recorded in {learner}'s history)")
+        print(f"\n(revealed early, at {view.message}; recorded in {cell(learner)}'s history)")
         return 0
 
 
@@ -77,7 +77,7 @@ def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
     """The rule if it is open for the learner (0), else how far they are (1)."""
     from drill.app.earned import earned_for
     from drill.app.standing import seal_of
-    from drill.text import visible
+    from drill.text import cell, visible
 
     learner_id = reader.learner_id(learner)
     seal = seal_of(reader, learner_id, deck)
@@ -88,7 +88,7 @@ def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
         if earned:
             print(f"\n{earned}")
         return 0
-    print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
+    print(f"The rule of {cell(deck.name)} is sealed for {cell(learner)}: {view.message}.")
     print("Keep drilling; `drill rule --force` reveals it early (and records that).")
     older = deck.older_split
     if older is not None and seal_of(reader, learner_id, older).revealed:

@@ -72,6 +72,11 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from drill.text import cell
+
+    # The deck's name is a file's name: escaped, and not a format string nor markup.
+    label = cell(f"{args.kind} on {deck.name}").replace("{", "{{").replace("}", "}}")
+
     from drill.app.simulate import SimulationResult, simulate
     from drill.protocol.records import EventKind
     from drill.protocol.state import confirmed_words, found_words, transition_words
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
     history = History.open(args.db)
     columns = (
-        TextColumn(f"{args.kind} on {deck.name}"),
+        TextColumn(label, markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("held-out (last 30 probes) {task.fields[heldout]}"),
@@ -127,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     sessions = f"{result.sessions} session{'s' * (result.sessions != 1)}"
     recent = min(30, len(result.untaught))
     print(
-        f"{learner}: {result.exposures:,} exposures in {sessions}; held-out accuracy over "
+        f"{cell(learner)}: {result.exposures:,} exposures in {sessions}; held-out accuracy over "
         f"the last {recent} untaught answers {result.heldout_accuracy():.0%} "
         f"(right whenever they came; in time: {result.fluency():.0%})"
     )
@@ -140,5 +145,6 @@ def run(args: argparse.Namespace) -> int:
         print(confirmed_words(confirmed))
     if result.rule_unsealed_at is not None:
         print(f"{found_words(result.rule_unsealed_at)} (the seal opened)")
-    print(f"history written as learner {learner!r}: see `drill export --learner {learner}`")
+    name = cell(learner)
+    print(f"history written as learner {name!r}: see `drill export --learner {name}`")
     return 0

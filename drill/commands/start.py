@@ -8,6 +8,7 @@ in one place at a time: while it is open in another drill, this one says so and 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import (
     add_deck_argument,
@@ -18,6 +19,9 @@ from drill.commands.common import (
     run_app,
 )
 
+if TYPE_CHECKING:
+    from drill.tui.lifeline import Lifeline
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_deck_argument(parser)
@@ -26,12 +30,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_terminal("drill start")
+    from drill.tui.lifeline import lifeline
+
+    with lifeline() as line:  # a closed terminal ends drill from here on (drill.tui.lifeline)
+        return _run(args, line)
+
+
+def _run(args: argparse.Namespace, line: Lifeline) -> int:
     deck = deck_from_args(args)
     learner = learner_name(args)
 
     from drill.app.joined import arm_for_start
     from drill.app.practice import Practice, quick_start, start_practice
     from drill.tui.app import make_app
+    from drill.tui.lifeline import Stopped
 
     joined = arm_for_start(args.db, learner, deck.name, list(args.param))
     narration = None
@@ -39,20 +51,26 @@ def run(args: argparse.Namespace) -> int:
         deck = joined.deck
         narration = deck.rule_text if joined.arm.narrated else None
     opened = quick_start(deck, args.db, learner)
-    opened.narration = narration
-    if opened.notice:
-        import sys
+    line.last_words = lambda: opened.close("interrupted")
+    try:
+        opened.narration = narration
+        if opened.notice:
+            import sys
 
-        print(f"drill: {opened.notice}", file=sys.stderr)  # stays on the terminal after
-    first: Practice | None = opened
+            print(f"drill: {opened.notice}", file=sys.stderr)  # stays on the terminal after
+        first: Practice | None = opened
 
-    def next_block() -> Practice:
-        nonlocal first
-        if first is not None:
-            block, first = first, None
+        def next_block() -> Practice:
+            nonlocal first
+            if first is not None:
+                block, first = first, None
+                return block
+            block = start_practice(deck, opened.link.history, learner)
+            block.narration = narration
             return block
-        block = start_practice(deck, opened.link.history, learner)
-        block.narration = narration
-        return block
 
-    return run_app(make_app(next_block), lambda: opened.link.history)
+        app = make_app(next_block, lifeline=line)
+    except Stopped:  # told to stop before the app ran: the session is closed as cut off
+        opened.close("interrupted")
+        raise
+    return run_app(app, lambda: opened.link.history)

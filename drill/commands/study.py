@@ -59,7 +59,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     report = actions.add_parser("report", help="curves, survival and tests per arm")
     report.add_argument("name", metavar="NAME")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
-    report.add_argument("--output", metavar="FILE", default=None, help="write it to FILE")
+    report.add_argument("--output", metavar="FILE", default=None, help="write it to FILE (0600)")
+    report.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     _db(report)
     export = actions.add_parser("export", help="every attempt with its participant's arm")
     export.add_argument("name", metavar="NAME")
@@ -281,8 +282,13 @@ def _report(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text, end="")
         return 0
-    try:
-        Path(args.output).write_text(text, encoding="utf-8")
+    from drill.files import output_problem, write_atomic
+
+    problem = output_problem(Path(args.output), args.force)
+    if problem is not None:
+        raise UserError(f"--output {args.output}: {problem}")
+    try:  # whole or not at all, 0600, as backups are
+        write_atomic(Path(args.output), text.encode("utf-8"))
     except OSError as err:
         raise UserError(f"{args.output}: cannot write: {err.strerror or err}") from None
     print(f"report written to {args.output}")

@@ -368,6 +368,8 @@ def load_deck_file(path: Path, overrides: Mapping[str, str] | None = None) -> De
         raise DeckError(f"{where}: not a text file (expected UTF-8 TOML)") from None
     except tomllib.TOMLDecodeError as err:
         raise DeckError(f"{where}: not valid TOML: {err}") from None
+    except RecursionError:  # `a = [[[[…` thousands deep: tomllib recurses once a level
+        raise DeckError(f"{where}: not a deck: its arrays or tables nest too deeply") from None
 
     domain_name = data.get("domain")
     if domain_name is None:

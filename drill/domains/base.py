@@ -104,6 +104,11 @@ class Judgement:
         return self.verdict is Verdict.CORRECT
 
 
+INT_LIMIT = 2**63
+"""Every integer a deck sets stays below this, as `--seed` does: NumPy's generators and
+SQLite's integers stop here (a deck once took seed = 123456789012345678901234567890)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """A domain parameter a deck may set and `--param KEY=VALUE` may override."""
@@ -147,6 +152,8 @@ class Param:
             ok = isinstance(value, str)
         if not ok:
             raise ValueError(f"expected {self.expected()}, got {value!r}")
+        if self.kind is int and not -INT_LIMIT < value < INT_LIMIT:  # type: ignore[operator]
+            raise ValueError(f"expected {self.expected()} and below 2**63, got {value!r}")
         assert isinstance(value, int | float | str | bool)
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"expected {self.expected()}, got {value!r}")

@@ -75,8 +75,14 @@ def save_picture(report: Report, path: Path) -> None:
     )
     fig.suptitle(f"drill report: {report.title()}")
     _unclutter(plateau_labels, top)
-    try:
-        fig.savefig(path, format=fmt, dpi=120)
+    import io
+
+    from drill.files import write_atomic
+
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format=fmt, dpi=120)
+    try:  # whole or not at all, 0600, as backups are
+        write_atomic(path, drawn.getvalue())
     except OSError as err:
         raise UserError(f"--output {path}: {err.strerror or err}") from None
 

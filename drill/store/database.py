@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from drill.errors import UserError
-from drill.files import private_dir
+from drill.files import database_file_problem, private_dir
 from drill.resources import migrations_dir
 from drill.store.quick import default_path, history_spec
 from drill.store.schema import HEAD, SCHEMA_REVISIONS
@@ -85,6 +85,8 @@ def locate(db: str | None = None) -> DatabaseLocation:
 
     A URL must name a backend drill supports (SQLite, or PostgreSQL through psycopg 3);
     anything else is refused in one line rather than taken for a local file name."""
+    if db is not None and not db.strip():  # before the precedence, which skips empty text
+        raise StoreError("--db: expected a database file's path or a URL, got nothing")
     spec, from_env_url = history_spec(db)
     scheme = spec.partition(":")[0].partition("+")[0].lower() if spec and ":" in spec else ""
     if spec and ("://" in spec or from_env_url or scheme in DIALECTS):
@@ -94,8 +96,15 @@ def locate(db: str | None = None) -> DatabaseLocation:
             return DatabaseLocation(url, Path(database).expanduser())
         return DatabaseLocation(url, None)
     path = Path(spec).expanduser() if spec else default_path()  # a file, even a:b.db
+    _refuse_odd_file(path)
     # URL.create, not text: a path with ?, %, # or spaces in it is that file, not a query.
     return DatabaseLocation(URL.create("sqlite", database=str(path)), path, chosen=bool(spec))
+
+
+def _refuse_odd_file(path: Path) -> None:
+    problem = database_file_problem(path)
+    if problem is not None:
+        raise StoreError(f"{path}: {problem}")
 
 
 def _parse_url(spec: str, what: str) -> URL:
@@ -156,7 +165,7 @@ def _prepare_file(path: Path) -> bool:
 _TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table'"
 
 
-def _sqlite_engine(location: DatabaseLocation) -> Engine:
+def _sqlite_engine(location: DatabaseLocation, *, read: bool = False) -> Engine:
     engine = create_engine(
         location.url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
@@ -172,8 +181,10 @@ def _sqlite_engine(location: DatabaseLocation) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         if location.path is not None:
             # WAL is written into the file's header: never into someone else's database.
+            # A reading command sets it only on drill's own tables: it never writes a file
+            # that holds no history yet.
             tables = {row[0] for row in cursor.execute(_TABLES_SQL)}
-            if not tables or {"alembic_version", "learners"} <= tables:
+            if (not tables and not read) or {"alembic_version", "learners"} <= tables:
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cursor.close()
@@ -231,11 +242,8 @@ def _explain(
 ) -> StoreError:
     where = location.display
     text = str(getattr(error, "orig", error)).lower()
-    if "not a database" in text or "malformed" in text:
-        return StoreError(
-            f"{where}: this file is not a drill database or is damaged; "
-            "move it aside (drill will not overwrite it) or choose another with --db"
-        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return damaged(location)
     permission = _permission_problem(location.path) if location.path is not None else None
     if permission and ("readonly" in text or "read-only" in text or "unable to open" in text):
         return StoreError(f"{where}: {permission}, or choose another with --db")
@@ -311,11 +319,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def connect(location: DatabaseLocation) -> Engine:
-    """An engine on the database (a new SQLite file is created), its schema not yet checked."""
+def connect(location: DatabaseLocation, *, read: bool = False) -> Engine:
+    """An engine on the database (a new SQLite file is created, unless only to `read`),
+    its schema not yet checked."""
     if location.path is not None:
-        _prepare_file(location.path)
-        return _sqlite_engine(location)
+        if read:
+            refuse_empty(location.path)
+        else:
+            _prepare_file(location.path)
+        return _sqlite_engine(location, read=read)
     if location.url.get_backend_name() == "sqlite":
         # In memory: one database that every thread sees (the home and summary screens
         # read it in a worker), not one per thread.
@@ -376,14 +388,61 @@ def upgrade_in_turn(engine: Engine, location: DatabaseLocation) -> str | None:
         ) from None
 
 
-def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> Engine:
-    """An engine on a database at the head revision, creating or upgrading it as needed."""
-    started = time.monotonic()
-    engine = connect(location)
+EMPTY_FILE = "an empty file (0 bytes), not a drill history"
+
+
+def refuse_empty(path: Path) -> None:
+    """A reading command never turns a 0-byte file into a database: it says what it is."""
     try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # missing: the caller says so
+    if empty and path.is_file():
+        raise StoreError(
+            f"{path}: {EMPTY_FILE}; `drill start DECK` or `drill db upgrade` makes it one"
+        )
+
+
+def damaged(location: DatabaseLocation) -> StoreError:
+    return StoreError(
+        f"{location.display}: this file is not a drill database or is damaged; "
+        "move it aside (drill will not overwrite it) or choose another with --db"
+    )
+
+
+def check_intact(engine: Engine, location: DatabaseLocation) -> None:
+    """SQLite's quick check before anything is written: a damaged file is refused, never
+    written into (a new learner once went into a file whose page 10 was random bytes).
+    It reads every page once (see docs/benchmarks.md for its cost)."""
+    if location.path is None:
+        return
+    with engine.connect() as conn:
+        found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(1)")]
+    if found != ["ok"]:
+        raise damaged(location)
+
+
+def open_engine(
+    location: DatabaseLocation, *, upgrade_schema: bool = True, read: bool = False
+) -> Engine:
+    """An engine on a database at the head revision, creating or upgrading it as needed.
+
+    Every open of an existing file checks it first (`check_intact`). With `read` (the
+    reading commands) no file is created or filled: a 0-byte file or an empty database is
+    refused; an older schema is upgraded through the same locked path as `drill start`."""
+    started = time.monotonic()
+    fresh = location.path is not None and _is_new(location.path)
+    engine = connect(location, read=read)
+    try:
+        if not fresh:
+            check_intact(engine, location)
         revision = schema_revision(engine, location)
         if revision == HEAD:
             return engine
+        if revision is None and read:
+            raise StoreError(
+                f"{location.display}: holds no drill history yet; `drill start DECK` begins one"
+            )
         _refuse_newer(revision, location)
         if not upgrade_schema:
             raise StoreError(
@@ -397,6 +456,13 @@ def open_engine(location: DatabaseLocation, *, upgrade_schema: bool = True) -> E
     except (DBAPIError, OperationalError, OSError) as err:
         engine.dispose()
         raise explain(err, location, waited=time.monotonic() - started) from None
+
+
+def _is_new(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return True
 
 
 def retry_busy(action: Callable[[], T], location: DatabaseLocation) -> T:

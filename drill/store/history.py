@@ -47,10 +47,13 @@ class History:
         self.export = Export(self.store)
 
     @classmethod
-    def open(cls, db: str | None = None, *, upgrade_schema: bool = True) -> History:
-        """Open (creating or upgrading) the database named by `--db` or the environment."""
+    def open(
+        cls, db: str | None = None, *, upgrade_schema: bool = True, read: bool = False
+    ) -> History:
+        """Open (creating or upgrading) the database named by `--db` or the environment;
+        with `read`, never create or fill one (see `open_engine`)."""
         location = locate(db)
-        return cls(open_engine(location, upgrade_schema=upgrade_schema), location)
+        return cls(open_engine(location, upgrade_schema=upgrade_schema, read=read), location)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -36,6 +36,21 @@ class StandingReads:
             rows = conn.exec_driver_sql(driver_sql(self.store.engine, sql), args).all()
         return [tuple(row) for row in rows]
 
+    def simulated_until(self, learner_id: int, era_end: datetime) -> datetime | None:
+        """When this learner's last simulated session before `era_end` ended (or began,
+        if it never ended); None if there is none (drill.app.simulate's simulated era)."""
+        end = func.coalesce(DrillSession.ended_at, DrillSession.started_at)
+        query = select(func.max(end, type_=DrillSession.started_at.type)).where(
+            DrillSession.learner_id == learner_id,
+            DrillSession.kind == "simulate",
+            DrillSession.started_at < era_end,
+        )
+        with self.store.translated_errors(), self.store.read() as conn:
+            found = conn.execute(query).scalar()
+        if not isinstance(found, datetime):
+            return None
+        return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
     def outcomes(self, learner_id: int, fingerprint: str) -> list[PastOutcome]:
         """Every exposure's final outcome on one variant of a deck (its fingerprint), in
         order (for resuming the protocol)."""

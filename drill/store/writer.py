@@ -255,8 +255,9 @@ class SessionPort:
             fingerprint=self.fingerprint,
         )
 
-    def end(self, reason: str) -> None:
-        self.writer.end_session(self.session_id, reason)
+    def end(self, reason: str, at: datetime | None = None) -> None:
+        """End the session now, or at `at` (a simulated session's own clock)."""
+        self.writer.end_session(self.session_id, reason, at)
 
 
 def _close_interrupted(conn: Connection, learner_id: int, deck: str) -> None:

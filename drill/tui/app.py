@@ -15,15 +15,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from drill.errors import UserError
+from drill.tui.lifeline import Lifeline
 from drill.tui.messages import AnotherBlockAsked, DeckChosen, ReviewAsked, SummaryLeft
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from drill.app.home import Home
     from drill.app.practice import Practice
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
-STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
-"""Signals that end the app cleanly (a quit), restoring the terminal."""
 
 
 class DrillApp(App[None]):
@@ -46,6 +47,7 @@ class DrillApp(App[None]):
         home: Home | None = None,
         clock: Callable[[], float] = time.monotonic,
         theme: str | None = None,
+        lifeline: Lifeline | None = None,
     ) -> None:
         super().__init__()
         if start is None and home is None:
@@ -55,10 +57,27 @@ class DrillApp(App[None]):
         self.clock = clock
         self.practice: Practice | None = None
         self.stopped_by: int | None = None
-        self._previous_handlers: dict[int, Any] = {}
         """The signal (SIGTERM, SIGHUP) that ended the app, if one did."""
+        self.lifeline = lifeline if lifeline is not None else Lifeline(watchdog=False)
+        self._own_lifeline = lifeline is None
+        self._pending_stop: int | None = None
+        self.lifeline.on_stop = self._stop_soon
+        self._earlier_words = self.lifeline.last_words  # what start-up opened, until a block runs
+        self.lifeline.last_words = self._close_interrupted
         chosen = theme or os.environ.get("DRILL_THEME", "dark")
         self.theme = THEMES.get(chosen, THEMES["dark"])
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own choice, except that on Linux its driver's writes must never block
+        (drill.tui.driver)."""
+        chosen = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if chosen is LinuxDriver:
+            from drill.tui.driver import DrillDriver
+
+            return DrillDriver
+        return chosen
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen, composed at once: the first item is in the very first frame."""
@@ -165,34 +184,41 @@ class DrillApp(App[None]):
     def _catch_stop_signals(self) -> None:
         """SIGTERM and SIGHUP (a kill, a closed terminal window) end the app as quitting
         does, so Textual restores the terminal: main screen back, mouse tracking off."""
-        # signal.signal, not loop.add_signal_handler: the latter's wakeup fd slows Textual's
-        # input on a real terminal. The handler only schedules the exit on the loop.
-        loop = asyncio.get_running_loop()
+        # signal.signal (drill.tui.lifeline), not loop.add_signal_handler: the latter's
+        # wakeup fd slows Textual's input on a real terminal. The handler only schedules
+        # the exit on the loop; the lifeline's watchdog ends the process if that hangs.
+        self._signal_loop = asyncio.get_running_loop()
+        if not self.lifeline.installed:
+            self.lifeline.install()
+        if self._pending_stop is not None:  # the signal came while the app was starting
+            self._stop(self._pending_stop)
 
-        def handler(signum: int, _frame: object) -> None:
+    def _stop_soon(self, signum: int) -> None:
+        loop = getattr(self, "_signal_loop", None)
+        if loop is None:
+            self._pending_stop = signum
+        else:
             loop.call_soon_threadsafe(self._stop, signum)
-
-        for signum in STOP_SIGNALS:
-            try:
-                self._previous_handlers[signum] = signal.signal(signum, handler)
-            except (ValueError, OSError):
-                pass  # not the main thread
 
     def _stop(self, signum: int) -> None:
         self.stopped_by = signum
         name = signal.Signals(signum).name
         self.exit(return_code=128 + signum, message=f"drill: stopped by {name}; answers are saved")
 
+    def _close_interrupted(self) -> None:
+        """The watchdog's last words: the session row closed, the claim given up."""
+        if self.practice is not None:
+            self.practice.close("interrupted")
+        elif self._earlier_words is not None:
+            self._earlier_words()
+
     def on_unmount(self) -> None:
-        for signum, previous in self._previous_handlers.items():
-            try:
-                signal.signal(signum, previous)
-            except (ValueError, OSError, TypeError):
-                pass
-        self._previous_handlers.clear()
-        # Quitting from anywhere (ctrl+q), or being told to stop, still closes the session row.
+        if self._own_lifeline:
+            self.lifeline.uninstall()
+        # Quitting from anywhere (ctrl+q), or being told to stop, still closes the session
+        # row: `interrupted` when a signal ended drill (a closed terminal), else `quit`.
         if self.practice is not None and (self.return_code in (0, None) or self.stopped_by):
-            self.practice.close("quit")
+            self.practice.close("interrupted" if self.stopped_by else "quit")
 
 
 def make_app(
@@ -200,6 +226,7 @@ def make_app(
     *,
     home: Home | None = None,
     clock: Callable[[], float] = time.monotonic,
+    lifeline: Lifeline | None = None,
 ) -> DrillApp:
     """The app as `drill` and `drill start` run it; tests pass their own factory and clock."""
-    return DrillApp(start, home=home, clock=clock)
+    return DrillApp(start, home=home, clock=clock, lifeline=lifeline)

@@ -99,6 +99,69 @@ def test_a_damaged_drill_database(db_path: Path, how: str) -> None:
     assert db_path.read_bytes() == before
 
 
+def damage_one_page(path: Path, page: int = 10) -> None:
+    """4 KiB of random bytes over one page in the middle of a good history."""
+    with path.open("r+b") as f:
+        f.seek(4096 * (page - 1))
+        f.write(os.urandom(4096))
+
+
+WRITING = [
+    ["simulate", "modarith", "--kind", "rule", "--items", "5", "--learner", "f"],
+    ["db", "upgrade"],
+    ["rule", "modarith", "--force"],
+    ["study", "new", "s1", "--deck", "modarith", "--arms", "protocol,narrated"],
+]
+READING = [
+    ["export"],
+    ["export", "--format", "csv"],
+    ["learners"],
+    ["report", "modarith"],
+    ["rule", "modarith"],
+    ["study", "status", "s1"],
+    ["study", "report", "s1"],
+]
+
+
+def test_one_damaged_page_is_never_written(db_path: Path) -> None:
+    """One damaged page in the middle of a good history: every writing command refuses it in
+    one line before writing a byte (simulate once added a learner to it); a reading command
+    refuses it too, or reads what SQLite can read (export's and rule's stdlib paths), and
+    never writes."""
+    filled(db_path, attempts=400)
+    assert db_path.stat().st_size > 4096 * 12
+    damage_one_page(db_path)
+    before = db_path.read_bytes()
+    for args in WRITING:
+        result = drill(*args, "--db", str(db_path))
+        assert_one_clear_line(result, str(db_path), "damaged")
+        assert db_path.read_bytes() == before, args
+    for args in READING:
+        result = drill(*args, "--db", str(db_path))
+        if result.returncode == 2 or result.stderr:  # refused: one line; else read as is
+            assert_one_clear_line(result, str(db_path), "damaged")
+        assert db_path.read_bytes() == before, args
+    result = drill("db", "check", "--db", str(db_path))
+    assert result.returncode == 1
+    assert "integrity check failed" in result.stdout
+    assert db_path.read_bytes() == before
+
+
+def test_reading_commands_leave_an_empty_file_empty(db_path: Path) -> None:
+    """A 0-byte file: the reading commands say what it is and leave it 0 bytes (export once
+    made it a 114,688-byte database and `db check` then called it healthy)."""
+    db_path.write_bytes(b"")
+    for args in READING:
+        result = drill(*args, "--db", str(db_path))
+        assert_one_clear_line(result, str(db_path), "empty file (0 bytes)")
+        assert db_path.stat().st_size == 0, args
+    result = drill("db", "check", "--db", str(db_path))
+    assert result.returncode == 1
+    assert "empty file (0 bytes)" in result.stdout
+    assert db_path.stat().st_size == 0
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]  # no -wal
+
+
 def test_cli_refuses_what_the_api_refuses(db_path: Path, tmp_path: Path) -> None:
     """Not a database, a newer drill's, someone else's tables, a folder: each one line, exit 2."""
     notes = tmp_path / "notes.db"

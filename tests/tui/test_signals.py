@@ -1,4 +1,5 @@
-"""SIGTERM and SIGHUP end the app as a quit does: the terminal is restored, the session closed."""
+"""SIGTERM and SIGHUP end the app as a quit does: the terminal is restored, the session closed
+as `interrupted`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tests.tui.test_session import make
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 async def test_a_stop_signal_quits_cleanly(signum: int, db_path: Path) -> None:
     """The app exits (Textual then leaves the alternate screen and mouse mode) with status
-    128 + the signal, and the session row is closed as a quit."""
+    128 + the signal, and the session row is closed as interrupted."""
     before = signal.getsignal(signum)  # SIG_IGN under nohup, else the default
     app, _clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -29,7 +30,7 @@ async def test_a_stop_signal_quits_cleanly(signum: int, db_path: Path) -> None:
     history.close()
     with sqlite3.connect(db_path) as conn:
         (reason,) = conn.execute("SELECT end_reason FROM sessions").fetchone()
-    assert reason == "quit"
+    assert reason == "interrupted"
     assert signal.getsignal(signum) == before  # the handler drill found is put back
 
 
