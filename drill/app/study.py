@@ -80,6 +80,9 @@ class StudySpec:
     seed: int
     block: int
     params: Mapping[str, str] = field(default_factory=dict)
+    own_variants: bool = True
+    """Each arm is its own variant of the deck (studies made before this was so share
+    the deck's variant with outside practice, and keep reading it)."""
 
     def arm(self, name: str) -> Arm:
         found = next((a for a in self.arms if a.name == name), None)
@@ -91,7 +94,8 @@ class StudySpec:
     def as_spec(self) -> dict[str, Any]:
         return {"name": self.name, "deck": self.deck, "params": dict(self.params),
                 "seed": self.seed, "block": self.block,
-                "arms": [a.as_spec() for a in self.arms]}  # fmt: skip
+                "arms": [a.as_spec() for a in self.arms],
+                "variants": "arm" if self.own_variants else "deck"}  # fmt: skip
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> StudySpec:
@@ -101,12 +105,18 @@ class StudySpec:
             for a in spec["arms"]
         )  # fmt: skip
         return cls(spec["name"], spec["deck"], arms, int(spec["seed"]), int(spec["block"]),
-                   dict(spec.get("params", {})))  # fmt: skip
+                   dict(spec.get("params", {})), spec.get("variants") == "arm")  # fmt: skip
 
     def deck_for(self, arm: Arm, extra: Sequence[str] = ()) -> Deck:
         """The deck as this arm drills it: shared overrides, the arm's, then `extra`."""
         pairs = [f"{k}={v}" for k, v in {**self.params, **arm.params}.items()]
-        return load_deck(self.deck, [*pairs, *extra])
+        deck = load_deck(self.deck, [*pairs, *extra])
+        if not self.own_variants:
+            return deck
+        import dataclasses
+
+        identity = stable_hash(self.name, arm.as_spec(), sorted(self.params.items()))
+        return dataclasses.replace(deck, study_arm=f"{self.name}/{arm.name}/{identity:016x}")
 
 
 def new_seed() -> int:
@@ -308,6 +318,15 @@ def join(history: History, name: str, learner: str, kind: str = "person") -> Enr
     return enroll(history, stored, learner_id, kind, lambda place: assignment(spec, place))
 
 
+def earlier_exposures(history: History, learner: str, deck: str) -> int:
+    """Exposures `learner` made on any variant of `deck` before joining: theirs to keep,
+    none of them the study's."""
+    learner_id = history.reader.learner_id(learner)
+    if learner_id is None:
+        return 0
+    return sum(n for _minute, n in history.reader.exposures_per_minute(learner_id, deck))
+
+
 @dataclass(frozen=True)
 class Joined:
     """What `drill start` needs of a learner's study: the arm's deck and its narration."""
@@ -339,7 +358,10 @@ def status(history: History, name: str) -> Status:
 
     stored, spec = load(history, name)
     prints = fingerprints(spec)
-    people = tuple(participant(history, e, prints[e.arm]) for e in enrollments(history, stored))
+    domain = spec.deck_for(spec.arms[0]).domain_name
+    people = tuple(
+        participant(history, e, prints[e.arm], domain) for e in enrollments(history, stored)
+    )
     return Status(spec, people)
 
 

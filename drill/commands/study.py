@@ -115,18 +115,24 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _join(args: argparse.Namespace) -> int:
-    from drill.app.study import join, load
+    from drill.app.study import earlier_exposures, join, load
     from drill.commands.common import learner_name
     from drill.store.history import History
 
     learner = learner_name(args)
     with History.open(args.db) as history:
         _stored, spec = load(history, args.name)
+        before = earlier_exposures(history, learner, spec.deck)
         join(history, args.name, learner)
     # The learner is told nothing of the arms: which one is theirs, or what the others are.
     command = f"drill start {spec.deck}" + (f" --learner {learner}" if args.learner else "")
     print(f"{learner} joined study {spec.name!r}. Drill its deck with `{command}`; "
           "the study sets how the deck is drilled.")  # fmt: skip
+    if before:
+        print(f"Your {before:,} earlier exposure{'s' * (before != 1)} of {spec.deck} stay "
+              "yours and count for nothing in the study: it counts only what you drill from "
+              "now on, in the study, starting fresh. Items you were shown with their answer "
+              "before do not count as untaught in it.")  # fmt: skip
     return 0
 
 

@@ -11,8 +11,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-FINAL_WINDOW = 30
-"""A participant's final held-out accuracy is over their last this-many untaught answers."""
+FINAL_WINDOW = 100
+"""A participant's untaught accuracy (the primary outcome) is over their last this-many
+untaught answers (drill.protocol.untaught.LAST)."""
+CURVE_WINDOW = 30
+"""A point of a participant's curve is over their last this-many untaught answers there."""
 CURVE_MIN = 10
 """Untaught answers a participant needs before a point of their curve counts."""
 PERMUTATIONS = 9999
@@ -29,11 +32,14 @@ class Participant:
     """`person`, or the simulated learner's kind."""
     exposures: int
     untaught: tuple[tuple[int, bool], ...]
-    """(exposure, right and in time) for every untaught answer, in order."""
+    """(exposure, right whenever it came) for every untaught answer, in order."""
     transition_at: int | None = None
     """Exposure of the first detected transition, if any."""
     found_at: int | None = None
     """Exposure at which the seal opened (the rule found), if it did."""
+    final: float | None = None
+    """Untaught accuracy over the last FINAL_WINDOW untaught answers, as
+    drill.protocol.untaught computes it (None: from `untaught`)."""
 
     @property
     def arrived_at(self) -> int | None:
@@ -84,12 +90,15 @@ class Analysis:
 
 
 def final_heldout(participant: Participant, window: int = FINAL_WINDOW) -> float | None:
-    """Held-out accuracy over the participant's last `window` untaught answers."""
+    """Untaught accuracy over the participant's last `window` untaught answers, right
+    whenever it came (the study's primary outcome)."""
+    if participant.final is not None and window == FINAL_WINDOW:
+        return participant.final
     recent = participant.untaught[-window:]
     return sum(ok for _, ok in recent) / len(recent) if recent else None
 
 
-def heldout_at(participant: Participant, exposure: int, window: int = FINAL_WINDOW) -> float | None:
+def heldout_at(participant: Participant, exposure: int, window: int = CURVE_WINDOW) -> float | None:
     """Held-out accuracy over the last `window` untaught answers up to `exposure`."""
     upto = [ok for x, ok in participant.untaught if x <= exposure][-window:]
     return sum(upto) / len(upto) if len(upto) >= CURVE_MIN else None
@@ -228,7 +237,7 @@ def _comparison(
 
 TEST_NAMES = {
     "logrank": "log-rank, time to transition",
-    "permutation": "permutation, final held-out",
+    "permutation": "permutation, untaught accuracy",
 }
 
 
@@ -276,7 +285,10 @@ def render(analysis: Analysis) -> list[str]:
     lines = [f"{analysis.population}: " + ", ".join(
         f"{s.arm} {s.participants}" for s in arms)]  # fmt: skip
     lines.append("")
-    lines.append("held-out accuracy (last 30 untaught answers), mean [95% band]")
+    lines.append(
+        f"untaught accuracy (last {CURVE_WINDOW} untaught answers, late ones "
+        "right), mean [95% band]"
+    )
     lines.append("exposure " + "".join(f"{s.arm[:17]:>18}" for s in arms))
     marks = sorted({c.exposure for s in arms for c in s.curve})
     for x in marks:
@@ -289,7 +301,7 @@ def render(analysis: Analysis) -> list[str]:
     lines.append("found the rule, and the share still without it by each exposure")
     for s in arms:
         final = "–" if s.final_heldout is None else f"{s.final_heldout:.2f}"
-        lines.append(f"  {s.arm}: found {s.found} of {s.participants}; final held-out "
+        lines.append(f"  {s.arm}: found {s.found} of {s.participants}; untaught accuracy "
                      f"{final}; {still_without(s.survival)}")  # fmt: skip
     if analysis.comparisons:
         lines.append("")

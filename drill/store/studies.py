@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from drill.errors import UserError
 from drill.protocol.records import EventKind
+from drill.protocol.untaught import untaught_accuracy, untaught_answers
 from drill.report.study import Participant
 from drill.store.history import History
 from drill.store.models import Enrollment, Learner, Study
@@ -149,17 +150,13 @@ def arm_of(history: History, learner: str, deck: str) -> tuple[StoredStudy, str]
 UNTAUGHT_EVENTS = (EventKind.TRANSITION_DETECTED, EventKind.RULE_UNSEALED)
 
 
-def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Participant:
-    """What the analysis needs of one participant, on their arm's variant of the deck."""
+def participant(history: History, enrolled: Enrolled, fingerprint: str, domain: str) -> Participant:
+    """What the analysis needs of one participant, on their arm's variant of the deck.
+    An item shown with its answer before they joined (practice outside the study) is not
+    untaught in it, so earlier history can only take answers out, never put them in."""
     past = history.reader.outcomes(enrolled.learner_id, fingerprint)
-    shown: set[str] = set()
-    untaught: list[tuple[int, bool]] = []
-    for outcome in past:
-        if outcome.probe:
-            untaught.append((outcome.exposure, outcome.success))
-        elif outcome.item_id not in shown:
-            shown.add(outcome.item_id)
-            untaught.append((outcome.exposure, outcome.success))
+    taught = history.reader.taught_ids(enrolled.learner_id, domain, elsewhere=fingerprint)
+    untaught = untaught_answers(past, taught)
     events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip
@@ -169,6 +166,7 @@ def participant(history: History, enrolled: Enrolled, fingerprint: str) -> Parti
         kind=enrolled.kind,
         exposures=past[-1].exposure if past else 0,
         untaught=tuple(untaught),
+        final=untaught_accuracy(past, taught),
         transition_at=first[EventKind.TRANSITION_DETECTED],
         found_at=first[EventKind.RULE_UNSEALED],
     )
