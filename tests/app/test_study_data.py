@@ -56,8 +56,7 @@ def test_history_from_before_joining_is_not_the_studys(
                            "--items", "40", "--learner", "ann", "--json", *db))  # fmt: skip
     assert ran["study"] == "s"
     status = json.loads(drill(capsys, "study", "status", "s", "--json", *db))
-    (arm,) = [a for a in status["arms"].values() if a["participants"]]
-    assert arm["exposures"] == 40
+    assert [(p["learner"], p["exposures"]) for p in status["participants"]] == [("ann", 40)]
     rows = list(
         csv.DictReader(io.StringIO(drill(capsys, "study", "export", "s", "--format", "csv", *db)))
     )
@@ -95,3 +94,94 @@ def test_identical_rule_learners_score_alike_with_and_without_a_deadline(
     assert arms["protocol"]["participants"] == arms["untimed"]["participants"] == 4
     gap = abs(arms["protocol"]["final_heldout"] - arms["untimed"]["final_heldout"])
     assert gap < 0.05, arms
+
+
+def test_a_study_is_preregistered_locked_and_then_cannot_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`study new` writes a template; lock refuses a study without its pre-registration;
+    filled in and read back, it locks with a hash that is the frozen file's sha256; a
+    locked study cannot change; a report before the planned sample says so first, and an
+    unlocked study's report is exploratory."""
+    import hashlib
+
+    monkeypatch.chdir(tmp_path)
+    db = ["--db", str(tmp_path / "h.db")]
+    drill(capsys, "study", "new", "s", "--deck", "modarith", "--arms", "protocol,untimed", *db)
+    text = (tmp_path / "s.study.toml").read_text()
+    assert "# [preregistration]" in text and "seed =" not in text and "seed_sha256" in text
+    assert main(["study", "lock", "s", *db]) == 2
+    assert "lacks hypotheses, primary_outcome" in capsys.readouterr().err
+    drill(capsys, "study", "simulate", "s", "--kind", "rule", "--learners", "2",
+          "--items", "30", "--workers", "1", "--json", *db)  # fmt: skip
+    assert drill(capsys, "study", "report", "s", *db).startswith("EXPLORATORY: study s is not")
+    assert main(["study", "new", "s", "--file", "s.study.toml", "--replace", *db]) == 2
+    assert "someone has joined" in capsys.readouterr().err
+
+    drill(capsys, "study", "new", "t", "--deck", "modarith", "--arms", "protocol,untimed", *db)
+    filled = (tmp_path / "t.study.toml").read_text()
+    for key in ("preregistration]", "hypotheses", "primary_outcome", "n_per_arm",
+                "stopping_rule", "exclusions"):  # fmt: skip
+        filled = filled.replace(f"# [{key}" if key.endswith("]") else f"# {key}",
+                                f"[{key}" if key.endswith("]") else key)  # fmt: skip
+    (tmp_path / "t.study.toml").write_text(filled)
+    drill(capsys, "study", "new", "t", "--file", "t.study.toml", "--replace", *db)
+    out = drill(capsys, "study", "lock", "t", *db)
+    digest = hashlib.sha256((tmp_path / "t.locked.study.toml").read_bytes()).hexdigest()
+    assert f"sha256 {digest}" in out
+    assert main(["study", "new", "t", "--file", "t.study.toml", "--replace", *db]) == 2
+    assert "a locked study cannot change" in capsys.readouterr().err
+    assert main(["study", "lock", "t", *db]) == 2
+    assert "locked already" in capsys.readouterr().err
+    drill(capsys, "study", "simulate", "t", "--kind", "rule", "--learners", "2",
+          "--items", "30", "--workers", "1", "--json", *db)  # fmt: skip
+    lines = drill(capsys, "study", "report", "t", *db).splitlines()
+    assert lines[0].startswith("SAMPLE INCOMPLETE: protocol 1, untimed 1 of the 20 per arm")
+    assert any(line.startswith("confirmatory: primary outcome untaught_accuracy") for line in lines)
+    report = json.loads(drill(capsys, "study", "report", "t", "--json", *db))
+    assert report["confirmatory"] is True and report["sample_complete"] is False
+    assert report["locked"]["sha256"] == digest
+    out = drill(capsys, "study", "unblind", "t", *db)
+    seed, salt = out.split("seed ")[1].split(", salt ")
+    assert hashlib.sha256(f"{salt.split()[0]}:{seed}".encode()).hexdigest() in filled
+
+
+def test_withdrawing_removes_the_study_data_and_keeps_outside_practice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pseudonymous participant drills, then withdraws: their study answers and
+    enrolment are gone, the study records one withdrawal, their plain-deck practice
+    stays, and the next to join does not take their place in the sequence."""
+    db = ["--db", str(tmp_path / "h.db")]
+    drill(capsys, "study", "new", "s", "--deck", "modarith", "--arms", "protocol,untimed",
+          "--seed", "3", "--write", str(tmp_path / "s.toml"), *db)  # fmt: skip
+    out = drill(capsys, "study", "join", "s", *db)
+    learner = out.split("participant id is ")[1].split(":")[0]
+    assert learner.startswith("p-") and len(learner) == 8
+    drill(capsys, "simulate", "modarith", "--kind", "rule", "--items", "20", "--learner",
+          learner, "--json", *db)  # fmt: skip
+    drill(capsys, "study", "withdraw", "s", learner, *db)
+    status = json.loads(drill(capsys, "study", "status", "s", "--json", *db))
+    assert status["participants"] == [] and status["withdrawn"] == 1
+    assert drill(capsys, "study", "export", "s", *db) == ""
+    assert drill(capsys, "export", "--learner", learner, *db) == ""
+    drill(capsys, "simulate", "modarith", "--kind", "rule", "--items", "20", "--learner",
+          learner, "--json", *db)  # fmt: skip
+    assert len(drill(capsys, "export", "--learner", learner, *db).splitlines()) == 20
+    assert main(["study", "withdraw", "s", learner, *db]) == 2
+    assert "is not in study 's'" in capsys.readouterr().err
+    drill(capsys, "study", "join", "s", "--learner", "bob", *db)
+    drill(capsys, "study", "unblind", "s", *db)
+    status = json.loads(drill(capsys, "study", "status", "s", "--json", *db))
+    from drill.app.study import assignment, spec_from_arms
+
+    spec = spec_from_arms("s", "modarith", "protocol,untimed", seed=3)
+    assert status["participants"][0]["arm"] == assignment(spec, 1)
+
+
+def test_holm_steps_down() -> None:
+    """Holm's adjusted p: the smallest times m, the next times m - 1, kept monotone."""
+    from drill.report.study import holm
+
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    assert holm([0.5, None]) == [0.5, None]
