@@ -109,7 +109,9 @@ def test_a_study_is_preregistered_locked_and_then_cannot_change(
     db = ["--db", str(tmp_path / "h.db")]
     drill(capsys, "study", "new", "s", "--deck", "modarith", "--arms", "protocol,untimed", *db)
     text = (tmp_path / "s.study.toml").read_text()
-    assert "# [preregistration]" in text and "seed =" not in text and "seed_sha256" in text
+    assert "# [preregistration]" in text
+    assert "seed =" not in text
+    assert "seed_sha256" in text
     assert main(["study", "lock", "s", *db]) == 2
     assert "lacks hypotheses, primary_outcome" in capsys.readouterr().err
     drill(capsys, "study", "simulate", "s", "--kind", "rule", "--learners", "2",
@@ -139,7 +141,8 @@ def test_a_study_is_preregistered_locked_and_then_cannot_change(
     assert lines[0].startswith("SAMPLE INCOMPLETE: protocol 1, untimed 1 of the 20 per arm")
     assert any(line.startswith("confirmatory: primary outcome untaught_accuracy") for line in lines)
     report = json.loads(drill(capsys, "study", "report", "t", "--json", *db))
-    assert report["confirmatory"] is True and report["sample_complete"] is False
+    assert report["confirmatory"] is True
+    assert report["sample_complete"] is False
     assert report["locked"]["sha256"] == digest
     out = drill(capsys, "study", "unblind", "t", *db)
     seed, salt = out.split("seed ")[1].split(", salt ")
@@ -157,12 +160,14 @@ def test_withdrawing_removes_the_study_data_and_keeps_outside_practice(
           "--seed", "3", "--write", str(tmp_path / "s.toml"), *db)  # fmt: skip
     out = drill(capsys, "study", "join", "s", *db)
     learner = out.split("participant id is ")[1].split(":")[0]
-    assert learner.startswith("p-") and len(learner) == 8
+    assert learner.startswith("p-")
+    assert len(learner) == 8
     drill(capsys, "simulate", "modarith", "--kind", "rule", "--items", "20", "--learner",
           learner, "--json", *db)  # fmt: skip
     drill(capsys, "study", "withdraw", "s", learner, *db)
     status = json.loads(drill(capsys, "study", "status", "s", "--json", *db))
-    assert status["participants"] == [] and status["withdrawn"] == 1
+    assert status["participants"] == []
+    assert status["withdrawn"] == 1
     assert drill(capsys, "study", "export", "s", *db) == ""
     assert drill(capsys, "export", "--learner", learner, *db) == ""
     drill(capsys, "simulate", "modarith", "--kind", "rule", "--items", "20", "--learner",
