@@ -549,12 +549,30 @@ class Joined:
     study: str
     arm: Arm
     deck: Deck
+    consent: str = ""
+    """The study's consent text, still to be accepted ("" once it was, or if it has none)."""
+    completion: Mapping[str, str] = field(default_factory=dict)
 
 
-def joined(study: str, spec: Mapping[str, Any], arm_name: str, extra: Sequence[str]) -> Joined:
-    """The arm named `arm_name` of the stored study `spec`, and its deck with `extra`."""
-    arm = StudySpec.from_spec(spec).arm(arm_name)
-    return Joined(study, arm, StudySpec.from_spec(spec).deck_for(arm, extra))
+def joined(
+    study: str, spec: Mapping[str, Any], arm_name: str, extra: Sequence[str], learner: str = ""
+) -> Joined:
+    """The arm named `arm_name` of the stored study `spec`, its deck with `extra`, and what
+    `learner` is still to consent to."""
+    found = StudySpec.from_spec(spec)
+    arm = found.arm(arm_name)
+    consent = "" if learner in spec.get("consents", {}) else found.consent
+    return Joined(study, arm, found.deck_for(arm, extra), consent, found.completion)
+
+
+def completion_line(completion: Mapping[str, str]) -> str | None:
+    """What a participant is shown when a session in the study ends."""
+    parts = []
+    if completion.get("code"):
+        parts.append(f"your completion code is {completion['code']}")
+    if completion.get("url"):
+        parts.append(f"finish at {completion['url']}")
+    return "Study: " + "; ".join(parts) if parts else None
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     _db(report)
     export = actions.add_parser("export", help="every attempt with its participant's arm")
     export.add_argument("name", metavar="NAME")
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--format", choices=("jsonl", "csv", "psychds"), default="jsonl",
+                        help="psychds: a Psych-DS dataset in --output DIR")  # fmt: skip
+    export.add_argument("--output", metavar="DIR", default=None,
+                        help="with --format psychds: the dataset's directory")  # fmt: skip
     _db(export)
 
 
@@ -406,8 +409,23 @@ def _export(args: argparse.Namespace) -> int:
     from drill.app.study import export
     from drill.commands.common import open_existing
     from drill.commands.export import write_rows
+    from drill.errors import UserError
     from drill.store.history import EXPORT_FIELDS
 
+    if args.format == "psychds":
+        from pathlib import Path
+
+        from drill.app.psychds import write
+
+        if args.output is None:
+            raise UserError("study export: --format psychds writes a directory; give --output DIR")
+        with open_existing(args.db) as history:
+            written = write(history, args.name, Path(args.output))
+        print(f"Psych-DS dataset written to {args.output}: " + ", ".join(
+            str(p.relative_to(args.output)) for p in written))  # fmt: skip
+        return 0
+    if args.output is not None:
+        raise UserError("study export: --output is for --format psychds (csv and jsonl print)")
     with open_existing(args.db) as history:
         write_rows(export(history, args.name), args.format, ["study", "arm", *EXPORT_FIELDS])
     return 0

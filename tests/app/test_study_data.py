@@ -190,3 +190,53 @@ def test_holm_steps_down() -> None:
 
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
     assert holm([0.5, None]) == [0.5, None]
+
+
+def test_a_psychds_export_has_the_required_structure_and_describes_every_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`study export --format psychds`: dataset_description.json is a schema.org Dataset
+    with name, description and variableMeasured naming every column of every data file;
+    data/ holds keyword-value `_data.csv` files (attempts, events, participants); the
+    attempts' `untaught` flags agree with each participant's count."""
+    import re
+
+    db = ["--db", str(tmp_path / "h.db")]
+    drill(capsys, "study", "new", "s", "--deck", "modarith", "--arms", "protocol,untimed",
+          "--seed", "3", "--write", str(tmp_path / "s.toml"), *db)  # fmt: skip
+    drill(capsys, "study", "simulate", "s", "--kind", "rule", "--learners", "2",
+          "--items", "60", "--workers", "1", "--json", *db)  # fmt: skip
+    out = tmp_path / "dataset"
+    drill(capsys, "study", "export", "s", "--format", "psychds", "--output", str(out), *db)
+    described = json.loads((out / "dataset_description.json").read_text())
+    assert described["@context"] == "https://schema.org/"
+    assert described["@type"] == "Dataset"
+    assert described["name"]
+    assert described["description"]
+    names = {v["name"] for v in described["variableMeasured"]}
+    extra = {p["name"]: p["value"] for p in described["additionalProperty"]}
+    assert set(extra["deck_fingerprints"]) == {"protocol", "untimed"}
+    assert "drill_version" in extra
+    assert "preregistration_sha256" in extra
+    files = sorted(p.name for p in (out / "data").iterdir())
+    assert files == [f"study-s_table-{t}_data.csv" for t in ("attempts", "events", "participants")]
+    pattern = re.compile(r"^([a-z]+-[a-zA-Z0-9]+_)+data\.csv$")
+    columns: set[str] = set()
+    tables = {}
+    for name in files:
+        assert pattern.match(name), name
+        with (out / "data" / name).open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+            assert f.seek(0) == 0
+            columns |= set(next(csv.reader(f)))
+        tables[name.split("table-")[1].split("_")[0]] = rows
+    assert columns == names  # every column described, nothing described that is not there
+    assert len(tables["attempts"]) == 120
+    people = {p["learner"]: p for p in tables["participants"]}
+    assert len(people) == 2
+    for learner, row in people.items():
+        mine = [a for a in tables["attempts"] if a["learner"] == learner]
+        assert int(row["untaught_answers"]) == sum(a["untaught"] == "true" for a in mine)
+        assert row["arm"] in ("protocol", "untimed")
+    assert main(["study", "export", "s", "--format", "psychds", "--output", str(out), *db]) == 2
+    assert "not an empty directory" in capsys.readouterr().err
