@@ -74,7 +74,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     report = actions.add_parser("report", help="curves, survival and tests per arm")
     report.add_argument("name", metavar="NAME")
     report.add_argument("--json", action="store_true", help="print JSON instead of text")
-    report.add_argument("--output", metavar="FILE", default=None, help="write it to FILE")
+    report.add_argument("--output", metavar="FILE", default=None,
+                        help="write it to FILE: figures for .png, .svg or .pdf, else the "
+                        "text (or JSON)")  # fmt: skip
     _db(report)
     export = actions.add_parser("export", help="every attempt with its participant's arm")
     export.add_argument("name", metavar="NAME")
@@ -396,6 +398,12 @@ def _report(args: argparse.Namespace) -> int:
         text = "\n".join(lines) + "\n"
     if args.output is None:
         print(text, end="")
+        return 0
+    from drill.report.study_picture import is_figure, save_study_figure
+
+    if is_figure(Path(args.output)):
+        save_study_figure(first, f"study {args.name}", Path(args.output))
+        print(f"figures written to {args.output}: survival and untaught accuracy per arm")
         return 0
     try:
         Path(args.output).write_text(text, encoding="utf-8")

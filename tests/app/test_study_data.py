@@ -240,3 +240,20 @@ def test_a_psychds_export_has_the_required_structure_and_describes_every_column(
         assert row["arm"] in ("protocol", "untimed")
     assert main(["study", "export", "s", "--format", "psychds", "--output", str(out), *db]) == 2
     assert "not an empty directory" in capsys.readouterr().err
+
+
+def test_study_report_output_draws_figures_as_png_svg_and_pdf(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`study report --output` with .png, .svg or .pdf writes that picture (not text)."""
+    db = ["--db", str(tmp_path / "h.db")]
+    drill(capsys, "study", "new", "s", "--deck", "modarith", "--arms", "protocol,untimed",
+          "--seed", "3", "--write", str(tmp_path / "s.toml"), *db)  # fmt: skip
+    drill(capsys, "study", "simulate", "s", "--kind", "rule", "--learners", "4",
+          "--items", "40", "--workers", "1", "--json", *db)  # fmt: skip
+    for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
+        path = tmp_path / f"fig{suffix}"
+        drill(capsys, "study", "report", "s", "--output", str(path), *db)
+        assert path.read_bytes().startswith(magic)
+    drill(capsys, "study", "report", "s", "--output", str(tmp_path / "r.txt"), *db)
+    assert "untaught accuracy" in (tmp_path / "r.txt").read_text()
