@@ -328,8 +328,9 @@ def _toml_value(value: object) -> str:
 
 
 PREREG_TEMPLATE = """\
-# Fill these in, read the file back with `drill study new NAME --file PATH`, then
-# `drill study lock NAME`: a study is locked only with all five.
+# Fill these in (uncomment), read the file back with
+# `drill study new NAME --file PATH --replace`, then `drill study lock NAME`:
+# a study is locked only with all five.
 # [preregistration]
 # hypotheses = "Under protocol, untaught accuracy ends higher than under untimed."
 # primary_outcome = "untaught_accuracy"   # or exposures_to_seal, exposures_to_transition

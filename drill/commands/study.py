@@ -402,7 +402,7 @@ def _report(args: argparse.Namespace) -> int:
     from drill.report.study_picture import is_figure, save_study_figure
 
     if is_figure(Path(args.output)):
-        save_study_figure(first, f"study {args.name}", Path(args.output))
+        save_study_figure(found.analyses, f"study {args.name}", Path(args.output))
         print(f"figures written to {args.output}: survival and untaught accuracy per arm")
         return 0
     try:

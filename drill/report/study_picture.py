@@ -7,6 +7,7 @@ draws with the Agg backend through `Figure`, never pyplot's global state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ def is_figure(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
 
 
-def save_study_figure(analysis: Analysis, title: str, path: Path) -> None:
-    """Draw the two panels and write them to `path` (.png, .svg or .pdf)."""
+def save_study_figure(analyses: Sequence[Analysis], title: str, path: Path) -> None:
+    """Draw the two panels for each population (people first, then each simulated kind
+    beside them), a row each, and write them to `path` (.png, .svg or .pdf)."""
     fmt = FORMATS[path.suffix.lower()]
     import matplotlib
 
@@ -30,8 +32,19 @@ def save_study_figure(analysis: Analysis, title: str, path: Path) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11, 4.5), layout="constrained")
+    fig = Figure(figsize=(11, 4.5 * len(analyses)), layout="constrained")
     FigureCanvasAgg(fig)
+    rows: Any = fig.subfigures(len(analyses), 1, squeeze=False)
+    for row, analysis in zip(rows[:, 0], analyses, strict=True):
+        _row(row, analysis)
+    fig.suptitle(title)
+    try:
+        fig.savefig(path, format=fmt, dpi=150)
+    except OSError as err:
+        raise UserError(f"--output {path}: {err.strerror or err}") from None
+
+
+def _row(fig: Any, analysis: Analysis) -> None:
     survival, accuracy = fig.subplots(1, 2)
     end = max((c.exposure for a in analysis.arms for c in a.curve), default=0)
     end = max([end, *(x for a in analysis.arms for x, _ in a.survival)])
@@ -54,12 +67,12 @@ def save_study_figure(analysis: Analysis, title: str, path: Path) -> None:
     accuracy.set_xlabel("exposures")
     accuracy.set_ylabel("accuracy (late answers right)")
     accuracy.set_ylim(-0.02, 1.02)
-    accuracy.legend(loc="lower right", fontsize="small")
-    fig.suptitle(f"{title}: {analysis.population}")
-    try:
-        fig.savefig(path, format=fmt, dpi=150)
-    except OSError as err:
-        raise UserError(f"--output {path}: {err.strerror or err}") from None
+    if accuracy.get_legend_handles_labels()[0]:
+        accuracy.legend(loc="lower right", fontsize="small")
+    else:  # no one has the 10 untaught answers a point needs yet
+        accuracy.text(0.5, 0.5, "no one has 10 untaught answers yet", ha="center",
+                      transform=accuracy.transAxes)  # fmt: skip
+    fig.suptitle(analysis.population)
 
 
 def _survival(
