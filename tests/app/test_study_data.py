@@ -257,3 +257,35 @@ def test_study_report_output_draws_figures_as_png_svg_and_pdf(
         assert path.read_bytes().startswith(magic)
     drill(capsys, "study", "report", "s", "--output", str(tmp_path / "r.txt"), *db)
     assert "untaught accuracy" in (tmp_path / "r.txt").read_text()
+
+
+def test_consent_is_asked_until_recorded_and_completion_is_worded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A study file's [consent] text is what `drill start` must still ask a participant
+    who has not agreed, and nothing once their agreement is recorded; [completion] reads
+    as one line."""
+    from drill.app.joined import arm_for_start
+    from drill.app.study import completion_line, record_consent
+    from drill.store.history import History
+
+    study = tmp_path / "s.toml"
+    study.write_text('deck = "modarith"\narms = ["protocol", "untimed"]\n'
+                     '[consent]\ntext = "We record your answers."\n'
+                     '[completion]\ncode = "C0FFEE"\nurl = "https://example.org/done"\n')  # fmt: skip
+    db = str(tmp_path / "h.db")
+    drill(capsys, "study", "new", "s", "--file", str(study), "--db", db)
+    drill(capsys, "study", "join", "s", "--learner", "ann", "--db", db)
+    found = arm_for_start(db, "ann", "modarith", [])
+    assert found is not None
+    assert found.consent == "We record your answers."
+    assert completion_line(found.completion) == (
+        "Study: your completion code is C0FFEE; finish at https://example.org/done"
+    )
+    with History.open(db) as history:
+        record_consent(history, "s", "ann")
+    again = arm_for_start(db, "ann", "modarith", [])
+    assert again is not None
+    assert again.consent == ""
+    status = json.loads(drill(capsys, "study", "status", "s", "--json", "--db", db))
+    assert status["participants"][0]["consented"] is True
