@@ -270,9 +270,11 @@ def test_consent_is_asked_until_recorded_and_completion_is_worded(
     from drill.store.history import History
 
     study = tmp_path / "s.toml"
-    study.write_text('deck = "modarith"\narms = ["protocol", "untimed"]\n'
-                     '[consent]\ntext = "We record your answers."\n'
-                     '[completion]\ncode = "C0FFEE"\nurl = "https://example.org/done"\n')  # fmt: skip
+    study.write_text(
+        'deck = "modarith"\narms = ["protocol", "untimed"]\n'
+        '[consent]\ntext = "We record your answers."\n'
+        '[completion]\ncode = "C0FFEE"\nurl = "https://example.org/done"\n'
+    )
     db = str(tmp_path / "h.db")
     drill(capsys, "study", "new", "s", "--file", str(study), "--db", db)
     drill(capsys, "study", "join", "s", "--learner", "ann", "--db", db)
