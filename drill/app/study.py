@@ -507,6 +507,10 @@ def withdraw(history: History, name: str, learner: str) -> None:
     found = next((e for e in enrollments(history, stored) if e.learner == learner), None)
     if found is None:
         raise StudyError(f"{learner} is not in study {name!r}")
+    if not spec.own_variants:  # its arms share variants with practice outside the study
+        raise StudyError(f"study {name!r} was made before each arm was its own variant, so "
+                         f"{learner}'s study data cannot be told from their own practice; "
+                         "nothing was removed")  # fmt: skip
     remove(history, name, learner, spec.deck_for(spec.arm(found.arm)).fingerprint)
 
 

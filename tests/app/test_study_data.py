@@ -291,3 +291,27 @@ def test_consent_is_asked_until_recorded_and_completion_is_worded(
     assert again.consent == ""
     status = json.loads(drill(capsys, "study", "status", "s", "--json", "--db", db))
     assert status["participants"][0]["consented"] is True
+
+
+def test_a_study_stored_before_version_2_reads_as_it_did(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A study whose stored spec has no `version` keeps the deck's variant and fixed
+    blocks, and refuses to withdraw anyone (their study data and practice share a variant)."""
+    from drill.app.study import StudySpec, assignment, create, spec_from_arms
+    from drill.decks import load_deck
+    from drill.store.history import History
+
+    new = spec_from_arms("old", "modarith", "protocol,untimed", seed=9, block=2)
+    old = StudySpec.from_spec({k: v for k, v in new.as_spec().items() if k != "version"})
+    assert old.version == 1
+    assert old.deck_for(old.arms[0]).fingerprint == load_deck("modarith").fingerprint
+    assert {assignment(old, 2 * b) for b in range(10)} == {"protocol", "untimed"}
+    for b in range(10):
+        assert {assignment(old, 2 * b), assignment(old, 2 * b + 1)} == {"protocol", "untimed"}
+    db = str(tmp_path / "h.db")
+    with History.open(db) as history:
+        create(history, old)
+    drill(capsys, "study", "join", "old", "--learner", "ann", "--db", db)
+    assert main(["study", "withdraw", "old", "ann", "--db", db]) == 2
+    assert "nothing was removed" in capsys.readouterr().err
