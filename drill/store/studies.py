@@ -91,7 +91,9 @@ def save_study(
     `spec` brings others). True if it replaced one."""
 
     def add(conn: Connection) -> bool:
-        row = conn.execute(select(Study.id, Study.spec).where(Study.name == name)).first()
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
         if row is not None and not replace:
             raise StudyError(f"study {name!r} exists already (`drill study status {name}`)")
         if row is not None:
@@ -137,7 +139,9 @@ def mark(history: History, name: str, change: Callable[[dict[str, Any]], None]) 
     `change` edits the stored spec in place and may raise a StudyError."""
 
     def apply(conn: Connection) -> None:
-        row = conn.execute(select(Study.id, Study.spec).where(Study.name == name)).first()
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
         if row is None:
             raise StudyError(f"no study named {name!r}")
         spec = dict(row[1])
@@ -154,7 +158,9 @@ def withdraw(history: History, name: str, learner: str, fingerprint: str) -> Non
     record only that someone withdrew; their practice outside the study stays."""
 
     def remove(conn: Connection) -> None:
-        row = conn.execute(select(Study.id, Study.spec).where(Study.name == name)).first()
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
         if row is None:
             raise StudyError(f"no study named {name!r}")
         learner_id = conn.execute(select(Learner.id).where(Learner.name == learner)).scalar()
