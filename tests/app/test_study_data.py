@@ -63,6 +63,8 @@ def test_history_from_before_joining_is_not_the_studys(
     assert len(rows) == 40
     assert {r["learner"] for r in rows} == {"ann"}
     assert sorted(int(r["exposure"]) for r in rows) == list(range(1, 41))
+    untimed = {r["arm"] for r in rows} == {"untimed"}
+    assert all((r["deadline_ms"] == "600000") == untimed for r in rows)  # the arm's settings
 
 
 def test_an_arms_settings_are_its_own_variant(tmp_path: Path) -> None:
