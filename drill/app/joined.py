@@ -25,11 +25,15 @@ def arm_for_start(db: str | None, learner: str, deck: str, extra: Sequence[str])
             return None
         from drill.app.study import joined
 
-        return joined(found[0], found[1], found[2], extra)
+        return joined(found[0], found[1], found[2], extra, learner)
     from drill.app.study import joined
     from drill.store.history import History
     from drill.store.studies import arm_of
 
     with History.open(db) as history:
         stored = arm_of(history, learner, deck)
-    return None if stored is None else joined(stored[0].name, stored[0].spec, stored[1], extra)
+    return (
+        None
+        if stored is None
+        else joined(stored[0].name, stored[0].spec, stored[1], extra, learner)
+    )

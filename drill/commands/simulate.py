@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     learner = check_learner_name(args.learner) if args.learner is not None else args.kind
     deck = deck_from_args(args)
+    from drill.app.joined import arm_for_start
+
+    joined = arm_for_start(args.db, learner, deck.name, list(args.param))
+    weight_decay = None
+    if joined is not None:  # an enrolled learner drills their arm, as `drill start` does
+        deck, weight_decay = joined.deck, joined.arm.weight_decay
     if args.kind == "network" and deck.spec.encoder is None:
         from drill.reference.encoders import NoEncoderError
 
@@ -109,12 +115,14 @@ def run(args: argparse.Namespace) -> int:
                 progress=shown,
                 accuracy=args.accuracy,
                 rt_ms=args.rt * 1000,
+                weight_decay=weight_decay,
             )
     finally:
         history.close()
     summary = {
         "learner": learner,
         "deck": deck.name,
+        "study": None if joined is None else joined.study,
         "kind": args.kind,
         "exposures": result.exposures,
         "sessions": result.sessions,

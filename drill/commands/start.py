@@ -50,6 +50,9 @@ def _run(args: argparse.Namespace, line: Lifeline) -> int:
     if joined is not None:  # the study's arm sets the deck; nothing is said of other arms
         deck = joined.deck
         narration = deck.rule_text if joined.arm.narrated else None
+        if joined.consent and not _consents(args.db, joined.study, learner, joined.consent):
+            print("You did not consent, so nothing was drilled or recorded in the study.")
+            return 1
     opened = quick_start(deck, args.db, learner)
     line.last_words = lambda: opened.close("interrupted")
     try:
@@ -73,4 +76,32 @@ def _run(args: argparse.Namespace, line: Lifeline) -> int:
     except Stopped:  # told to stop before the app ran: the session is closed as cut off
         opened.close("interrupted")
         raise
-    return run_app(app, lambda: opened.link.history)
+    code = run_app(app, lambda: opened.link.history)
+    if joined is not None:
+        from drill.app.study import completion_line
+
+        done = completion_line(joined.completion)
+        if done:
+            print(done)  # stays on the terminal after the app
+    return code
+
+
+def _consents(db: str | None, study: str, learner: str, text: str) -> bool:
+    """Show the study's consent text before the first item; record acceptance."""
+    import textwrap
+
+    from drill.app.study import record_consent
+    from drill.store.history import History
+
+    print(f"Study {study}: before you start, please read this.\n")
+    for paragraph in text.split("\n\n"):
+        print(textwrap.fill(" ".join(paragraph.split()), 78) + "\n")
+    try:
+        answer = input("Type yes to agree and start (anything else leaves): ")
+    except EOFError:
+        return False
+    if answer.strip().lower() not in ("yes", "y"):
+        return False
+    with History.open(db) as history:
+        record_consent(history, study, learner)
+    return True

@@ -131,6 +131,9 @@ class Deck:
     params: Mapping[str, ParamValue]
     settings: Mapping[str, ParamValue] = field(repr=False)
     """Flat "section.key" (or "key" at the top level) → value, defaults filled in."""
+    study_arm: str = field(default="", repr=False)
+    """A study arm's identity (study, arm and its settings), or "" outside a study: an
+    arm is its own variant, so no history from outside the study counts for it."""
 
     def setting(self, key: str) -> Any:
         return self.settings[key]
@@ -186,10 +189,12 @@ class Deck:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Names the item universe: the same fingerprint means the same items and split."""
+        """Names the variant: the same fingerprint means the same items and split, and, in
+        a study, the same arm of the same study."""
         parts = sorted(self.domain.variant_params(self.params).items())
         share = () if self.training_share == 1.0 else (self.training_share,)
-        key = stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction, *share)
+        arm = (("study", self.study_arm),) if self.study_arm else ()
+        key = stable_hash(self.domain_name, parts, self.seed, self.heldout_fraction, *share, *arm)
         return f"{key:016x}"
 
     @cached_property

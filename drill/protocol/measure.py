@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from drill.domains.base import with_twins
 from drill.protocol.records import PastOutcome
 
-__all__ = ["Measure", "UntaughtAnswer", "heldout", "untaught_answers", "untaught_flags"]
+__all__ = [
+    "STUDY_LAST", "Measure", "UntaughtAnswer", "heldout", "untaught_answers", "untaught_flags",
+]  # fmt: skip
+
+STUDY_LAST = 100
+"""A study participant's outcome is the measure over their last this-many untaught answers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +109,7 @@ def heldout(
     """Held-out accuracy and fluency over the `last` untaught answers (None: all of them).
 
     The one function behind every held-out figure; a study's outcome is
-    `heldout(past, last=100).accuracy`."""
+    `heldout(past, last=STUDY_LAST).accuracy`."""
     answers = untaught_answers(past, taught, twins)
     if last is not None:
         answers = answers[-last:] if last > 0 else []

@@ -8,11 +8,16 @@ The tests and their assumptions are stated in docs/statistics.md ("Studies").
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-FINAL_WINDOW = 30
-"""A participant's final held-out accuracy is over their last this-many untaught answers."""
+from drill.protocol.measure import STUDY_LAST
+
+FINAL_WINDOW = STUDY_LAST
+"""A participant's untaught accuracy (the primary outcome) is over their last this-many
+untaught answers (drill.protocol.measure.STUDY_LAST)."""
+CURVE_WINDOW = 30
+"""A point of a participant's curve is over their last this-many untaught answers there."""
 CURVE_MIN = 10
 """Untaught answers a participant needs before a point of their curve counts."""
 PERMUTATIONS = 9999
@@ -35,6 +40,9 @@ class Participant:
     """Exposure of the first detected transition, if any."""
     found_at: int | None = None
     """Exposure at which the seal opened (the rule found), if it did."""
+    final: float | None = None
+    """Untaught accuracy over the last FINAL_WINDOW untaught answers, as
+    drill.protocol.measure computes it (None: from `untaught`)."""
 
     @property
     def arrived_at(self) -> int | None:
@@ -75,6 +83,9 @@ class Comparison:
     statistic: float | None
     p_value: float | None
     """None where the test cannot be run (fewer than two participants in an arm)."""
+    p_holm: float | None = None
+    """The p-value after Holm's correction across the primary comparisons (with more than
+    two arms); None for exploratory tests."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +96,15 @@ class Analysis:
 
 
 def final_heldout(participant: Participant, window: int = FINAL_WINDOW) -> float | None:
-    """Held-out accuracy over the participant's last `window` untaught answers."""
+    """Untaught accuracy over the participant's last `window` untaught answers, right
+    whenever it came (the study's primary outcome)."""
+    if participant.final is not None and window == FINAL_WINDOW:
+        return participant.final
     recent = participant.untaught[-window:]
     return sum(ok for _, ok in recent) / len(recent) if recent else None
 
 
-def heldout_at(participant: Participant, exposure: int, window: int = FINAL_WINDOW) -> float | None:
+def heldout_at(participant: Participant, exposure: int, window: int = CURVE_WINDOW) -> float | None:
     """Held-out accuracy over the last `window` untaught answers up to `exposure`."""
     upto = [ok for x, ok in participant.untaught if x <= exposure][-window:]
     return sum(upto) / len(upto) if len(upto) >= CURVE_MIN else None
@@ -129,11 +143,21 @@ def arm_curve(participants: Sequence[Participant], marks: Sequence[int]) -> tupl
     return tuple(points)
 
 
-def _censored(participants: Sequence[Participant]) -> object:
+def _arrival(p: Participant) -> int | None:
+    return p.arrived_at
+
+
+def _seal(p: Participant) -> int | None:
+    return p.found_at
+
+
+def _censored(
+    participants: Sequence[Participant], time: Callable[[Participant], int | None] = _arrival
+) -> object:
     from scipy import stats
 
-    arrived = [float(p.arrived_at) for p in participants if p.arrived_at is not None]
-    censored = [float(p.exposures) for p in participants if p.arrived_at is None]
+    arrived = [float(t) for p in participants if (t := time(p)) is not None]
+    censored = [float(p.exposures) for p in participants if time(p) is None]
     return stats.CensoredData(uncensored=arrived, right=censored)
 
 
@@ -151,16 +175,20 @@ def survival(participants: Sequence[Participant]) -> tuple[tuple[int, float], ..
     return tuple((int(t), float(s)) for t, s in zip(times, shares, strict=True))
 
 
-def logrank(arm: Sequence[Participant], first: Sequence[Participant]) -> tuple[float, float] | None:
-    """scipy.stats.logrank on time to transition; None if it cannot say anything (an arm
-    with no one, or no arrival in either)."""
+def logrank(
+    arm: Sequence[Participant],
+    first: Sequence[Participant],
+    time: Callable[[Participant], int | None] = _arrival,
+) -> tuple[float, float] | None:
+    """scipy.stats.logrank on time to transition (or `time`: _seal for the seal opening);
+    None if it cannot say anything (an arm with no one, or no arrival in either)."""
     if not arm or not first:
         return None
-    if all(p.arrived_at is None for p in (*arm, *first)):
+    if all(time(p) is None for p in (*arm, *first)):
         return None
     from scipy import stats
 
-    result = stats.logrank(_censored(arm), _censored(first))
+    result = stats.logrank(_censored(arm, time), _censored(first, time))
     statistic, p = float(result.statistic), float(result.pvalue)
     return None if math.isnan(p) else (statistic, p)
 
@@ -219,6 +247,53 @@ def analyse(participants: Sequence[Participant], arms: Sequence[str], population
     return Analysis(population, tuple(summaries), tuple(comparisons))
 
 
+PRIMARY_TESTS = {
+    "untaught_accuracy": ("permutation", "permutation test on untaught accuracy"),
+    "exposures_to_transition": ("logrank", "log-rank test on exposures to the transition"),
+    "exposures_to_seal": ("logrank_seal", "log-rank test on exposures to the seal opening"),
+}
+"""The test each pre-registrable primary outcome is read with."""
+
+
+def holm(p_values: Sequence[float | None]) -> list[float | None]:
+    """Holm's step-down adjusted p-values (None stays None and is not counted): the
+    smallest p times m, the next times m - 1, ..., kept monotone and capped at 1."""
+    ranked = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    m = len(ranked)
+    adjusted: list[float | None] = [None] * len(p_values)
+    running = 0.0
+    for rank, (p, i) in enumerate(ranked):
+        running = max(running, min(1.0, (m - rank) * p))
+        adjusted[i] = running
+    return adjusted
+
+
+def primary(
+    participants: Sequence[Participant], arms: Sequence[str], outcome: str, seed: int = 0
+) -> tuple[Comparison, ...]:
+    """The pre-registered test of `outcome`, each arm after the first against the first,
+    Holm-corrected across the comparisons when there are more than one."""
+    test, _ = PRIMARY_TESTS[outcome]
+    by_arm = {arm: [p for p in participants if p.arm == arm] for arm in arms}
+    first = arms[0]
+    found = []
+    for arm in arms[1:]:
+        if test == "permutation":
+            finals = [[v for p in by_arm[a] if (v := final_heldout(p)) is not None]
+                      for a in (arm, first)]  # fmt: skip
+            result = permutation(finals[0], finals[1], seed)
+        else:
+            result = logrank(
+                by_arm[arm], by_arm[first], _seal if test == "logrank_seal" else _arrival
+            )
+        found.append(_comparison(arm, first, test, result))
+    if len(found) < 2:
+        return tuple(found)
+    adjusted = holm([c.p_value for c in found])
+    return tuple(Comparison(c.arm, c.against, c.test, c.statistic, c.p_value, a)
+                 for c, a in zip(found, adjusted, strict=True))  # fmt: skip
+
+
 def _comparison(
     arm: str, against: str, test: str, result: tuple[float, float] | None
 ) -> Comparison:
@@ -229,7 +304,8 @@ def _comparison(
 
 TEST_NAMES = {
     "logrank": "log-rank, time to transition",
-    "permutation": "permutation, final held-out",
+    "permutation": "permutation, untaught accuracy",
+    "logrank_seal": "log-rank, exposures to the seal",
 }
 
 
@@ -256,11 +332,19 @@ def analysis_json(analysis: Analysis) -> dict[str, object]:
             for s in analysis.arms
         },
         "comparisons": [
-            {"arm": c.arm, "against": c.against, "test": c.test,
-             "statistic": rounded(c.statistic), "p_value": rounded(c.p_value, 6)}
-            for c in analysis.comparisons
+            comparison_json(c) for c in analysis.comparisons
         ],
     }  # fmt: skip
+
+
+def comparison_json(c: Comparison) -> dict[str, object]:
+    found: dict[str, object] = {
+        "arm": c.arm, "against": c.against, "test": c.test,
+        "statistic": None if c.statistic is None else round(c.statistic, 4),
+        "p_value": None if c.p_value is None else round(c.p_value, 6)}  # fmt: skip
+    if c.p_holm is not None:
+        found["p_holm"] = round(c.p_holm, 6)
+    return found
 
 
 def still_without(curve: Sequence[tuple[int, float]], shown: int = 6) -> str:
@@ -277,7 +361,10 @@ def render(analysis: Analysis) -> list[str]:
     lines = [f"{analysis.population}: " + ", ".join(
         f"{s.arm} {s.participants}" for s in arms)]  # fmt: skip
     lines.append("")
-    lines.append("held-out accuracy (last 30 untaught answers), mean [95% band]")
+    lines.append(
+        f"untaught accuracy (last {CURVE_WINDOW} untaught answers, late ones "
+        "right), mean [95% band]"
+    )
     lines.append("exposure " + "".join(f"{s.arm[:17]:>18}" for s in arms))
     marks = sorted({c.exposure for s in arms for c in s.curve})
     for x in marks:
@@ -290,7 +377,7 @@ def render(analysis: Analysis) -> list[str]:
     lines.append("found the rule, and the share still without it by each exposure")
     for s in arms:
         final = "–" if s.final_heldout is None else f"{s.final_heldout:.2f}"
-        lines.append(f"  {s.arm}: found {s.found} of {s.participants}; final held-out "
+        lines.append(f"  {s.arm}: found {s.found} of {s.participants}; untaught accuracy "
                      f"{final}; {still_without(s.survival)}")  # fmt: skip
     if analysis.comparisons:
         lines.append("")

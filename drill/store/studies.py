@@ -11,13 +11,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from drill.errors import UserError
+from drill.protocol.measure import STUDY_LAST, heldout, untaught_answers
 from drill.protocol.records import EventKind
 from drill.report.study import Participant
 from drill.store.history import History
-from drill.store.models import Enrollment, Learner, Study
+from drill.store.models import (
+    Attempt,
+    DeckState,
+    Enrollment,
+    Event,
+    ExposureBlock,
+    Learner,
+    ReferenceRun,
+    Study,
+)
+from drill.store.models import DrillSession as SessionRow
 
 
 class StudyError(UserError):
@@ -32,6 +43,29 @@ class StoredStudy:
     seed: int
     spec: dict[str, Any]
     created_at: datetime
+
+    @property
+    def salt(self) -> str:
+        return str(self.spec.get("salt", ""))
+
+    @property
+    def locked(self) -> dict[str, str] | None:
+        """{"at", "sha256"} once `study lock` froze it."""
+        found = self.spec.get("locked")
+        return dict(found) if found else None
+
+    @property
+    def unblinded(self) -> bool:
+        return bool(self.spec.get("unblinded_at"))
+
+    @property
+    def withdrawn(self) -> int:
+        return int(self.spec.get("withdrawn", 0))
+
+    def consented(self, learner: str) -> str | None:
+        """When `learner` accepted the consent text, if they did."""
+        found = self.spec.get("consents", {}).get(learner)
+        return None if found is None else str(found)
 
 
 @dataclass(frozen=True)
@@ -49,18 +83,107 @@ def _write(history: History, action: Callable[[Connection], Any]) -> Any:
         return history.store.write(action)
 
 
-def save_study(history: History, name: str, deck: str, seed: int, spec: dict[str, Any]) -> None:
-    """Record a new study; a name already taken is a StudyError."""
+def save_study(
+    history: History, name: str, deck: str, seed: int, spec: dict[str, Any], replace: bool = False
+) -> bool:
+    """Record a new study; a name already taken is a StudyError, unless `replace`, when an
+    unlocked study nobody has joined is changed to `spec` (its seed and salt kept unless
+    `spec` brings others). True if it replaced one."""
 
-    def add(conn: Connection) -> None:
-        if conn.execute(select(Study.id).where(Study.name == name)).first() is not None:
+    def add(conn: Connection) -> bool:
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
+        if row is not None and not replace:
             raise StudyError(f"study {name!r} exists already (`drill study status {name}`)")
+        if row is not None:
+            old = dict(row[1])
+            if old.get("locked"):
+                raise StudyError(f"study {name!r} is locked; a locked study cannot change")
+            joined = conn.execute(
+                select(func.count()).select_from(Enrollment).where(Enrollment.study_id == row[0])
+            ).scalar_one()
+            if joined or old.get("withdrawn"):
+                raise StudyError(f"study {name!r}: someone has joined; it cannot change now")
+            kept = {k: v for k, v in old.items() if k in ("salt",)}
+            conn.execute(
+                update(Study)
+                .where(Study.id == row[0])
+                .values(deck=deck, seed=seed, spec={**spec, **kept, **_salt(spec)})
+            )
+            return True
         at = datetime.now(UTC)
         conn.execute(
-            insert(Study).values(name=name, deck=deck, seed=seed, spec=spec, created_at=at)
+            insert(Study).values(
+                name=name, deck=deck, seed=seed, spec={"salt": _new_salt(), **spec}, created_at=at
+            )
         )
+        return False
 
-    _write(history, add)
+    result: bool = _write(history, add)
+    return result
+
+
+def _new_salt() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+def _salt(spec: Mapping[str, Any]) -> dict[str, Any]:
+    return {"salt": spec["salt"]} if "salt" in spec else {}
+
+
+def mark(history: History, name: str, change: Callable[[dict[str, Any]], None]) -> StoredStudy:
+    """Change the study's stored state (its lock, unblinding, consents) in one transaction;
+    `change` edits the stored spec in place and may raise a StudyError."""
+
+    def apply(conn: Connection) -> None:
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
+        if row is None:
+            raise StudyError(f"no study named {name!r}")
+        spec = dict(row[1])
+        change(spec)
+        conn.execute(update(Study).where(Study.id == row[0]).values(spec=spec))
+
+    _write(history, apply)
+    return load_study(history, name)
+
+
+def withdraw(history: History, name: str, learner: str, fingerprint: str) -> None:
+    """Remove `learner` from the study with everything they did in it (attempts, events,
+    sessions, standing, exposure counts and reference runs on the arm's variant) and
+    record only that someone withdrew; their practice outside the study stays."""
+
+    def remove(conn: Connection) -> None:
+        row = conn.execute(
+            select(Study.id, Study.spec).where(Study.name == name).with_for_update()
+        ).first()
+        if row is None:
+            raise StudyError(f"no study named {name!r}")
+        learner_id = conn.execute(select(Learner.id).where(Learner.name == learner)).scalar()
+        found = None if learner_id is None else conn.execute(
+            select(Enrollment.id).where(Enrollment.study_id == row[0],
+                                        Enrollment.learner_id == learner_id)
+        ).scalar()  # fmt: skip
+        if found is None:
+            raise StudyError(f"{learner} is not in study {name!r}")
+        mine = (SessionRow.learner_id == learner_id) & (SessionRow.deck_fingerprint == fingerprint)
+        sessions = select(SessionRow.id).where(mine)
+        conn.execute(delete(Attempt).where(Attempt.session_id.in_(sessions)))
+        for table in (Event, DeckState, ExposureBlock, ReferenceRun):
+            conn.execute(delete(table).where(table.learner_id == learner_id,
+                                             table.deck_fingerprint == fingerprint))  # fmt: skip
+        conn.execute(delete(SessionRow).where(mine))
+        conn.execute(delete(Enrollment).where(Enrollment.id == found))
+        spec = dict(row[1])
+        spec["withdrawn"] = int(spec.get("withdrawn", 0)) + 1
+        spec["consents"] = {k: v for k, v in spec.get("consents", {}).items() if k != learner}
+        conn.execute(update(Study).where(Study.id == row[0]).values(spec=spec))
+
+    _write(history, remove)
 
 
 def load_study(history: History, name: str) -> StoredStudy:
@@ -99,6 +222,8 @@ def enroll(
         count = conn.execute(
             select(func.count()).select_from(Enrollment).where(Enrollment.study_id == study.id)
         ).scalar_one()
+        withdrawn = conn.execute(select(Study.spec).where(Study.id == study.id)).scalar_one()
+        count += int(withdrawn.get("withdrawn", 0))  # a withdrawn place is not given again
         arm = assign(int(count))
         at = datetime.now(UTC)
         conn.execute(
@@ -153,16 +278,18 @@ def participant(
     history: History,
     enrolled: Enrolled,
     fingerprint: str,
+    domain: str,
     twins: Mapping[str, Sequence[str]] | None = None,
 ) -> Participant:
     """What the analysis needs of one participant, on their arm's variant of the deck
-    (whose `twins` an item shown with its answer teaches too)."""
-    from drill.protocol.measure import untaught_answers
-
+    (whose `twins` an item shown with its answer teaches too). An item shown with its
+    answer before they joined (practice outside the study) is not untaught in it, so
+    earlier history can only take answers out, never put them in."""
     past = history.reader.outcomes(enrolled.learner_id, fingerprint)
+    taught = history.reader.taught_ids(enrolled.learner_id, domain, elsewhere=fingerprint)
     # The one measure: untaught answers, right whenever they came (an arm's deadline must
     # not change what "learned" means).
-    untaught = [(a.exposure, a.right) for a in untaught_answers(past, (), twins)]
+    untaught = [(a.exposure, a.right) for a in untaught_answers(past, taught, twins)]
     events = history.reader.events(enrolled.learner_id, fingerprint, kinds=UNTAUGHT_EVENTS)
     first = {kind: next((e.exposure for e in events if e.kind == kind), None)
              for kind in UNTAUGHT_EVENTS}  # fmt: skip
@@ -172,6 +299,7 @@ def participant(
         kind=enrolled.kind,
         exposures=past[-1].exposure if past else 0,
         untaught=tuple(untaught),
+        final=heldout(past, taught, last=STUDY_LAST, twins=twins).accuracy,
         transition_at=first[EventKind.TRANSITION_DETECTED],
         found_at=first[EventKind.RULE_UNSEALED],
     )

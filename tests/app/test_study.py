@@ -15,6 +15,7 @@ from drill.app.study import (
     BUILTIN_ARMS,
     StudySpec,
     assignment,
+    block_sizes,
     read_study_file,
     spec_from_arms,
     study_toml,
@@ -40,13 +41,22 @@ def new_study(
 
 
 def test_every_block_holds_each_arm_equally_and_the_seed_fixes_the_order() -> None:
-    """Blocked randomization: each block of 6 over 3 arms gives each arm twice; the same
-    seed gives the same sequence, another seed another."""
+    """Blocked randomization: blocks of 3 or 6 places over 3 arms, their sizes drawn from
+    the seed (both occur), each holding every arm equally often; the same seed gives the
+    same sequence, another seed another."""
+    from itertools import islice
+
     spec = spec_from_arms("s", "modarith", "protocol,few,untimed", seed=11, block=6)
     arms = [assignment(spec, n) for n in range(60)]
-    for start in range(0, 60, 6):
-        block = arms[start : start + 6]
-        assert sorted(block) == ["few", "few", "protocol", "protocol", "untimed", "untimed"]
+    sizes = list(islice(block_sizes(spec), 30))
+    assert set(sizes) == {3, 6}
+    start = 0
+    for size in sizes:
+        if start + size > 60:
+            break
+        block = arms[start : start + size]
+        assert sorted(block) == sorted(["few", "protocol", "untimed"] * (size // 3))
+        start += size
     assert arms == [assignment(spec, n) for n in range(60)]
     other = spec_from_arms("s", "modarith", "protocol,few,untimed", seed=12, block=6)
     assert arms != [assignment(other, n) for n in range(60)]
@@ -154,6 +164,19 @@ def test_new_join_status_and_bad_input(
         assert code == 0
         assert "protocol" not in out
         assert "narrated" not in out
+    code, out, _ = drill(capsys, "study", "status", "s", "--json", "--db", db)
+    blind = json.loads(out)
+    assert "arms" not in blind
+    assert "seed" not in blind
+    assert [p["learner"] for p in blind["participants"]] == ["ann", "bob", "cy"]
+    assert not any("arm" in p for p in blind["participants"])
+    code, out, _ = drill(capsys, "study", "status", "s", "--db", db)
+    assert "protocol" not in out
+    assert "narrated" not in out
+    assert "concealed" in out
+    code, out, _ = drill(capsys, "study", "unblind", "s", "--db", db)
+    assert code == 0
+    assert "seed 4" in out
     code, out, _ = drill(capsys, "study", "status", "s", "--json", "--db", db)
     arms = json.loads(out)["arms"]
     assert sorted(arms) == ["narrated", "protocol"]

@@ -13,14 +13,14 @@ def person(arm: str, rate: float, arrived: int | None, n: int = 2000) -> Partici
     return Participant(f"{arm}-{rate}-{arrived}", arm, "network", n, answers, arrived, arrived)
 
 
-def test_final_heldout_is_over_the_last_30_untaught_answers() -> None:
-    """Only the last 30 untaught answers count."""
+def test_final_heldout_is_over_the_last_100_untaught_answers() -> None:
+    """Only the last 100 untaught answers count."""
     p = Participant(
         "a",
         "x",
         "person",
-        100,
-        tuple([(i, False) for i in range(50)] + [(60 + i, True) for i in range(30)]),
+        300,
+        tuple([(i, False) for i in range(50)] + [(60 + i, True) for i in range(100)]),
     )
     assert final_heldout(p) == 1.0
 
