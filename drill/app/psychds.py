@@ -133,22 +133,26 @@ def description(history: History, name: str) -> dict[str, Any]:
 
 def attempts(history: History, name: str) -> Iterator[dict[str, Any]]:
     """The study's attempts (drill.app.study.export) with each one's `untaught` flag,
-    computed as the engine does (drill.protocol.engine.untaught_flags)."""
+    decided as the engine decides it (drill.protocol.measure.untaught_flags): an item shown
+    with its answer before, here or elsewhere, teaches it and its twins."""
     from drill.app.study import export, load
+    from drill.domains.base import with_twins
     from drill.store.studies import enrollments
 
     stored, spec = load(history, name)
-    domain = spec.deck_for(spec.arms[0]).domain_name
+    deck = spec.deck_for(spec.arms[0])
+    domain, twins = deck.domain_name, deck.twins
     shown: dict[str, set[str]] = {}
     for e in enrollments(history, stored):
         elsewhere = _print(spec, e.arm)
-        shown[e.learner] = set(history.reader.taught_ids(e.learner_id, domain, elsewhere=elsewhere))
+        taught = history.reader.taught_ids(e.learner_id, domain, elsewhere=elsewhere)
+        shown[e.learner] = with_twins(taught, twins)
     for row in export(history, name):
         seen = shown[str(row["learner"])]
         item = str(row["item_id"])
         row["untaught"] = item not in seen
         if not row["probe"]:
-            seen.add(item)
+            seen.update((item, *twins.get(item, ())))
         yield row
 
 

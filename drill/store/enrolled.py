@@ -21,7 +21,10 @@ WHERE l.name = ? AND st.deck = ?
 def read_arm(path: Path, learner: str, deck: str) -> tuple[str, dict[str, Any], str] | None:
     """(study name, its spec, the arm) if `learner` joined a study of `deck` in the SQLite
     file at `path`; None if not, or if the file has no studies (an older schema, no file)."""
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return None
+    except OSError:  # a name the file system refuses: the store's own open says why
         return None
     try:
         conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=2)
