@@ -8,6 +8,7 @@ item is already on screen; the first write waits for it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,11 @@ class SessionLink:
     app calls it once the first item is on screen, so the import of SQLAlchemy does not
     compete with the first frame); the first write waits for it, or opens it if never warmed.
     Either way the opener runs once: one start, one session row, whatever the timing.
+
+    After `write_behind()` (the app's choice) a write never waits: it is queued, in order,
+    for a short-lived writer thread, so neither the store's opening nor a slow commit on a
+    busy machine holds the learner's next frame. A failed write is raised by the next call
+    (or `check()`); `end()` and `flush()` wait until every queued write is committed.
     """
 
     def __init__(self, port: SessionHistory | Callable[[], SessionHistory]) -> None:
@@ -45,6 +51,10 @@ class SessionLink:
         self._opener: Callable[[], SessionHistory] | None = None
         self._opening: Future[SessionHistory] | None = None
         self._lock = threading.Lock()
+        self._behind = False
+        self._queue: deque[Callable[[SessionHistory], None]] = deque()
+        self._writer: threading.Thread | None = None
+        self._failed: BaseException | None = None
         if callable(port):
             self._opener = port
         else:
@@ -80,6 +90,11 @@ class SessionLink:
             self._begin(background=True)
 
     @property
+    def is_open(self) -> bool:
+        """The store is open: reading it now costs no wait."""
+        return self._open is not None
+
+    @property
     def port(self) -> SessionHistory:
         """The open session; waits for the background opening (and re-raises its error)."""
         if self._open is None:
@@ -90,16 +105,74 @@ class SessionLink:
     def history(self) -> History:
         return self.port.history
 
+    def write_behind(self) -> None:
+        """From now on writes are queued for a writer thread instead of made here."""
+        self._behind = True
+
     def record(
         self,
         attempt: AttemptRecord,
         events: Sequence[EventRecord] = (),
         state: Mapping[str, Any] | None = None,
     ) -> None:
-        self.port.record(attempt, events, state)
+        if not self._behind:
+            self.port.record(attempt, events, state)
+            return
+        events = tuple(events)
+        self._submit(lambda port: port.record(attempt, events, state))
 
     def end(self, reason: str) -> None:
+        if self._behind:
+            self._submit(lambda port: port.end(reason))
+            self.flush()
+            return
         self.port.end(reason)
+
+    def check(self) -> None:
+        """Raise the error of a queued write that failed, if one did (once)."""
+        with self._lock:
+            failed, self._failed = self._failed, None
+        if failed is not None:
+            raise failed
+
+    def flush(self) -> None:
+        """Wait until every queued write is committed; raise the error of one that failed."""
+        while True:
+            with self._lock:
+                writer = self._writer
+            if writer is None:
+                break
+            writer.join()
+        self.check()
+
+    def _submit(self, write: Callable[[SessionHistory], None]) -> None:
+        from threading import Thread
+
+        self.check()
+        with self._lock:
+            self._queue.append(write)
+            if self._writer is not None:
+                return  # the running writer takes it in turn
+            # Not a daemon: a write queued when the app ends is still made before exit.
+            self._writer = Thread(target=self._drain, name="drill-writer")
+            self._writer.start()
+
+    def _drain(self) -> None:
+        """The writer thread: take queued writes in order until none is left, then end."""
+        while True:
+            with self._lock:
+                if not self._queue:
+                    self._writer = None
+                    return
+                write = self._queue.popleft()
+            try:
+                write(self.port)
+            except BaseException as err:  # the learner's thread raises it (see check)
+                with self._lock:
+                    self._failed = err
+                    self._queue.clear()  # later writes depend on this one
+                    self._writer = None
+                return
 
 
 @dataclass
