@@ -265,3 +265,21 @@ def test_an_open_rule_says_when_it_was_earned(db_path: Path) -> None:
     assert "(a + b) mod 13" in shown.stdout
     assert "Earned at exposure" in shown.stdout
     assert "untaught answers" in shown.stdout
+
+
+def test_the_sealed_rules_hint_is_a_command_that_works(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """The sealed rule names the `drill rule ... --force` that reveals it, with the deck,
+    the variant's parameters and the learner; run as printed, it reveals that variant's rule."""
+    import shlex
+
+    History.open(str(db_path)).close()
+    glyphs = ["modarith", "-p", "presentation=glyphs", "--learner", "ann", "--db", str(db_path)]
+    assert main(["rule", *glyphs]) == 1
+    out = capsys.readouterr().out
+    command = out.split("`")[1]
+    assert command == "drill rule modarith -p presentation=glyphs --learner ann --force"
+    assert main([*shlex.split(command)[1:], "--db", str(db_path)]) == 0
+    assert "revealed early" in capsys.readouterr().out
+    assert main(["rule", *glyphs]) == 0

@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from drill.app.earned import earned_for
+    from drill.app.earned import earned_for, reveal_command
     from drill.app.standing import seal_of
     from drill.commands.common import deck_from_args, learner_name, open_existing
     from drill.protocol.records import EventKind, EventRecord
@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if not args.force:
             print(f"The rule of {deck.name} is sealed for {learner}: {view.message}.")
-            print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+            command = reveal_command(deck, learner if args.learner is not None else None)
+            print(f"Keep drilling; `{command}` reveals it early (and records that).")
             return 1
         assert learner_id is not None
         history.writer.record_event(

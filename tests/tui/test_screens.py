@@ -444,3 +444,18 @@ async def test_escape_on_the_ready_card_asks_then_leaves_without_a_summary(
         assert not isinstance(app.screen, SummaryScreen)
     assert app.return_code == 0
     assert list(history.export()) == []
+
+
+async def test_ctrl_r_on_a_sealed_rule_says_so_and_how_to_read_it_early(db_path: Path) -> None:
+    """Ctrl+R where the rule is sealed: one line says it is sealed, the next how to reveal
+    it early, with a command that names the deck; no rule is shown."""
+    app, clock, _ = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        said = text_of(app, "#coach")
+        assert "sealed" in said
+        assert "drill rule modarith" in said
+        assert "--force" in said
+        assert isinstance(app.screen, SessionScreen)

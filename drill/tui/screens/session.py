@@ -165,10 +165,26 @@ class SessionScreen(Screen[None]):
         self.set_timer(WARM_AFTER_S, self._after_first_frame)
 
     def on_key(self, event: Key) -> None:
-        """A key typed on the ready card is refused in words, not silently dropped."""
+        """A key typed on the ready card is refused in words, not silently dropped; Ctrl+R
+        on a sealed rule says it is sealed and how to read it early."""
+        if event.key == "ctrl+r" and not self.practice.narration:
+            event.stop()
+            self._say_sealed()
+            return
         if self.ready and event.is_printable and event.character not in (None, "?"):
             event.stop()
             self._ready_note("The item is not up yet: press Enter to begin, then type.")
+
+    def _say_sealed(self) -> None:
+        from drill.app.earned import reveal_command
+
+        command = reveal_command(self.practice.deck, self.practice.learner)
+        said = (
+            " The rule is sealed until your untaught answers show you have it. To read it"
+            f"\n early (recorded as early): {command}"
+        )
+        target = "#ready-note" if self.ready else "#coach"
+        self.query_one(target, Static).update(Text(said, style="bold"))
 
     def _ready_note(self, note: str) -> None:
         self.query_one("#ready-note", Static).update(Text(note, style="bold"))
