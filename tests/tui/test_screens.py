@@ -449,7 +449,7 @@ async def test_escape_on_the_ready_card_asks_then_leaves_without_a_summary(
 async def test_ctrl_r_on_a_sealed_rule_says_so_and_how_to_read_it_early(db_path: Path) -> None:
     """Ctrl+R where the rule is sealed: one line says it is sealed, the next how to reveal
     it early, with a command that names the deck; no rule is shown."""
-    app, clock, _ = make(db_path, "probe_rate=0")
+    app, _clock, _ = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
         await begin(pilot)
         await pilot.press("ctrl+r")

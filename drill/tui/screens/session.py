@@ -104,7 +104,7 @@ class SessionScreen(Screen[None]):
         yield Static(self._title(), id="title")
         first_session = self.engine.counters.total_exposures == 0
         card = ready_text(
-            self.practice.deck.title,
+            self._deck_title(),
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
             untimed=self._untimed(),
@@ -129,8 +129,13 @@ class SessionScreen(Screen[None]):
         yield Static("", id="coach")
         # The footer (the keys) is mounted just after the first frame is out: item first.
 
+    def _deck_title(self) -> str:
+        """The deck's title, and "in glyphs" when its numbers are shown as glyphs."""
+        title = self.practice.deck.title
+        return f"{title} in glyphs" if self.view.glyphs else title
+
     def _title(self) -> Text:
-        title = Text(f" {cell(self.practice.deck.title)}", style="bold")
+        title = Text(f" {cell(self._deck_title())}", style="bold")
         title.append(f"   learner: {cell(self.practice.learner)}", style="dim")
         return title
 
