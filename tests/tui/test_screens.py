@@ -459,3 +459,32 @@ async def test_ctrl_r_on_a_sealed_rule_says_so_and_how_to_read_it_early(db_path:
         assert "drill rule modarith" in said
         assert "--force" in said
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_a_grammar_summary_shows_what_was_missed_and_what_next_at_80_by_24(
+    db_path: Path,
+) -> None:
+    """At 80×24 the grammar summary's "Missed most" line and its next steps are whole and in
+    view, under a table and curve that scroll when taller."""
+    deck = load_deck("grammar", ["session.length=12", "probe_rate=0"])
+    history = History.open(str(db_path))
+    clock = FakeClock()
+    app = make_app(lambda: start_practice(deck, history, "ann"), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        for _ in range(12):
+            clock.now += 1
+            await type_answer(pilot, "zzz")
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        screen = app.screen
+        for name in ("#summary-weak", "#summary-next"):
+            shown = screen.query_one(name)
+            assert shown.region.height > 0, name
+            assert screen.region.contains_region(shown.region), name
+        weak = text_of(app, "#summary-weak")
+        assert weak.lstrip().startswith("Missed most this session:")
+        assert weak.rstrip().endswith(")")  # the last spot's count: nothing cut
+        assert "Enter: another block" in text_of(app, "#summary-next")
