@@ -40,3 +40,17 @@ def guide_section(word: str) -> str | None:
         if word and word in heading:
             return section
     return None
+
+
+SPOILER_MARK = "> **Spoiler.**"
+"""A document's line that starts its rule: `drill help` shows what comes before its section
+and prints the rest only when asked (`--spoil`)."""
+
+
+def before_spoiler(text: str) -> str | None:
+    """The text before the section that holds the spoiler mark, or None if it has none."""
+    at = text.find(SPOILER_MARK)
+    if at < 0:
+        return None
+    heading = text.rfind("\n## ", 0, at)
+    return text[: heading if heading >= 0 else at].rstrip() + "\n"

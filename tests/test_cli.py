@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from drill.cli import COMMANDS, build_parser, main
+from drill.commands.items import SPLIT_NEEDS_SPOIL
 from drill.domains.chess_puzzles import Puzzle, save_puzzles
 from drill.store.history import History
 from tests.command import run_drill
@@ -69,13 +70,43 @@ def test_items_keep_the_answers_without_spoil(
     assert "answer" not in out
     assert "result" not in out
     assert "add" not in out
+    assert "heldout" not in out
+    assert "train" not in out
     assert len(out.splitlines()) == 169 + (form == "csv")
 
 
 def test_items_take_params(capsys: pytest.CaptureFixture[str]) -> None:
     """--param changes the universe."""
-    assert main(["items", "modarith", "-p", "modulus=7", "--split", "all"]) == 0
+    assert main(["items", "modarith", "-p", "modulus=7"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 49
+
+
+def test_items_without_spoil_print_no_split_and_no_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without --spoil: no split, and the glyph prompts in a seeded shuffle, the same each
+    run, whose first 13 are not all one left operand (in value order they spell out the
+    glyph for each number)."""
+    glyphs = ["items", "modarith", "-p", "presentation=glyphs"]
+    assert main(glyphs) == 0
+    out = capsys.readouterr().out
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert all(set(row) == {"id", "prompt"} for row in rows)
+    assert main(glyphs) == 0
+    assert capsys.readouterr().out == out
+    assert main([*glyphs, "--spoil"]) == 0
+    spoiled = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert len({spoiled[row["id"]]["data"]["a"] for row in rows[:13]}) > 1
+    assert [row["id"] for row in rows] != list(spoiled)
+    assert sorted(row["id"] for row in rows) == sorted(spoiled)
+
+
+def test_items_refuse_split_without_spoil(capsys: pytest.CaptureFixture[str]) -> None:
+    """--split names the probes: without --spoil it is refused in one line."""
+    assert main(["items", "modarith", "--split", "heldout"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == f"drill: {SPLIT_NEEDS_SPOIL}"
 
 
 def test_decks_hide_the_size_of_a_sealed_deck(
@@ -234,3 +265,21 @@ def test_an_open_rule_says_when_it_was_earned(db_path: Path) -> None:
     assert "(a + b) mod 13" in shown.stdout
     assert "Earned at exposure" in shown.stdout
     assert "untaught answers" in shown.stdout
+
+
+def test_the_sealed_rules_hint_is_a_command_that_works(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """The sealed rule names the `drill rule ... --force` that reveals it, with the deck,
+    the variant's parameters and the learner; run as printed, it reveals that variant's rule."""
+    import shlex
+
+    History.open(str(db_path)).close()
+    glyphs = ["modarith", "-p", "presentation=glyphs", "--learner", "ann", "--db", str(db_path)]
+    assert main(["rule", *glyphs]) == 1
+    out = capsys.readouterr().out
+    command = out.split("`")[1]
+    assert command == "drill rule modarith -p presentation=glyphs --learner ann --force"
+    assert main([*shlex.split(command)[1:], "--db", str(db_path)]) == 0
+    assert "revealed early" in capsys.readouterr().out
+    assert main(["rule", *glyphs]) == 0

@@ -39,3 +39,37 @@ def test_drill_help_says_where_the_documents_are(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "`drill help`" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("deck", ["grammar", "chords", "chess"])
+def test_a_decks_page_keeps_its_rule_behind_spoil(
+    deck: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`drill help DECK` stops where the rule begins and says how to read on; --spoil reads
+    on."""
+    assert main(["help", deck]) == 0
+    safe = capsys.readouterr().out
+    assert "Spoiler" not in safe
+    assert f"drill help {deck} --spoil" in safe
+    assert main(["help", deck, "--spoil"]) == 0
+    full = capsys.readouterr().out
+    assert "> **Spoiler.**" in full
+    assert len(full) > len(safe)
+
+
+def test_a_long_page_on_a_terminal_goes_through_the_pager(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a terminal shorter than the page, the page is handed to the pager, not printed."""
+    import os
+    import pydoc
+    import sys
+
+    paged: list[str] = []
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr("shutil.get_terminal_size", lambda: os.terminal_size((80, 24)))
+    monkeypatch.setattr(pydoc, "pager", paged.append)
+    assert main(["help", "grammar"]) == 0
+    assert capsys.readouterr().out == ""
+    assert paged
+    assert paged[0].startswith("# Grammar")

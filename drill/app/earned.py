@@ -63,3 +63,23 @@ def first_minute(
     `fingerprint`, if given), or None."""
     minutes = history.exposures_per_minute(learner_id, deck, fingerprint=fingerprint)
     return minutes[0][0] if minutes else None
+
+
+def reveal_command(deck: Deck, learner: str | None = None) -> str:
+    """The `drill rule ... --force` that reveals this variant's rule early, as one would
+    type it: the deck, each parameter that differs from the shipped deck, the learner."""
+    from drill.decks import DeckError, load_deck
+
+    parts = ["drill rule", deck.name]
+    try:
+        shipped = dict(load_deck(deck.name).params)
+    except DeckError:
+        shipped = {}
+    for key, value in deck.params.items():
+        if shipped.get(key) != value:
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            parts.append(f"-p {key}={shown}")
+    if learner is not None:
+        parts.append(f"--learner {learner}")
+    parts.append("--force")
+    return " ".join(parts)

@@ -42,6 +42,11 @@ class SessionLink:
 
         self._opening = Opening(port) if callable(port) else Opening.of(port)
 
+    @property
+    def is_open(self) -> bool:
+        """The store is open: reading it now costs no wait."""
+        return self._opening.ready
+
     def warm(self) -> None:
         """Start opening the store in the background, if it is not open or opening."""
         self._opening.start()

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         glance = open_glance(args.db)
         if isinstance(glance, Glance):
             try:
-                return _show(glance, learner, deck)
+                return _show(glance, learner, deck, args.learner is not None)
             finally:
                 glance.close()
     from drill.store.history import History
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         seal = seal_of(history.reader, learner_id, deck)
         view = seal.view
         if seal.revealed or view.open or not args.force:
-            return _show(history.reader, learner, deck)
+            return _show(history.reader, learner, deck, args.learner is not None)
         assert learner_id is not None
         history.writer.record_event(
             EventRecord(
@@ -73,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
 
-def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
+def _show(reader: HistoryReader, learner: str, deck: Deck, named: bool) -> int:
     """The rule if it is open for the learner (0), else how far they are (1)."""
-    from drill.app.earned import earned_for
+    from drill.app.earned import earned_for, reveal_command
     from drill.app.standing import seal_of
     from drill.text import cell, visible
 
@@ -89,7 +89,8 @@ def _show(reader: HistoryReader, learner: str, deck: Deck) -> int:
             print(f"\n{earned}")
         return 0
     print(f"The rule of {cell(deck.name)} is sealed for {cell(learner)}: {view.message}.")
-    print("Keep drilling; `drill rule --force` reveals it early (and records that).")
+    command = reveal_command(deck, learner if named else None)
+    print(f"Keep drilling; `{command}` reveals it early (and records that).")
     older = deck.older_split
     if older is not None and seal_of(reader, learner_id, older).revealed:
         option = deck.older_split_option()

@@ -12,7 +12,20 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from drill.domains.base import Item, Param, ParamValue, assign_splits, content_id
-from drill.domains.modarith import OPERATOR, ModArith, pairs
+from drill.domains.modarith import ModArith, pairs
+
+CONTROL_OPERATOR = "⋆"
+"""The control's own operator: its prompts must not read as modarith's (same pairs, same order)."""
+
+
+def symbol(n: int) -> str:
+    """The control's name for operand `n`: A, B, …, Z, then AA, AB, … (its own prompts)."""
+    letters = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(ord("A") + r) + letters
+    return letters
 
 
 def random_table(modulus: int, seed: int) -> dict[tuple[int, int], int]:
@@ -40,11 +53,11 @@ class Control(ModArith):
         table = random_table(modulus, seed)
         keys = [f"{a},{b}" for a, b in table]
         splits = assign_splits(keys, seed, heldout_fraction)
-        return tuple(
+        made = [
             Item(
                 id=content_id(self.name, modulus, a, b, result),
                 split=splits[key],
-                prompt=f"{a} {OPERATOR} {b} = ?",
+                prompt=f"{symbol(a)} {CONTROL_OPERATOR} {symbol(b)} = ?",
                 answer=str(result),
                 data={
                     "a": a,
@@ -56,4 +69,8 @@ class Control(ModArith):
                 },
             )
             for ((a, b), result), key in zip(table.items(), keys, strict=True)
-        )
+        ]
+        # Its own order too: in modarith's order the control's first items would come in
+        # the same sequence as modarith's, pair by pair.
+        random.Random(f"control-order:{modulus}:{seed}").shuffle(made)
+        return tuple(made)

@@ -84,6 +84,18 @@ def glyph_legend(modulus: int, seed: int) -> list[tuple[str, str]]:
     return sorted(zip(glyphs, keys, strict=True), key=lambda gk: GLYPHS.index(gk[0]))
 
 
+def glyph_mapping(modulus: int, seed: int, per_row: int = 4) -> str:
+    """The glyphs in number order, each with its number and key: the part of the rule a
+    glyph deck hides on top of the operation (shown only where the rule is)."""
+    glyphs, lookup = glyph_table(modulus, seed)
+    keys = {n: k for k, n in lookup.items() if k in GLYPH_KEYS}
+    cells = [f"{g} = {n:<3} (key {keys[n]})" for n, g in enumerate(glyphs)]
+    rows = [
+        "  " + "   ".join(cells[i : i + per_row]).rstrip() for i in range(0, len(cells), per_row)
+    ]
+    return "The glyphs are the numbers 0 to {}:\n{}".format(modulus - 1, "\n".join(rows))
+
+
 MAX_DIGITS = 12
 """Longer numbers are refused as unreadable, with a message that says so."""
 
@@ -131,6 +143,12 @@ class ModArith(Domain):
         if params["presentation"] == "glyphs":
             return "type the key of a glyph (see the legend), then Enter"
         return "type a whole number, then Enter"
+
+    def rule_text(self, params: Mapping[str, ParamValue], seed: int, written: str) -> str:
+        """In glyph mode the rule is about numbers, so the glyphs' numbers come with it."""
+        if params.get("presentation") != "glyphs":
+            return written
+        return f"{written.rstrip()}\n\n{glyph_mapping(int(params['modulus']), seed)}"
 
     def check_combination(self, values: Mapping[str, ParamValue]) -> None:
         modulus = int(values["modulus"])

@@ -294,13 +294,18 @@ def state_style(state: State) -> Style:
     return styles.get(state.phase, Style())
 
 
-def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:
-    """The no-deck report: one row per deck."""
+def summary_table(summaries: list[DeckSummary], states: list[State]) -> RenderableType:
+    """The no-deck report: one row per deck, one line each at 80 columns. The state column
+    holds the state's name; where its sentence says more, it follows the table in full."""
     table = Table(title="Decks drilled", title_justify="left", box=None, padding=(0, 1))
     for header in ("deck", "sessions", "exposures", "training", "held-out", "last", "state"):
         right = header in ("sessions", "exposures", "training", "held-out")
-        table.add_column(header, justify="right" if right else "left", no_wrap=header != "state")
+        table.add_column(header, justify="right" if right else "left", no_wrap=True)
+    notes = []
     for summary, state in zip(summaries, states, strict=True):
+        short = state.phase
+        if short != state.text:
+            notes.append(Text.assemble((f"{cell(summary.deck)}: ", "bold"), state.text))
         table.add_row(
             Text(cell(summary.deck)),
             f"{summary.sessions:,}",
@@ -308,9 +313,9 @@ def summary_table(summaries: list[DeckSummary], states: list[State]) -> Table:
             percent(summary.train_accuracy),
             f"{percent(summary.heldout_accuracy)} ({summary.untaught:,})",
             summary.last_seen.strftime("%Y-%m-%d") if summary.last_seen else "–",
-            Text(state.text, state_style(state)),
+            Text(short, state_style(state)),
         )
-    return table
+    return Group(table, Text(""), *notes) if notes else table
 
 
 def small_curve(

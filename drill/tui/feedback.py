@@ -1,7 +1,8 @@
 """The one feedback line under an item: what the learner may be told, in marks and words.
 
 One message at a time. A probe, in time or late, says only that the answer was taken, so
-nothing on screen tells a right probe from a wrong one. A miss shows what was typed beside
+nothing on screen tells a right probe from a wrong one; one left with nothing typed says
+"no answer", which tells the learner nothing they did not do. A miss shows what was typed beside
 the answer. Colour only repeats what the mark and the words say; under NO_COLOR the line
 keeps its marks and weight and drops the colour (Textual's NO_COLOR filter would paint
 "bold red" black, invisible on a dark ground).
@@ -58,7 +59,7 @@ def feedback_text(outcome: Outcome, said: Said | None = None, plain: bool = Fals
     """The line for `outcome`; `plain` (NO_COLOR) keeps the marks and bold, no colour."""
     said = said or Said()
     if said.probe and outcome.feedback in (Feedback.TAKEN, Feedback.LATE):
-        if outcome.feedback is Feedback.LATE and said.typed is None:
+        if said.typed is None:  # it timed out with nothing typed: say what happened
             return Text(NO_ANSWER_PROBE, style="bold")
         return Text(TAKEN, style="bold")
     match outcome.feedback:

@@ -28,6 +28,11 @@ class AnswerSubmitted(Message):
 
 
 @dataclass
+class KeysDropped(Message):
+    """Keys were typed while no item was up to take them; they were not kept."""
+
+
+@dataclass
 class ItemJudged(Message):
     """The engine judged a response and recorded it; the screen shows what may be shown."""
 

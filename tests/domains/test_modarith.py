@@ -317,3 +317,20 @@ def test_control_is_not_addition() -> None:
             for i in items
         )
         assert agree < len(items) * 0.25
+
+
+def test_a_glyph_decks_rule_shows_each_glyphs_number_and_key() -> None:
+    """The rule of a glyph deck (the reveal, `drill rule`) lists every glyph with its number
+    and key, in number order; a numeral deck's rule is the written one alone."""
+    from drill.decks import load_deck
+    from drill.domains.modarith import glyph_table
+
+    glyphs = load_deck("modarith", ["presentation=glyphs"])
+    numerals = load_deck("modarith")
+    table, lookup = glyph_table(13, glyphs.seed)
+    rule = glyphs.rule_text
+    assert rule.startswith(numerals.rule_text.rstrip())
+    for n, glyph in enumerate(table):
+        key = next(k for k, v in lookup.items() if v == n and k.isascii())
+        assert f"{glyph} = {n:<3} (key {key})" in rule
+    assert "glyph" not in numerals.rule_text.lower()

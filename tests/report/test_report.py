@@ -414,3 +414,26 @@ def test_a_chess_history_with_failed_second_moves_reports_true_counts(
     train = [r for r in trained if point["train"]["from"] <= r["exposure"] <= point["exposure"]]
     hits = [r for r in train if r["correct"] and not r["timed_out"]]
     assert point["train"]["correct"] == len(hits)
+
+
+def test_the_report_without_a_deck_keeps_each_deck_on_one_line_at_80_columns(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`drill report` at 80 columns: one line per deck, the state named in the table and
+    its whole sentence under it."""
+    from drill.app.simulate import simulate
+    from drill.decks import load_deck
+    from drill.store.history import History
+
+    with History.open(str(db_path)) as history:
+        for deck in ("modarith", "chords"):
+            simulate(load_deck(deck), history, kind="rule", items=60, seed=0, learner="ann")
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = report(capsys, "--learner", "ann", "--db", str(db_path))
+    assert code == 0
+    lines = out.splitlines()
+    rows = [line for line in lines if line.lstrip().startswith(("modarith ", "chords "))]
+    assert len(rows) == 2
+    assert all(len(line.rstrip()) <= 80 for line in lines)
+    assert all(row.rstrip().endswith("found it") for row in rows)
+    assert any(line.startswith("modarith: found it at exposure") for line in lines)

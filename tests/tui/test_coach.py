@@ -116,13 +116,36 @@ async def test_the_control_deck_coach_never_says_a_rule_forms(db_path: Path) -> 
 
 def test_rule_text_reflows_prose_and_keeps_tables() -> None:
     """Prose paragraphs join into one line to wrap; indented tables keep their lines."""
-    from drill.tui.screens.rule import reflow
+    from rich.text import Text
+
+    from drill.tui.screens.rule import Hanging, reflow
 
     text = (
         "A rule in\ntwo lines.\n\nThe patterns:\n  major 1 3 5\n  minor 1 b3 5"
         "\n\n- a list\n- of two"
     )
     prose, table, listed = reflow(text)
+    assert isinstance(prose, Text)
     assert prose.plain == "A rule in two lines."
-    assert table.plain == "The patterns:\n  major 1 3 5\n  minor 1 b3 5"
-    assert listed.plain == "- a list\n- of two"
+    assert isinstance(table, Hanging)
+    assert isinstance(listed, Hanging)
+    assert table.lines == ["The patterns:", "  major 1 3 5", "  minor 1 b3 5"]
+    assert listed.lines == ["- a list", "- of two"]
+
+
+def test_a_long_list_item_wraps_under_its_own_words() -> None:
+    """A list item or indented line longer than the width wraps under its own text, never
+    back at the margin."""
+    from rich.console import Console
+
+    from drill.tui.screens.rule import Hanging
+
+    long = "- " + " ".join(["harmony"] * 12)
+    console = Console(width=30, record=True, color_system=None)
+    console.print(Hanging(f"{long}\n    " + " ".join(["stem"] * 10)))
+    lines = console.export_text().splitlines()
+    assert lines[0].startswith("- harmony")
+    assert all(len(line) <= 30 for line in lines)
+    item, indented = lines[: lines.index("    stem stem stem stem stem")], lines[-2:]
+    assert all(line.startswith("  harmony") for line in item[1:])
+    assert all(line.startswith("    stem") for line in indented)

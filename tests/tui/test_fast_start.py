@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from textual.widgets import Static
 
 from drill.app.practice import Practice, quick_start
 from drill.decks import load_deck
@@ -53,3 +54,44 @@ async def test_an_answer_before_the_store_warms_makes_one_session(
     history = History.open(str(db_path))
     assert {r["exposure"] for r in history.export("ann")} == {1, 2}
     history.close()
+
+
+async def test_a_fast_typist_at_the_first_items_of_a_launch_is_stored_answer_by_answer(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the store is still opening (slow, as on a busy machine), 20 right answers typed
+    as fast as the items come are each judged at once and stored as 20 right answers."""
+    import threading
+
+    History.open(str(db_path)).close()
+    opened = threading.Event()
+    real_open = History.open
+
+    def slow_open(db: str | None = None) -> History:
+        opened.wait(30)  # held until the typist is done: every write waits for the store
+        return real_open(db)
+
+    monkeypatch.setattr(History, "open", staticmethod(slow_open))
+    deck = load_deck("modarith", ["session.length=20", "probe_rate=0"])
+
+    def start() -> Practice:
+        return quick_start(deck, str(db_path), "ann")
+
+    app = make_app(start, clock=FakeClock())
+    answers = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        session = app.screen
+        for n in range(20):
+            shown = current(app)
+            answers.append(shown.item.answer)
+            await pilot.press(*shown.item.answer, "enter")
+            said = session.query_one("#feedback", Static).render()
+            assert "✓ right" in str(said)  # judged at once, before the store opened
+            if n < 19:
+                await pilot.press("enter")  # on at once (or past the rule, if it opens)
+        assert not opened.is_set()
+        opened.set()
+        await pilot.pause()
+    rows = [r for r in real_open(str(db_path)).export("ann")]
+    assert [(r["response"], r["result"]) for r in rows] == [(a, "correct") for a in answers]

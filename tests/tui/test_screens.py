@@ -191,8 +191,11 @@ def test_the_earned_line_reads_whatever_evidence_was_recorded() -> None:
     )
 
 
-async def test_keys_typed_in_the_pause_after_a_miss_reach_the_next_item(db_path: Path) -> None:
-    """What is typed while a miss is on screen is in the next item's box, not thrown away."""
+async def test_a_miss_waits_for_enter_and_keys_typed_meanwhile_are_not_kept(
+    db_path: Path,
+) -> None:
+    """The answer to a miss stays until Enter, however long; keys typed while it is up are
+    dropped, the screen says so, and the next item's box starts empty, its clock unstarted."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
         await begin(pilot)
@@ -200,33 +203,42 @@ async def test_keys_typed_in_the_pause_after_a_miss_reach_the_next_item(db_path:
         clock.now += 1
         await type_answer(pilot, wrong_answer(first))
         assert app.practice is not None
-        assert app.practice.engine.current is None  # in the pause
         assert "Enter: next item" in bar_text(app)
+        clock.now += 30
+        await pilot.pause(3.0)  # longer than any pause there ever was
+        assert app.practice.engine.current is None  # still the miss, not the next item
+        assert first.item.answer in text_of(app, "#feedback")
         await pilot.press("4", "2")
-        await pilot.pause(2.8)  # the pause after a miss runs out
+        assert "not kept" in bar_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
         second = current(app)
         assert second.exposure == 2
-        assert app.screen.query_one(AnswerInput).value == "42"
-        await pilot.press("backspace", "backspace")
+        assert app.screen.query_one(AnswerInput).value == ""
         clock.now += 1
         await type_answer(pilot, second.item.answer)
         assert "✓ right" in text_of(app, "#feedback")
-    responses = [r["response"] for r in history.export()]
-    assert responses == [wrong_answer(first), second.item.answer]
+    rows = list(history.export())
+    assert [r["response"] for r in rows] == [wrong_answer(first), second.item.answer]
+    assert rows[1]["response_ms"] == 1000  # the 30 s spent on the miss are not charged
 
 
-async def test_enter_after_typing_in_a_pause_moves_on_and_keeps_the_keys(db_path: Path) -> None:
-    """Typing in the pause, then Enter: the next item comes with the keys in its box, unsent."""
+async def test_keys_typed_right_after_an_answer_never_join_the_next_one(db_path: Path) -> None:
+    """A fast typist's keys after Enter, before the next item is up, are not kept: the next
+    answer is stored as typed for the next item, never as two answers run together."""
     app, clock, history = make(db_path, "probe_rate=0")
     async with app.run_test(size=(80, 24)) as pilot:
         await begin(pilot)
+        first = current(app)
         clock.now += 1
-        await type_answer(pilot, wrong_answer(current(app)))
-        await pilot.press("7", "enter")
+        await pilot.press(*first.item.answer, "enter", "1", "2", "enter")
         await pilot.pause()
-        assert current(app).exposure == 2
-        assert app.screen.query_one(AnswerInput).value == "7"
-    assert len(list(history.export())) == 1  # the 7 was not submitted
+        second = current(app)
+        assert second.exposure == 2
+        assert app.screen.query_one(AnswerInput).value == ""
+        await type_answer(pilot, second.item.answer)
+    rows = list(history.export())
+    assert [r["response"] for r in rows] == [first.item.answer, second.item.answer]
 
 
 async def test_late_probes_say_no_more_than_any_probe(db_path: Path) -> None:
@@ -403,3 +415,83 @@ async def test_a_long_rule_keeps_when_it_was_earned_and_the_way_on_in_view() -> 
         await pilot.press("end")
         await pilot.pause()
         assert "the rest of the rule" not in text_of(app, "#rule-next")
+
+
+async def test_a_probe_left_unanswered_says_no_answer(db_path: Path) -> None:
+    """A probe that times out with nothing typed says "no answer", not "answer taken"."""
+    app, clock, history = make(db_path, "probe_rate=0.5", "session.length=40")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        while not current(app).probe:
+            clock.now += 1
+            await type_answer(pilot, current(app).item.answer)
+            await pilot.press("enter")
+            await pilot.pause()
+        shown = current(app)
+        clock.now += (shown.deadline_ms + max(5000, shown.deadline_ms)) / 1000 + 1
+        await pilot.pause(0.25)
+        assert text_of(app, "#feedback").strip() == "• no answer"
+        assert shown.item.answer not in text_of(app, "#feedback")
+    assert [r["response"] for r in history.export() if r["probe"]] == [None]
+
+
+async def test_escape_on_the_ready_card_asks_then_leaves_without_a_summary(
+    db_path: Path,
+) -> None:
+    """Escape on the ready card says what a second one does; the second leaves, no summary."""
+    app, _, history = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "Escape again" in text_of(app, "#ready-note")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SummaryScreen)
+    assert app.return_code == 0
+    assert list(history.export()) == []
+
+
+async def test_ctrl_r_on_a_sealed_rule_says_so_and_how_to_read_it_early(db_path: Path) -> None:
+    """Ctrl+R where the rule is sealed: one line says it is sealed, the next how to reveal
+    it early, with a command that names the deck; no rule is shown."""
+    app, _clock, _ = make(db_path, "probe_rate=0")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        said = text_of(app, "#coach")
+        assert "sealed" in said
+        assert "drill rule modarith" in said
+        assert "--force" in said
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_a_grammar_summary_shows_what_was_missed_and_what_next_at_80_by_24(
+    db_path: Path,
+) -> None:
+    """At 80×24 the grammar summary's "Missed most" line and its next steps are whole and in
+    view, under a table and curve that scroll when taller."""
+    deck = load_deck("grammar", ["session.length=12", "probe_rate=0"])
+    history = History.open(str(db_path))
+    clock = FakeClock()
+    app = make_app(lambda: start_practice(deck, history, "ann"), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await begin(pilot)
+        for _ in range(12):
+            clock.now += 1
+            await type_answer(pilot, "zzz")
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        screen = app.screen
+        for name in ("#summary-weak", "#summary-next"):
+            shown = screen.query_one(name)
+            assert shown.region.height > 0, name
+            assert screen.region.contains_region(shown.region), name
+        weak = text_of(app, "#summary-weak")
+        assert weak.lstrip().startswith("Missed most this session:")
+        assert weak.rstrip().endswith(")")  # the last spot's count: nothing cut
+        assert "Enter: another block" in text_of(app, "#summary-next")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,17 +15,41 @@ from textual.widgets import Footer, Static
 from drill.text import visible
 
 
-def reflow(rule: str) -> list[Text]:
+class Hanging:
+    """A laid-out paragraph (a list, indented lines) wrapped at the width it is drawn at,
+    each wrapped line under the text of its own line (a list item's under its words), not
+    folded back to the margin."""
+
+    def __init__(self, paragraph: str) -> None:
+        self.lines = paragraph.splitlines()
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import textwrap
+
+        width = options.max_width
+        for line in self.lines:
+            words = line.lstrip()
+            lead = " " * (len(line) - len(words))
+            if words.startswith("|"):  # a table row: its columns line up only unwrapped
+                yield Text(line, overflow="fold")
+                continue
+            hang = " " * (2 if words.startswith(("- ", "* ")) else 0)
+            room = max(10, width - len(lead))
+            for part in textwrap.wrap(words, room, subsequent_indent=hang) or [""]:
+                yield Text(lead + part)
+
+
+def reflow(rule: str) -> list[Text | Hanging]:
     """Paragraphs of a deck's rule text: prose joined to wrap at the screen's width,
     paragraphs with indented or listed lines (tables, lists) kept line for line."""
     paragraphs = [p for p in visible(rule.strip()).split("\n\n") if p.strip()]
-    shown = []
+    shown: list[Text | Hanging] = []
     for paragraph in paragraphs:
         lines = paragraph.splitlines()
         laid_out = any(line.startswith((" ", "\t", "- ", "* ")) for line in lines[1:])
         laid_out = laid_out or lines[0].startswith(("- ", "* "))
         if laid_out:
-            shown.append(Text(paragraph, overflow="fold"))
+            shown.append(Hanging(paragraph))
         else:
             shown.append(Text(" ".join(line.strip() for line in lines)))
     return shown
@@ -61,7 +85,7 @@ class RuleScreen(Screen[None]):
         if self.earned:
             yield Static(Text(self.earned), id="rule-earned")
         with VerticalScroll(id="rule-box"):
-            parts: list[Text] = []
+            parts: list[Text | Hanging] = []
             for paragraph in reflow(self.rule):
                 parts += [paragraph, Text("")]
             yield Static(Group(*parts[:-1]), id="rule-text")

@@ -30,7 +30,7 @@ from drill.protocol.pressure import UNTIMED_MS
 from drill.protocol.records import EventKind, EventRecord
 from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
-from drill.tui.messages import AnswerSubmitted, ItemJudged
+from drill.tui.messages import AnswerSubmitted, ItemJudged, KeysDropped, SummaryLeft
 from drill.tui.views import view_for
 from drill.tui.widgets.answer import AnswerInput
 from drill.tui.widgets.ready import ready_text
@@ -39,12 +39,16 @@ from drill.tui.widgets.timebar import TimeBar
 MIN_SIZE = (60, 18)
 """Below this the screen hides the item and says how large the terminal must be."""
 TICK_S = 0.1
-PAUSE_AFTER = {Feedback.CORRECT: 0.6, Feedback.TAKEN: 0.6}
-"""Seconds before the next item; wrong or late answers stay until Enter or 2.5 s."""
-PAUSE_AFTER_MISS = 2.5
+PAUSE_AFTER_PROBE = 0.6
+"""Seconds before the next item after a probe (nothing to study: every probe looks the
+same). After a right answer the view says how long; a miss stays until Enter, so the time
+spent studying the answer is the learner's and is never charged to the next item."""
 WARM_AFTER_S = 0.15
 """How long after the ready card appears the store starts opening in the background."""
 NEXT_HINT = "Enter: next item"
+DROPPED_HINT = "Enter: next item · keys typed before it is up are not kept"
+"""Shown once a key typed between items was dropped (see AnswerInput)."""
+LEAVE_HINT = "Escape again: leave without drilling · Enter: begin"
 GRACE_MIN_MS = 5000
 """After the deadline the learner may still answer (late) until max(this, deadline)."""
 
@@ -64,7 +68,7 @@ class SessionScreen(Screen[None]):
         Binding("ctrl+q", "app.quit", "Quit drill", show=False, priority=True),
     ]
     HELP_EXTRA: ClassVar[list[tuple[str, str]]] = [
-        ("enter", "begin; submit your answer (or skip a pause)"),
+        ("enter", "begin; submit your answer; after it, the next item"),
         ("ctrl+c", "end the session and see its summary"),
         ("ctrl+t", "light or dark theme"),
     ]
@@ -92,12 +96,14 @@ class SessionScreen(Screen[None]):
         """The exposure at which the rule opened in this session, if it did."""
         self.view = view_for(practice.deck)
         """How this deck's items are drawn (the domain's spec names the kind)."""
+        self.leave_asked = False
+        """Escape was pressed once on the ready card: a second one leaves."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
         first_session = self.engine.counters.total_exposures == 0
         card = ready_text(
-            self.practice.deck.title,
+            self._deck_title(),
             self.engine.settings.length,
             self.engine.deadline.deadline_ms,
             untimed=self._untimed(),
@@ -122,8 +128,13 @@ class SessionScreen(Screen[None]):
         yield Static("", id="coach")
         # The footer (the keys) is mounted just after the first frame is out: item first.
 
+    def _deck_title(self) -> str:
+        """The deck's title, and "in glyphs" when its numbers are shown as glyphs."""
+        title = self.practice.deck.title
+        return f"{title} in glyphs" if self.view.glyphs else title
+
     def _title(self) -> Text:
-        title = Text(f" {cell(self.practice.deck.title)}", style="bold")
+        title = Text(f" {cell(self._deck_title())}", style="bold")
         title.append(f"   learner: {cell(self.practice.learner)}", style="dim")
         return title
 
@@ -158,12 +169,36 @@ class SessionScreen(Screen[None]):
         self.set_timer(WARM_AFTER_S, self._after_first_frame)
 
     def on_key(self, event: Key) -> None:
-        """A key typed on the ready card is refused in words, not silently dropped."""
+        """A key typed on the ready card is refused in words, not silently dropped; Ctrl+R
+        on a sealed rule says it is sealed and how to read it early."""
+        if event.key == "ctrl+r" and not self.practice.narration:
+            event.stop()
+            self._say_sealed()
+            return
         if self.ready and event.is_printable and event.character not in (None, "?"):
             event.stop()
-            self.query_one("#ready-note", Static).update(
-                Text("The item is not up yet: press Enter to begin, then type.", style="bold")
-            )
+            self._ready_note("The item is not up yet: press Enter to begin, then type.")
+
+    def _say_sealed(self) -> None:
+        from drill.app.earned import reveal_command
+
+        command = reveal_command(self.practice.deck, self.practice.learner)
+        said = (
+            " The rule is sealed until your untaught answers show you have it. To read it"
+            f"\n early (recorded as early): {command}"
+        )
+        target = "#ready-note" if self.ready else "#coach"
+        self.query_one(target, Static).update(Text(said, style="bold"))
+
+    def _ready_note(self, note: str) -> None:
+        self.query_one("#ready-note", Static).update(Text(note, style="bold"))
+
+    @on(KeysDropped)
+    def _keys_dropped(self, message: KeysDropped) -> None:
+        """Say once, where Enter's hint is, that keys typed between items were not kept."""
+        message.stop()
+        if self.waiting_next:
+            self.query_one(TimeBar).message = DROPPED_HINT
 
     def action_begin(self) -> None:
         """Enter on the ready card: the first item appears and its clock starts."""
@@ -193,9 +228,9 @@ class SessionScreen(Screen[None]):
         self.typed = None
         self.query_one("#prompt", Static).update(Text(visible(presentation.prompt), style="bold"))
         self.view.show(presentation.data)
-        # What was typed during the pause before this item stays in the box: it is the
-        # learner's, and they see it there (the box is emptied when an answer is taken).
         answer = self.query_one(AnswerInput)
+        answer.value = ""  # nothing typed before the item was up is kept (see AnswerInput)
+        answer.accepting = self.paused_since is None
         answer.focus()
         timebar = self.query_one(TimeBar)
         timebar.deadline_ms = presentation.deadline_ms
@@ -235,6 +270,7 @@ class SessionScreen(Screen[None]):
         if elapsed > self.shown.deadline_ms + grace_ms(self.shown.deadline_ms):
             with self.app_guard():
                 self.typed = None
+                self.query_one(AnswerInput).accepting = False
                 outcome = self.engine.expire()
                 self.away = True
                 self.post_message(ItemJudged(outcome))
@@ -245,12 +281,14 @@ class SessionScreen(Screen[None]):
         if self.waiting_next:
             self._next_item()
             return
-        if self.shown is None or self.shown_mono is None or self.paused_since is not None:
+        if self.shown is None or self.paused_since is not None:
             return
         if not message.response.strip():
             # Enter on an empty box is not an answer: most often it was meant for the item
             # before, which went on by itself a moment earlier.
             return
+        if self.shown_mono is None:  # answered before its first frame was out: no time
+            self.shown_mono = message.at
         response_ms = max(0.0, self._elapsed_ms(message.at))
         self.typed = message.response
         with self.app_guard():
@@ -261,7 +299,6 @@ class SessionScreen(Screen[None]):
     def _judged(self, message: ItemJudged) -> None:
         outcome = message.outcome
         answer = self.query_one(AnswerInput)
-        answer.value = ""  # the answer is taken; what is typed from now on is kept
         said = Said(
             probe=self.shown is not None and self.shown.probe,
             typed=self.typed,
@@ -271,6 +308,7 @@ class SessionScreen(Screen[None]):
         self.query_one("#feedback", Static).update(feedback_text(outcome, said, self._plain()))
         self.view.judged(outcome, self.typed or "")
         if outcome.feedback is Feedback.UNREADABLE:
+            answer.accepting = self.paused_since is None  # the item stays: try again
             return
         if outcome.feedback is Feedback.CONTINUE:
             assert outcome.next_step is not None
@@ -287,15 +325,15 @@ class SessionScreen(Screen[None]):
         if self.away:
             timebar.message = f"paused · {NEXT_HINT}"
             return
-        if said.probe or outcome.feedback is Feedback.CORRECT:
-            timebar.message = " "  # every probe looks the same, in time or late
-        else:
-            timebar.message = NEXT_HINT
-        delay = PAUSE_AFTER.get(outcome.feedback, PAUSE_AFTER_MISS)
-        if outcome.feedback is Feedback.CORRECT:
-            delay = self.view.pause_after_right
         if said.probe:
-            delay = PAUSE_AFTER[Feedback.TAKEN]  # a late probe looks like any probe
+            timebar.message = " "  # every probe looks the same, in time or late
+            delay = PAUSE_AFTER_PROBE
+        elif outcome.feedback is Feedback.CORRECT:
+            timebar.message = " "
+            delay = self.view.pause_after_right
+        else:
+            timebar.message = NEXT_HINT  # the learner studies the answer as long as needed
+            return
         self._advance_timer = self.set_timer(delay, self._next_item)
 
     def _plain(self) -> bool:
@@ -325,6 +363,9 @@ class SessionScreen(Screen[None]):
         session's start."""
         from drill.app.earned import first_minute
 
+        link = self.practice.link
+        if not link.is_open:  # the rule opened in the first seconds: never wait on the store
+            return self.practice.started_at
         try:
             link = self.practice.link
             deck = self.practice.deck
@@ -401,6 +442,9 @@ class SessionScreen(Screen[None]):
         self.set_class(small, "too-small")
         if not small and not self.ready:
             self.query_one(AnswerInput).focus()
+        if not self.ready:
+            answer = self.query_one(AnswerInput)
+            answer.accepting = not small and self.shown is not None
 
     # -- ending -----------------------------------------------------------------------------
 
@@ -409,6 +453,15 @@ class SessionScreen(Screen[None]):
 
         On a plateau the first Escape asks for confirmation instead, once per session.
         """
+        if self.ready:  # nothing drilled yet: ask once, then go back without a summary
+            if not self.leave_asked:
+                self.leave_asked = True
+                self._ready_note(LEAVE_HINT)
+                return
+            with self.app_guard():
+                self.practice.close("quit")
+            self.post_message(SummaryLeft())
+            return
         warning = quit_warning(self.engine.tracker.state, control=self.engine.settings.control)
         if warning and not self.quit_warned:
             self.quit_warned = True

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -82,15 +82,17 @@ class SummaryScreen(Screen[None]):
             pass
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="summary-box"):
+        # What was missed most and what to do next stay in view at 80x24, under the box,
+        # which takes the rest and scrolls when the table, the curve and the advice are taller.
+        with VerticalScroll(id="summary-box"):
             yield Static(self._heading(), id="summary-head")
             yield Static(self._table(), id="summary-table")
             yield Static("", id="summary-curve")
             engine = self.practice.engine
             advice = end_of_session_advice(engine.tracker.state, control=engine.settings.control)
             yield Static(Text(advice or "", style="bold"), id="summary-advice")
-            yield Static(self._weak_spots(), id="summary-weak")
-            yield Static(self._next_steps(), id="summary-next")
+        yield Static(self._weak_spots(), id="summary-weak")
+        yield Static(self._next_steps(), id="summary-next")
         yield Footer()
 
     def _curve(self, width: int, height: int) -> RenderableType:
@@ -150,7 +152,7 @@ class SummaryScreen(Screen[None]):
         spots = weak_spots(self.practice.deck, self.practice.engine.counters.missed)
         if not spots:
             return Text("")
-        listed = ", ".join(f"{name} ({n})" for name, n in spots)
+        listed = " · ".join(f"{name} ({n})" for name, n in spots)  # names hold commas
         return Text(f"Missed most this session: {listed}")
 
     def _next_steps(self) -> Text:
