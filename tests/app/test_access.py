@@ -23,7 +23,9 @@ def gate(taken: set[str] | None = None) -> Gate:
 def test_a_new_name_is_admitted_with_its_key() -> None:
     """The first visitor under a name becomes that learner and is told their key."""
     admitted = gate().admit("maths-3b", "ana")
-    assert admitted.learner == "ana" and admitted.new and not admitted.refused
+    assert admitted.learner == "ana"
+    assert admitted.new
+    assert not admitted.refused
     assert admitted.key == learner_key(b"s" * 32, "maths-3b", "ana")
 
 
@@ -32,7 +34,9 @@ def test_a_taken_name_needs_its_key() -> None:
     the key it is admitted (typed in any case, with or without the dash)."""
     door = gate({"ana"})
     refused = door.admit("maths-3b", "ana")
-    assert refused.refused and "resume key" in refused.refused and not refused.learner
+    assert refused.refused
+    assert "resume key" in refused.refused
+    assert not refused.learner
     wrong = door.admit("maths-3b", "ana", "AAAAA-AAAAA")
     assert "wrong" in wrong.refused
     key = door.key("ana")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("textual_serve")
-import aiohttp  # noqa: E402
+import aiohttp
 
-from tests.web.served import (  # noqa: E402
+from tests.web.served import (
     Visitor,
     answer_items,
     attempts,
@@ -34,27 +34,33 @@ def test_the_doors_of_a_class(db_path: Path) -> None:
 
     async def visit(base: str) -> None:
         status, page = await get(base, "")
-        assert status == 200 and "Class code" in page
+        assert status == 200
+        assert "Class code" in page
         status, page = await get(base, "class=NOPE&learner=ana")
-        assert status == 403 and "not this class" in page
-        async with aiohttp.ClientSession() as s:
-            async with s.get(f"{base}/?class=C1&learner=ana&deck=modarith") as r:
-                assert r.status == 200
-                page = await r.text()
-                key = next(c.value for c in r.cookies.values())
-        assert key in page and "drilling as <b>ana</b>" in page
+        assert status == 403
+        assert "not this class" in page
+        first = f"{base}/?class=C1&learner=ana&deck=modarith"
+        async with aiohttp.ClientSession() as s, s.get(first) as r:
+            assert r.status == 200
+            page = await r.text()
+            key = next(c.value for c in r.cookies.values())
+        assert key in page
+        assert "drilling as <b>ana</b>" in page
         status, page = await get(base, "class=C1&learner=ana")
-        assert status == 403 and "resume key" in page
+        assert status == 403
+        assert "resume key" in page
         assert (await get(base, f"class=C1&learner=ana&key={key}"))[0] == 200
         cookie = {c: key for c in [next(iter(r.cookies))]}
         assert (await get(base, "class=C1&learner=ana", cookie))[0] == 200
         status, page = await get(base, "class=C1&learner=ben&deck=nosuchdeck")
-        assert status == 404 and "no deck" in page
+        assert status == 404
+        assert "no deck" in page
         async with aiohttp.ClientSession() as s:
             async with s.get(f"{base}/teacher") as r:
                 assert r.status == 403
             async with s.get(f"{base}/teacher?token=TT") as r:
-                assert r.status == 200 and "data-session-websocket-url" in await r.text()
+                assert r.status == 200
+                assert "data-session-websocket-url" in await r.text()
 
     with served_class(db_path) as base:
         asyncio.run(visit(base))
@@ -104,7 +110,8 @@ def test_a_full_class_says_so(db_path: Path) -> None:
             assert await first.open("class=C1&learner=ana") == 200
             await first.wait_for(b"drill")
             status, page = await get(base, "class=C1&learner=ben")
-            assert status == 503 and "full" in page
+            assert status == 503
+            assert "full" in page
             await first.close()
 
     with served_class(db_path, "C1", "--max-visitors", "1") as base:
