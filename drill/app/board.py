@@ -100,9 +100,9 @@ SORTS.update(
         "deck": lambda r: r.deck,
         "state": lambda r: r.state,
         "today": lambda r: r.today,
-        "exposures": lambda r: r.exposures,
+        "total": lambda r: r.exposures,
         "untaught": lambda r: r.untaught,
         "found": lambda r: r.found_at,
-        "last seen": lambda r: r.last_seen,
+        "seen": lambda r: r.last_seen,
     }
 )

@@ -71,7 +71,9 @@ def _print(rows: list[BoardRow], now: datetime) -> None:
     if not rows:
         print("No learner has drilled yet.")
         return
-    table = Table(*COLUMNS, box=None)
+    table = Table(box=None)
+    for name in COLUMNS:
+        table.add_column(name, no_wrap=name not in ("learner", "deck"))
     for row in rows:
         table.add_row(*row_cells(row, now))
     Console().print(table)

@@ -25,7 +25,8 @@ RECENT_BLOCKS = 4
 
 @dataclass
 class BoardFigures:
-    """One learner on one deck (all its variants together), as the running figures say."""
+    """One learner on one deck (all its variants together), as the running figures say;
+    a learner who joined and has not drilled yet has one, with the deck ""."""
 
     learner: str
     deck: str
@@ -98,6 +99,11 @@ class BoardReads:
                 by_pair[(name, deck)].append(
                     EventRecord(kind, int(exposure), aware(at), dict(data or {}), session_id)
                 )
+            names = [name for (name,) in conn.execute(select(Learner.name))]
+        drilled = {learner for learner, _ in rows}
+        for name in names:
+            if name not in drilled:
+                rows[(name, "")] = BoardFigures(name, "")
         for pair, found in by_pair.items():
             if pair in rows:
                 rows[pair].events = found

@@ -104,13 +104,15 @@ class BoardApp(App[int]):
 
 def row_cells(row: BoardRow, now: datetime) -> tuple[Text | str, ...]:
     """A row as the board shows it (names escaped: they are data)."""
-    untaught = "–" if row.untaught is None else f"{row.untaught:.0%} of {row.probes}"
+    untaught = "–" if row.untaught is None else f"{row.untaught:.0%} ({row.probes})"
     found = "–" if row.found_at is None else f"at {row.found_at:,}"
     if row.found_on is not None:
-        found += f" ({row.found_on.astimezone():%d %b %H:%M})"
+        on = row.found_on.astimezone()
+        same_day = on.date() == now.astimezone().date()
+        found += f" · {on:%H:%M}" if same_day else f" · {on:%d %b}"
     return (
         Text(cell(row.learner)),
-        Text(cell(row.deck)),
+        Text(cell(row.deck) or "–"),
         row.state,
         f"{row.today:,}",
         f"{row.exposures:,}",
@@ -127,7 +129,7 @@ def _ago(when: datetime | None, now: datetime) -> str:
     if seconds < 90:
         return "just now"
     if seconds < 90 * 60:
-        return f"{seconds // 60} min ago"
+        return f"{seconds // 60} min"
     if seconds < 36 * 3600:
-        return f"{seconds // 3600} h ago"
+        return f"{seconds // 3600} h"
     return when.astimezone().strftime("%Y-%m-%d")
