@@ -29,7 +29,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_class(db: Path, code: str = "C1", *extra: str) -> Iterator[str]:
+def served_class(db: Path | str, code: str = "C1", *extra: str) -> Iterator[str]:
     """`drill serve` running until the block ends; yields its base URL."""
     port = free_port()
     argv = [sys.executable, "-m", "drill", "serve", "--class", code, "--db", str(db)]

@@ -23,7 +23,7 @@ ARGS = [
 pytestmark = [
     pytest.mark.slow,  # a browser start and twenty items: the slow tier, where CI has Chromium
     pytest.mark.xdist_group("serve"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium (apt-get install chromium)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium: apt-get install chromium"),
 ]
 
 
