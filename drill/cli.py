@@ -33,11 +33,13 @@ COMMANDS: dict[str, str] = {
     "study": "run a study: the protocol against its near enemies, in arms (new, join, …)",
     "report": "chart your accuracy, plateaus and transitions beside the reference network",
     "db": "upgrade, check or back up the history database",
+    "serve": "serve drill to a class in the browser (needs the serve extra)",
+    "class": "the teacher's board: every learner of the class, refreshing itself",
     "help": "read the guide and the other documents (drill help TOPIC)",
 }
 """Subcommand → one-line help. Each is the module drill/commands/<name>.py."""
 
-MODULE_NAMES = {"import": "import_"}
+MODULE_NAMES = {"import": "import_", "class": "class_"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ PACKAGE = ROOT / "drill"
 HOUSE = (
     ("drill.cli", "drill.__main__"),
     ("drill.commands",),
-    ("drill.tui",),
+    ("drill.tui", "drill.web"),
     ("drill.app",),
     ("drill.store",),
     ("drill.report", "drill.reference"),

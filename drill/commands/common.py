@@ -78,8 +78,16 @@ def require_terminal(what: str, hint: str = "") -> None:
 
     from drill.errors import UserError
 
+    if served():
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(f"{what} needs an interactive terminal (stdin and stdout){hint}")
+
+
+def served() -> bool:
+    """Whether `drill serve` started this drill for a browser (Textual's web driver, which
+    speaks over the pipes `drill serve` holds): the app runs there without a terminal."""
+    return os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver:")
 
 
 def run_app(app: DrillApp, history: Callable[[], Closable]) -> int:

@@ -9,7 +9,8 @@
   `HistoryReader` the quick path (drill.store.glance) also implements;
 - `report` (drill.store.report): the report's bins and summaries, as drill.report.data;
 - `runs` (drill.store.runs): reference-network runs;
-- `export` (drill.store.export): every attempt as a flat row, called as `export(learner)`.
+- `export` (drill.store.export): every attempt as a flat row, called as `export(learner)`;
+- `board` (drill.store.board): the class board's figures, from the running figures.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from drill.store.base import Store
+from drill.store.board import BoardReads
 from drill.store.claim import Claim
 from drill.store.database import DatabaseLocation, locate, open_engine
 from drill.store.dialect import claim_deck
@@ -45,6 +47,7 @@ class History:
         self.report = ReportReads(self.store)
         self.runs = ReferenceRuns(self.store)
         self.export = Export(self.store)
+        self.board = BoardReads(self.store)
 
     @classmethod
     def open(
