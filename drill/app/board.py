@@ -54,9 +54,7 @@ def _row(figures: BoardFigures, controls: dict[str, bool]) -> BoardRow:
 
     if figures.deck not in controls:
         controls[figures.deck] = _is_control(figures.deck)
-    state = current_state(
-        figures.events, figures.exposures, figures.exposures, control=controls[figures.deck]
-    )
+    state = current_state(figures.events, figures.exposures, control=controls[figures.deck])
     found = next(
         (e for e in figures.events if e.kind in RULE_OPENED and e.kind != EventKind.EARLY_REVEAL),
         None,
