@@ -135,17 +135,19 @@ async def answer_items(visitor: Visitor, db: Path, learner: str, count: int) -> 
     a miss, Enter leaves the answer; the next answer waits for the next item's time bar."""
     for _ in range(count):
         before = attempts(db, learner)
+        visitor.screen = b""
         await visitor.keys("0\r")
         deadline = time.monotonic() + 60
         while attempts(db, learner) == before:
             if time.monotonic() > deadline:
                 raise AssertionError("the answer was never stored")
             await asyncio.sleep(0.05)
-        visitor.screen = b""
-        while b"s left" not in visitor.screen:
+        stored_at = len(visitor.screen)  # the item's own time bar is drawn before this
+        while b"s left" not in visitor.screen[stored_at:]:
             if time.monotonic() > deadline:
                 raise AssertionError("the next item never came")
-            if b"next item" in visitor.screen:
+            if b"next item" in visitor.screen:  # a miss waits for Enter
                 visitor.screen = b""
+                stored_at = 0
                 await visitor.keys("\r")
             await asyncio.sleep(0.05)
