@@ -242,6 +242,11 @@ class Domain(ABC):
         two) override it for later steps."""
         return item.answer
 
+    def evidence(self, item: Item, response: str | None, correct: bool) -> bool:
+        """Whether an untaught answer counts for the seal: by default a right one. A deck
+        whose rule is a way of working (the number reduction task's shortcut) asks more."""
+        return correct
+
     @abstractmethod
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:
         """Judge what a person typed: correct, wrong, or unreadable.

@@ -83,12 +83,35 @@ def resume_tracker(
     return tracker
 
 
+Evidence = Callable[[PastOutcome], bool]
+"""What one untaught outcome says to the seal (`seal_evidence`)."""
+
+
+def seal_evidence(domain: Domain, items: Callable[[], Mapping[str, Item]]) -> Evidence | None:
+    """The domain's own reading of the seal's evidence (`Domain.evidence`), or None where it
+    is the default, a right answer (then `items`, which may be costly, is never asked)."""
+    if type(domain).evidence is Domain.evidence:
+        return None
+    by_id = items()
+
+    def evidence(past: PastOutcome) -> bool:
+        item = by_id.get(past.item_id)
+        return item is not None and domain.evidence(item, past.response, past.right)
+
+    return evidence
+
+
 def replay_seal(
-    past: Sequence[PastOutcome], test: SealTest, taught: Collection[str] = ()
+    past: Sequence[PastOutcome],
+    test: SealTest,
+    taught: Collection[str] = (),
+    evidence: Evidence | None = None,
 ) -> tuple[SealTracker, list[tuple[bool, bool]]]:
-    """The seal's statistic after `past`, and its untaught stream as (is_probe, right)."""
+    """The seal's statistic after `past`, and its untaught stream as (is_probe, evidence):
+    a right answer, or what the domain's `evidence` says."""
     flags = untaught_flags(past, taught)
-    stream = [(p.probe, p.right) for p, untaught in zip(past, flags, strict=True) if untaught]
+    counts = evidence or (lambda p: p.right)
+    stream = [(p.probe, counts(p)) for p, untaught in zip(past, flags, strict=True) if untaught]
     return SealTracker.replay((ok for _, ok in stream), test), stream
 
 
@@ -267,7 +290,10 @@ class Engine:
         self.probe_outcomes = [p.success for p in outcomes if p.probe]
         self.rule_unsealed = past.rule_unsealed
         self.seal, self.untaught_stream = replay_seal(
-            outcomes, settings.seal, self.taught_elsewhere
+            outcomes,
+            settings.seal,
+            self.taught_elsewhere,
+            seal_evidence(self.domain, lambda: self.items),
         )
         train = [i.id for i in items if i.split == "train"]
         heldout = [i.id for i in items if i.split == "heldout" and i.id not in self.shown_answers]
@@ -563,7 +589,7 @@ class Engine:
         if shown.untaught:
             # The seal asks whether the rule is known, not how fast: a late right answer
             # counts as right there (the detectors and the deadline count it as a miss).
-            right = attempt.correct
+            right = self.domain.evidence(shown.item, attempt.response, attempt.correct)
             self.untaught_stream.append((shown.probe, right))
             reached = self.seal.observe(right)
             if reached and not self.rule_unsealed:

@@ -111,6 +111,8 @@ class PastOutcome:
     """Right and in time: what the detectors and the deadline count."""
     correct: bool | None = None
     """Right, in time or late: what the seal counts (None: as `success`)."""
+    response: str | None = None
+    """What was typed, for a domain whose seal reads how it was answered (`evidence`)."""
 
     @property
     def right(self) -> bool:

@@ -61,12 +61,15 @@ def _uri_path(path: Path) -> str:
     return quote(str(path.absolute()), safe="/")
 
 
-def outcomes_from_rows(rows: list[tuple[int, str, int, int, int]]) -> list[PastOutcome]:
+def outcomes_from_rows(
+    rows: list[tuple[int, str, int, int, int, str | None]],
+) -> list[PastOutcome]:
     """One outcome per exposure: a multi-step item succeeds only if its last step does."""
     outcomes: dict[int, PastOutcome] = {}
-    for exposure, item_id, probe, correct, timed_out in rows:
+    for exposure, item_id, probe, correct, timed_out, response in rows:
+        success = bool(correct) and not bool(timed_out)
         outcomes[exposure] = PastOutcome(
-            exposure, item_id, bool(probe), bool(correct) and not bool(timed_out), bool(correct)
+            exposure, item_id, bool(probe), success, bool(correct), response
         )
     return list(outcomes.values())
 
