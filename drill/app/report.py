@@ -16,6 +16,7 @@ from drill.clock import local_zone
 from drill.decks import Deck
 
 if TYPE_CHECKING:
+    from drill.report.changes import Changes
     from drill.report.data import Bins, DeckHistory
     from drill.report.inputs import ReportInputs, SmallCurves
     from drill.store.history import History
@@ -59,7 +60,35 @@ def report_inputs(
         today=now.astimezone(zone).date(),
         target=int(deck.setting("session.daily_target")),
         zone=zone,
+        changes=changes_of(history, learner, deck, since),
     )
+
+
+def changes_of(
+    history: History, learner: str, deck: Deck, since: datetime | None = None
+) -> Changes | None:
+    """The learner's change-points on `deck`: response time on every deck, and the moment of
+    insight where the deck's seal counts a way of answering (`Domain.evidence`)."""
+    from drill.protocol.engine import seal_evidence
+    from drill.report.changes import Changes
+    from drill.store.series import first_answers
+
+    learner_id = history.reader.learner_id(learner)
+    if learner_id is None:
+        return None
+    rows = first_answers(history.store, learner_id, deck.fingerprint, since)
+    exposures = [row[0] for row in rows]
+    times = [float("nan") if row[3] is None else float(row[3]) for row in rows]
+    evidence = seal_evidence(deck.domain, lambda: {item.id: item for item in deck.items})
+    if evidence is None:
+        return Changes.of(exposures, times, None)
+    from drill.protocol.records import PastOutcome
+
+    shortcut = [
+        evidence(PastOutcome(e, item_id, False, right, right, response))
+        for e, item_id, response, _ms, right in rows
+    ]
+    return Changes.of(exposures, times, shortcut)
 
 
 def session_curves(history: History, learner: str, deck: Deck) -> SmallCurves | None:

@@ -70,6 +70,7 @@ def simulate(
     accuracy: float = 0.95,
     rt_ms: float = 2500.0,
     weight_decay: float | None = None,
+    switch: int | None = None,
 ) -> SimulationResult:
     """Run `items` exposures of a simulated learner of `kind` and record them as `learner`.
 
@@ -85,6 +86,7 @@ def simulate(
         accuracy=accuracy,
         rt_ms=rt_ms,
         weight_decay=weight_decay,
+        switch=switch,
     )
     result = SimulationResult(learner, kind)
     while result.exposures < items:

@@ -67,11 +67,9 @@ async def test_responses_one_key_at_a_time_and_final_at_any_step(db_path: Path) 
 
     rows = list(history.export("ann"))
     assert [r["result"] for r in rows] == ["correct", "correct", "wrong"]
-    first_typed = " ".join(
-        [*(f"{d}@{1000 * (i + 1)}" for i, d in enumerate(steps[:3])),
-         *(f"{d}@{3000 + 500 * (i + 1)}" for i, d in enumerate(steps[3:6]))]
-        + [f"={steps[6]}@5000"]
-    )  # fmt: skip
+    early = [f"{d}@{1000 * (i + 1)}" for i, d in enumerate(steps[:3])]
+    later = [f"{d}@{3000 + 500 * (i + 1)}" for i, d in enumerate(steps[3:6])]
+    first_typed = " ".join([*early, *later, f"={steps[6]}@5000"])
     assert rows[0]["response"] == first_typed
     assert rows[0]["response_ms"] == 5000
     assert rows[1]["response"] == f"{second.item.data['steps'][0]}@800 ={second.item.answer}@1500"
