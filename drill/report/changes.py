@@ -65,13 +65,22 @@ class PaceChange:
     after_ms: float
 
 
+def _prefix(x: FloatArray) -> FloatArray:
+    """Cumulative sums along the last axis with a 0 in front (rows: series)."""
+    zero = np.zeros((*x.shape[:-1], 1))
+    return np.concatenate([zero, np.cumsum(x, axis=-1)], axis=-1)
+
+
 def _bernoulli_gain(x: FloatArray, lo: int) -> FloatArray:
-    """For each split t in [lo, n - lo], the log-likelihood ratio of two rates against one."""
-    n = len(x)
-    k = np.concatenate([[0.0], np.cumsum(x, axis=-1)])
+    """For each split t in [lo, n - lo], the log-likelihood ratio of two rates against one
+    (along the last axis: one row per series)."""
+    n = x.shape[-1]
+    k = _prefix(x)
     t = np.arange(lo, n - lo + 1, dtype=np.float64)
-    left, right = k[lo : n - lo + 1], k[n] - k[lo : n - lo + 1]
-    return _ll(left, t) + _ll(right, n - t) - _ll(np.array(k[n]), np.array(float(n)))
+    total = k[..., n : n + 1]
+    left = k[..., lo : n - lo + 1]
+    whole = _ll(total, np.array(float(n)))
+    return _ll(left, t) + _ll(total - left, n - t) - whole
 
 
 def _ll(k: FloatArray, n: FloatArray) -> FloatArray:
@@ -85,10 +94,10 @@ def _ll(k: FloatArray, n: FloatArray) -> FloatArray:
 
 def _mean_gain(y: FloatArray, lo: int) -> FloatArray:
     """For each split t, the between-segment sum of squares of a shift in mean."""
-    n = len(y)
-    s = np.concatenate([[0.0], np.cumsum(y - y.mean())])
+    n = y.shape[-1]
+    s = _prefix(y - y.mean(axis=-1, keepdims=True))
     t = np.arange(lo, n - lo + 1, dtype=np.float64)
-    left = s[lo : n - lo + 1]
+    left = s[..., lo : n - lo + 1]
     return np.asarray(left**2 * n / (t * (n - t)), dtype=np.float64)
 
 
@@ -104,8 +113,8 @@ def _permutation_split(
     observed = float(gains[best])
     if observed <= 1e-12:
         return lo + best, 1.0
-    shuffled = np.array([rng.permutation(y) for _ in range(SHUFFLES)])
-    beaten = sum(float(score(row, lo).max()) >= observed - 1e-9 for row in shuffled)
+    shuffled = rng.permuted(np.broadcast_to(y, (SHUFFLES, len(y))), axis=1)
+    beaten = int((score(shuffled, lo).max(axis=1) >= observed - 1e-9).sum())
     return lo + best, (1 + beaten) / (SHUFFLES + 1)
 
 
