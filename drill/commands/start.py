@@ -8,6 +8,7 @@ in one place at a time: while it is open in another drill, this one says so and 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import (
     add_deck_argument,
@@ -18,10 +19,24 @@ from drill.commands.common import (
     run_app,
 )
 
+if TYPE_CHECKING:
+    from drill.decks import Deck
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_deck_argument(parser)
     add_history_options(parser)
+
+
+def _keep_break(db: str | None, learner: str, deck: Deck, arm: str, hours: float) -> None:
+    """A study arm's break between its halves: refused in one line before it is over."""
+    from datetime import UTC, datetime
+
+    from drill.app.breaks import keep_break
+    from drill.store.history import History
+
+    with History.open(db) as history:
+        keep_break(history, learner, deck, hours, datetime.now(UTC), arm)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if joined is not None:  # the study's arm sets the deck; nothing is said of other arms
         deck = joined.deck
         narration = deck.rule_text if joined.arm.narrated else None
+        if joined.arm.break_hours is not None:
+            _keep_break(args.db, learner, deck, joined.arm.name, joined.arm.break_hours)
     opened = quick_start(deck, args.db, learner)
     opened.narration = narration
     if opened.notice:
@@ -51,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         if first is not None:
             block, first = first, None
             return block
+        if joined is not None and joined.arm.break_hours is not None:  # another block
+            _keep_break(args.db, learner, deck, joined.arm.name, joined.arm.break_hours)
         block = start_practice(deck, opened.link.history, learner)
         block.narration = narration
         return block

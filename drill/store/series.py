@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from drill.protocol.records import Result
-from drill.store.base import Store
+from drill.store.base import Store, aware
 from drill.store.models import Attempt, DrillSession
 
 _A = Attempt.__table__.c
@@ -38,3 +38,28 @@ def first_answers(
     return [
         (int(e), str(i), r, None if ms is None else int(ms), bool(c)) for e, i, r, ms, c in rows
     ]
+
+
+def sessions_of(
+    store: Store, learner_id: int, fingerprint: str
+) -> list[tuple[datetime, datetime | None, int]]:
+    """(started, last item shown, attempts) of each of the learner's sessions on a variant,
+    oldest first (the last item's time, not the session's end: a simulated session's clock
+    is its own)."""
+    count = select(func.count(_A.id)).where(_A.session_id == _S.id).scalar_subquery()
+    last = select(func.max(_A.shown_at)).where(_A.session_id == _S.id).scalar_subquery()
+    query = (
+        select(_S.started_at, last, count)
+        .where(_S.learner_id == learner_id, _S.deck_fingerprint == fingerprint)
+        .order_by(_S.started_at, _S.id)
+    )
+    with store.translated_errors(), store.read() as conn:
+        rows = conn.execute(query).all()
+    return [(_utc(s), None if e is None else _utc(e), int(n)) for s, e, n in rows]
+
+
+def _utc(value: Any) -> datetime:
+    """A stored time (a subquery's comes back as text or naive on SQLite) as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return aware(value)
