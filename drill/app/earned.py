@@ -34,8 +34,8 @@ def earned_line(event: EventRecord, first_at: datetime) -> str:
         what = "untaught answer"
     if untaught is not None:
         line += f", on {_count(int(untaught), what)}"
-        if right is not None:
-            line += f", {int(right):,} of them right"
+        if right is not None:  # what counted: right, or the deck's own ("by the shortcut")
+            line += f", {int(right):,} of them {data.get('counted', 'right')}"
     return line + "."
 
 

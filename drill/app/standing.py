@@ -162,7 +162,7 @@ def _replayed(
     evidence = seal_evidence(deck.domain, lambda: {item.id: item for item in deck.items})
     tracker, stream = replay_seal(past, test, taught, evidence)
     window = int(deck.settings["rule.window"])
-    state = resume_tracker(saved, past, taught, window).state if past else EMPTY
+    state = resume_tracker(saved, past, taught, window, evidence).state if past else EMPTY
     return Figures(state, shown_view(stream, test), tracker.ever_reached)
 
 

@@ -96,6 +96,7 @@ def reach(response: str | None) -> int | None:
 
 class NumberReduction(Domain):
     name: ClassVar[str] = "nrt"
+    evidence_words: ClassVar[str] = "by the shortcut"
     params: ClassVar[tuple[Param, ...]] = (
         Param("symbols", str, "149", "the three digits strings are made of (three distinct, 1-9)"),
     )
@@ -111,6 +112,16 @@ class NumberReduction(Domain):
 
     def hint(self, params: Mapping[str, ParamValue]) -> str:
         return "same: that digit · different: the third · f or Enter: your last is final"
+
+    def procedure(self, params: Mapping[str, ParamValue]) -> str:
+        """The two stated rules and the order of work (the task's instructions, not its rule)."""
+        a, b, c = tuple(str(params["symbols"]))
+        return (
+            f"Reduce the 8 digits ({a}, {b}, {c}) one response at a time: digits 1 and 2, "
+            "then your last response with the next digit. Two equal digits give that digit; "
+            "two different ones give the third. Response 7 is the final answer, and f (or "
+            "Enter) makes your last response final at any step."
+        )
 
     def items(
         self, params: Mapping[str, ParamValue], seed: int, heldout_fraction: float

@@ -62,10 +62,13 @@ def resume_tracker(
     past: Sequence[PastOutcome],
     taught: Collection[str] = (),
     heldout_window: int = 30,
+    evidence: Evidence | None = None,
 ) -> ProgressTracker:
     """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
     is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
-    snapshot one exposure behind). `heldout_window` is the deck's `rule.window`."""
+    snapshot one exposure behind). `heldout_window` is the deck's `rule.window`; where the
+    domain has its own `evidence`, the detectors' untaught answers count it too (on the
+    number reduction deck a plateau is the procedure without the shortcut)."""
     from drill.protocol.detect import DetectorConfig, ProgressTracker
 
     config = DetectorConfig(heldout_window=heldout_window)
@@ -76,10 +79,11 @@ def resume_tracker(
         except (KeyError, TypeError, ValueError):
             pass
     flags = untaught_flags(past, taught)
-    tracker, _ = ProgressTracker.rebuild(
-        ((p.exposure, untaught, p.success) for p, untaught in zip(past, flags, strict=True)),
-        config,
+    counted = (
+        (p.exposure, untaught, p.success and (evidence is None or not untaught or evidence(p)))
+        for p, untaught in zip(past, flags, strict=True)
     )
+    tracker, _ = ProgressTracker.rebuild(counted, config)
     return tracker
 
 
@@ -344,7 +348,11 @@ class Engine:
         """The detectors, built on first use (off the path to the first item on screen)."""
         if self._tracker is None:
             self._tracker = resume_tracker(
-                self._state, self._past, self.taught_elsewhere, self.settings.heldout_window
+                self._state,
+                self._past,
+                self.taught_elsewhere,
+                self.settings.heldout_window,
+                seal_evidence(self.domain, lambda: self.items),
             )
         return self._tracker
 
@@ -585,6 +593,8 @@ class Engine:
             if shown.item.id not in self.shown_answers:
                 self.shown_answers.add(shown.item.id)
                 self.untaught_left -= 1
+        if shown.untaught and success:  # the detectors count the domain's evidence too
+            success = self.domain.evidence(shown.item, attempt.response, attempt.correct)
         events = self._detect(shown, success)
         if shown.untaught:
             # The seal asks whether the rule is known, not how fast: a late right answer
@@ -640,6 +650,11 @@ class Engine:
                 "evidence": seal.test.evidence,
                 "probes": len(self.probe_outcomes),
                 "test": "cusum",
+                **(
+                    {"counted": self.domain.evidence_words}
+                    if self.domain.evidence_words != "right"
+                    else {}
+                ),
             },
         )
 

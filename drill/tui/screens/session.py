@@ -104,6 +104,7 @@ class SessionScreen(Screen[None]):
             narrated=bool(self.practice.narration),
             first_session=first_session,
             control=self.engine.settings.control,  # a deck with no rule ([rule] control)
+            how=self.engine.domain.procedure(self.practice.deck.params),
         )
         with Vertical(id="ready-box"):
             yield Static(card, id="ready", classes="first" if first_session else "")
