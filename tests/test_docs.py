@@ -74,6 +74,7 @@ def test_readme_examples_parse(line: str) -> None:
         "chords",
         "chess",
         "grammar",
+        "nrt",
         "reference",
         "report",
         "history",

@@ -14,14 +14,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from drill.errors import UserError
-from drill.protocol.records import EventRecord
+from drill.protocol.records import EventKind, EventRecord
 
 if TYPE_CHECKING:
     from drill.decks import Deck
     from drill.store.history import History
 
-BREAK_KEPT = "break_kept"
-"""The event that records a kept break (the strings of event kinds are the schema's)."""
+BREAK_KEPT = EventKind.BREAK_KEPT
 
 
 class BreakNotOverError(UserError):

@@ -65,6 +65,8 @@ class EventKind(StrEnum):
     """Held-out accuracy opened the rule (the seal's test)."""
     EARLY_REVEAL = "early_reveal"
     """The learner asked for the rule before earning it (`drill rule --force`)."""
+    BREAK_KEPT = "break_kept"
+    """A study arm's break between its two halves was kept (drill.app.breaks)."""
 
 
 GROK_KINDS = (EventKind.TRANSITION_DETECTED, EventKind.GENERALIZATION_CONFIRMED)
