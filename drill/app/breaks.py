@@ -47,9 +47,9 @@ def keep_break(
     if now < due:
         left = due - now
         h, m = divmod(round(left.total_seconds() / 60), 60)
-        where = f"arm {arm}: " if arm else ""
-        raise BreakNotOverError(
-            f"{where}the second half begins after a break of {hours:g} hours, "
+        raise BreakNotOverError(  # the arm is not named: a participant is told no arm
+            f"your study drills {deck.name} in two halves: the second begins after a break "
+            f"of {hours:g} hours, "
             f"at {due:%Y-%m-%d %H:%M} UTC (in {h} h {m:02d} min)"
         )
     if any(e.kind == BREAK_KEPT for e in history.reader.events(learner_id, deck.fingerprint)):
