@@ -107,6 +107,16 @@ def test_the_hand_kept_domain_lists_are_the_registry(doc: str, pattern: str) -> 
     assert listed == list(DOMAINS), f"{doc}: write the domains as registered: {list(DOMAINS)}"
 
 
+def test_the_guide_lists_every_shipped_deck() -> None:
+    """docs/guide.md's table of shipped decks is the registry's decks, in order."""
+    from drill.domains import DOMAINS
+
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    table = guide.split("Shipped decks:\n", 1)[1].split("\n\n", 1)[0]
+    listed = re.findall(r"^\| `([\w-]+)` \|", table, re.M)
+    assert listed == [spec.deck for spec in DOMAINS.values()]
+
+
 def test_every_registered_domain_has_its_golden_and_its_docs() -> None:
     """A domain's pinned items (tests/goldens/DECK.txt) and its paragraph in the deck
     format are there from the day it is registered."""

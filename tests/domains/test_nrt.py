@@ -124,3 +124,18 @@ def test_an_item_round_trips_through_its_stored_form() -> None:
     """`drill items --format jsonl` and back give the same item."""
     for item in get_domain("nrt").items(DOMAIN.resolve({}), 1, 0.2)[:20]:
         assert Item.from_json(json.loads(json.dumps(item.to_json()))) == item
+
+
+def test_items_spoiled_as_jsonl_give_the_digits_and_the_steps(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`drill items nrt --spoil --format jsonl`: prompt, answer, data.digits, data.steps."""
+    from drill.cli import main
+
+    assert main(["items", "nrt", "--spoil", "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 243
+    for row in rows:
+        assert row["prompt"].split() == list(row["data"]["digits"])
+        assert len(row["data"]["steps"]) == 7
+        assert row["answer"] == row["data"]["steps"][-1] == row["data"]["steps"][1]
