@@ -435,10 +435,12 @@ class Engine:
             return self._continue(shown, judgement)
         return self._conclude(shown, judgement, attempt)
 
-    def expire(self) -> Outcome:
-        """No answer came at all: record a timeout with no response."""
+    def expire(self, unfinished: str | None = None) -> Outcome:
+        """No answer came: record a timeout, with no response, or with what was typed but
+        never sent (`unfinished`: the number reduction task's responses before the final
+        one), which is kept, not judged."""
         shown = self._require_current()
-        attempt = self._attempt(shown, None, Result.TIMEOUT, False, True, None)
+        attempt = self._attempt(shown, unfinished, Result.TIMEOUT, False, True, None)
         return self._conclude(shown, None, attempt)
 
     # -- inside ------------------------------------------------------------------------------

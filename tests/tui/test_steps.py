@@ -62,11 +62,21 @@ async def test_responses_one_key_at_a_time_and_final_at_any_step(db_path: Path) 
         feedback = text_of(app, "#feedback")
         assert f"you typed ={wrong}" in feedback
         assert "@" not in feedback, "the times are saved, not shown"
+
+        await pilot.press("enter")
+        fourth = current(app)
+        clock.now += 2.0
+        await pilot.press(fourth.item.data["steps"][0])
+        clock.now += fourth.deadline_ms / 1000 * 3  # past the deadline and its grace
+        await pilot.pause(0.3)  # the screen's tick finds the item expired
+        assert app.practice is not None
+        assert app.practice.engine.current is not fourth
         await pilot.press("escape")
         await pilot.pause()
 
     rows = list(history.export("ann"))
-    assert [r["result"] for r in rows] == ["correct", "correct", "wrong"]
+    assert [r["result"] for r in rows] == ["correct", "correct", "wrong", "timeout"]
+    assert rows[3]["response"] == f"{fourth.item.data['steps'][0]}@2000", "kept, never final"
     early = [f"{d}@{1000 * (i + 1)}" for i, d in enumerate(steps[:3])]
     later = [f"{d}@{3000 + 500 * (i + 1)}" for i, d in enumerate(steps[3:6])]
     first_typed = " ".join([*early, *later, f"={steps[6]}@5000"])
@@ -74,4 +84,4 @@ async def test_responses_one_key_at_a_time_and_final_at_any_step(db_path: Path) 
     assert rows[0]["response_ms"] == 5000
     assert rows[1]["response"] == f"{second.item.data['steps'][0]}@800 ={second.item.answer}@1500"
     assert rows[1]["response_ms"] == 1800
-    assert [reach(r["response"]) for r in rows] == [7, 2, 1]
+    assert [reach(r["response"]) for r in rows] == [7, 2, 1, 1]

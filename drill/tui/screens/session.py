@@ -240,7 +240,7 @@ class SessionScreen(Screen[None]):
         if elapsed > self.shown.deadline_ms + grace_ms(self.shown.deadline_ms):
             with self.app_guard():
                 self.typed = None
-                outcome = self.engine.expire()
+                outcome = self.engine.expire(self.query_one(AnswerInput).unfinished())
                 self.away = True
                 self.post_message(ItemJudged(outcome))
 

@@ -18,6 +18,11 @@ class AnswerInput(Input):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
 
+    def unfinished(self) -> str | None:
+        """What was typed and never sent, to keep when the item expires (None: nothing
+        kept; a box that times each key keeps its responses)."""
+        return None
+
     async def _on_key(self, event: events.Key) -> None:
         if event.character == "?":
             # No deck's answers use "?": it opens the keys, as on every screen.

@@ -68,5 +68,11 @@ class StepsInput(AnswerInput):
         if len(self.steps) == STEPS:
             self._submit(at)
 
+    def unfinished(self) -> str | None:
+        """The responses so far, each at its milliseconds, none marked final."""
+        if not self.value or not self.steps:
+            return None
+        return " ".join(f"{d}@{ms}" for d, ms in self.steps)
+
     def _submit(self, at: float) -> None:
         self.post_message(AnswerSubmitted(steps_response(self.steps), at))
