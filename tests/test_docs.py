@@ -74,6 +74,7 @@ def test_readme_examples_parse(line: str) -> None:
         "chords",
         "chess",
         "grammar",
+        "nrt",
         "reference",
         "report",
         "history",
@@ -87,3 +88,42 @@ def test_docs_the_readme_names_exist(doc: str) -> None:
     """Every document the README points to is there."""
     assert f"docs/{doc}.md" in README
     assert (ROOT / "docs" / f"{doc}.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("doc", "pattern"),
+    [
+        ("README.md", r"# drill a deck \(([^)]*)\)"),
+        ("docs/deck-format.md", r"# required: (.*)"),
+    ],
+)
+def test_the_hand_kept_domain_lists_are_the_registry(doc: str, pattern: str) -> None:
+    """The domains the README and the deck format list are the registered ones, in order."""
+    from drill.domains import DOMAINS
+
+    match = re.search(pattern, (ROOT / doc).read_text(encoding="utf-8"))
+    assert match is not None, f"{doc} lists no domains"
+    listed = [name.strip() for name in match.group(1).split(",")]
+    assert listed == list(DOMAINS), f"{doc}: write the domains as registered: {list(DOMAINS)}"
+
+
+def test_the_guide_lists_every_shipped_deck() -> None:
+    """docs/guide.md's table of shipped decks is the registry's decks, in order."""
+    from drill.domains import DOMAINS
+
+    guide = (ROOT / "docs" / "guide.md").read_text(encoding="utf-8")
+    table = guide.split("Shipped decks:\n", 1)[1].split("\n\n", 1)[0]
+    listed = re.findall(r"^\| `([\w-]+)` \|", table, re.M)
+    assert listed == [spec.deck for spec in DOMAINS.values()]
+
+
+def test_every_registered_domain_has_its_golden_and_its_docs() -> None:
+    """A domain's pinned items (tests/goldens/DECK.txt) and its paragraph in the deck
+    format are there from the day it is registered."""
+    from drill.domains import DOMAINS
+
+    deck_format = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
+    for name, spec in DOMAINS.items():
+        assert (ROOT / "tests" / "goldens" / f"{spec.deck}.txt").is_file(), name
+        assert (ROOT / "decks" / f"{spec.deck}.toml").is_file(), name
+        assert f"**{name}**" in deck_format, f"docs/deck-format.md says nothing of {name}"

@@ -35,8 +35,8 @@ def earned_line(event: EventRecord, first_at: datetime) -> str:
         return line + "."
     if untaught is not None:
         line += f": the test rested on your last {_count(int(untaught), 'untaught answer')}"
-        if right is not None:
-            line += f", {int(right):,} of them right"
+        if right is not None:  # what counted: right, or the deck's own ("by the shortcut")
+            line += f", {int(right):,} of them {data.get('counted', 'right')}"
         total, total_right = data.get("untaught_total"), data.get("untaught_total_right")
         if total is not None and int(total) != int(untaught):
             line += f" ({int(total_right or 0):,} of {int(total):,} right in all)"

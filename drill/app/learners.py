@@ -28,7 +28,7 @@ from drill.domains.base import Domain, Item, Verdict
 from drill.domains.modarith import OPERATOR
 from drill.protocol.engine import Feedback, Outcome, Presentation
 
-KINDS = ("lookup", "mirror", "network", "rule")
+KINDS = ("lookup", "mirror", "network", "rule", "insight")
 
 KNOWN_MEDIAN_MS = 900.0
 """A learner that knows (or thinks it knows) an answer types it in about this long."""
@@ -230,10 +230,12 @@ def make_learner(
     accuracy: float = 0.95,
     rt_ms: float = 2500.0,
     weight_decay: float | None = None,
+    switch: int | None = None,
 ) -> SimulatedLearner:
     """A simulated learner of the named kind. Raises KeyError for an unknown kind.
 
-    `weight_decay` is the network's (None: its default); the other kinds ignore it."""
+    `weight_decay` is the network's (None: its default); `switch` the insight learner's
+    exposure of insight (None: never); the other kinds ignore them."""
     if kind == "lookup":
         return LookupLearner(domain, items, seed)
     if kind == "mirror":
@@ -242,4 +244,8 @@ def make_learner(
         return NetworkLearner(domain_name, items, seed, weight_decay)
     if kind == "rule":
         return RuleLearner(domain, items, seed, accuracy, rt_ms)
+    if kind == "insight":
+        from drill.app.insight import InsightLearner
+
+        return InsightLearner(domain, items, seed, switch)
     raise KeyError(kind)

@@ -18,6 +18,7 @@ from drill.errors import UserError
 
 if TYPE_CHECKING:
     from drill.reference.stream import Progress
+    from drill.report.changes import Changes
     from drill.report.data import Bins, DeckHistory
     from drill.report.inputs import ReportInputs, SmallCurves
     from drill.store.history import History
@@ -78,7 +79,45 @@ def report_inputs(
         today=now.astimezone(zone).date(),
         target=int(deck.setting("session.daily_target")),
         zone=zone,
+        changes=changes_of(history, learner, deck, since, data.bins),
     )
+
+
+def changes_of(
+    history: History,
+    learner: str,
+    deck: Deck,
+    since: datetime | None = None,
+    bins: Bins | None = None,
+) -> Changes | None:
+    """The learner's change-points on `deck`: response time on every deck, and the moment of
+    insight where the deck's seal counts a way of answering (`Domain.evidence`). Without
+    insight to date, the response times come from the report's `bins` when given (one
+    exposure a bin up to 20,000 exposures, means of wider bins after), with no second scan."""
+    from drill.protocol.engine import seal_evidence
+    from drill.report.changes import Changes
+    from drill.store.series import first_answers
+
+    evidence = seal_evidence(deck.domain, lambda: {item.id: item for item in deck.items})
+    if evidence is None and bins is not None:
+        timed = bins.rt_n > 0
+        means = bins.rt_sum[timed] / bins.rt_n[timed]
+        return Changes.of(bins.first[timed].tolist(), means.tolist(), None)
+    learner_id = history.reader.learner_id(learner)
+    if learner_id is None:
+        return None
+    rows = first_answers(history.store, learner_id, deck.fingerprint, since)
+    exposures = [row[0] for row in rows]
+    times = [float("nan") if row[3] is None else float(row[3]) for row in rows]
+    if evidence is None:
+        return Changes.of(exposures, times, None)
+    from drill.protocol.records import PastOutcome
+
+    shortcut = [
+        evidence(PastOutcome(e, item_id, False, right, right, response=response))
+        for e, item_id, response, _ms, right in rows
+    ]
+    return Changes.of(exposures, times, shortcut)
 
 
 def session_curves(history: History, learner: str, deck: Deck) -> SmallCurves | None:

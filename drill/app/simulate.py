@@ -91,11 +91,15 @@ def simulate(
     accuracy: float = 0.95,
     rt_ms: float = 2500.0,
     weight_decay: float | None = None,
+    switch: int | None = None,
+    break_hours: float | None = None,
 ) -> SimulationResult:
     """Run `items` exposures of a simulated learner of `kind` and record them as `learner`.
 
     `accuracy` and `rt_ms` set the `rule` learner's hit rate and median response time;
-    `weight_decay` the network's (None: its default)."""
+    `weight_decay` the network's (None: its default); `switch` the insight learner's; a
+    study arm's `break_hours` puts that break after the first session, kept as a person's
+    is (drill.app.breaks)."""
     clock = SimulatedClock(start or simulated_start(history, learner))
     simulated = make_learner(
         kind,
@@ -106,9 +110,16 @@ def simulate(
         accuracy=accuracy,
         rt_ms=rt_ms,
         weight_decay=weight_decay,
+        switch=switch,
     )
     result = SimulationResult(learner, kind)
     while result.exposures < items:
+        if break_hours is not None:
+            from drill.app.breaks import keep_break
+
+            if result.sessions == 1:
+                clock.advance(break_hours * 3600)
+            keep_break(history, learner, deck, break_hours, clock())
         block = BlockOptions(kind="simulate", clock=clock, seed=seed + result.sessions)
         practice = start_practice(deck, history, learner, block)
         try:

@@ -185,12 +185,15 @@ def _replayed(
 ) -> Figures:
     """The figures from the history itself: the detectors (from their saved state when it
     saw exactly this history) and the seal replayed."""
-    from drill.protocol.engine import replay_seal, resume_tracker
+    from drill.protocol.engine import replay_seal, resume_tracker, seal_evidence
 
     test = SealTest.of(deck.settings)
-    tracker, stream = replay_seal(past, test, taught, deck.twins)
+    evidence = seal_evidence(deck.domain, lambda: {item.id: item for item in deck.items})
+    tracker, stream = replay_seal(past, test, taught, deck.twins, evidence)
     window = int(deck.settings["rule.window"])
-    state = resume_tracker(saved, past, taught, window, deck.twins).state if past else EMPTY
+    state = (
+        resume_tracker(saved, past, taught, window, deck.twins, evidence).state if past else EMPTY
+    )
     return Figures(state, shown_view(stream, test), tracker.ever_reached)
 
 

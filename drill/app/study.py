@@ -41,10 +41,12 @@ class Arm:
     """The rule is shown before the first item and on request."""
     weight_decay: float | None = None
     """The network learner's weight decay under this arm (None: its default, 1)."""
+    break_hours: float | None = None
+    """Two halves with at least this many hours between them (drill.app.breaks); None: none."""
 
     def as_spec(self) -> dict[str, Any]:
         return {"name": self.name, "params": dict(self.params), "narrated": self.narrated,
-                "weight_decay": self.weight_decay}  # fmt: skip
+                "weight_decay": self.weight_decay, "break_hours": self.break_hours}  # fmt: skip
 
 
 UNTIMED_MS = str(PRESSURE_UNTIMED_MS)
@@ -65,7 +67,7 @@ BUILTIN_ARMS: dict[str, Arm] = {
 
 STUDY_FILE_LIMIT = 1 << 20
 """A study file is a page of TOML."""
-ARM_KEYS = ("params", "narrated", "weight_decay")
+ARM_KEYS = ("params", "narrated", "weight_decay", "break_hours")
 STUDY_KEYS = ("name", "deck", "arms", "seed", "seed_sha256", "block", "params", "arm",
               "preregistration", "consent", "completion")  # fmt: skip
 PREREG_KEYS = ("hypotheses", "primary_outcome", "n_per_arm", "stopping_rule", "exclusions")
@@ -128,7 +130,7 @@ class StudySpec:
     def from_spec(cls, spec: Mapping[str, Any]) -> StudySpec:
         arms = tuple(
             Arm(a["name"], dict(a.get("params", {})), bool(a.get("narrated", False)),
-                a.get("weight_decay"))
+                a.get("weight_decay"), a.get("break_hours"))
             for a in spec["arms"]
         )  # fmt: skip
         return cls(spec["name"], spec["deck"], arms, int(spec["seed"]), int(spec["block"]),
@@ -222,7 +224,12 @@ def _arm_from_file(name: str, table: object, where: str) -> Arm:
         raise StudyFileError(f"{where}.weight_decay: expected a number from 0 to 100, "
                              f"got {decay!r}")  # fmt: skip
     params = {**base.params, **_table(table.get("params", {}), f"{where}.params")}
-    return Arm(name, params, narrated, None if decay is None else float(decay))
+    gap = table.get("break_hours", base.break_hours)
+    if gap is not None and (isinstance(gap, bool) or not isinstance(gap, int | float)
+                            or not 0 < gap <= 24 * 30):  # fmt: skip
+        raise StudyFileError(f"{where}.break_hours: expected hours from 0 to 720, got {gap!r}")
+    return Arm(name, params, narrated, None if decay is None else float(decay),
+               None if gap is None else float(gap))  # fmt: skip
 
 
 def read_study_file(path: Path, name: str, seed_if_absent: int | None = None) -> StudySpec:
@@ -372,6 +379,8 @@ def study_toml(spec: StudySpec, commitment: str | None = None) -> str:
         lines += ["", f"[arm.{arm.name}]", f"narrated = {_toml_value(arm.narrated)}"]
         if arm.weight_decay is not None:
             lines.append(f"weight_decay = {arm.weight_decay!r}")
+        if arm.break_hours is not None:
+            lines.append(f"break_hours = {arm.break_hours!r}")
         if arm.params:
             lines.append(f"[arm.{arm.name}.params]")
             lines += [f'"{k}" = {_toml_value(v)}' for k, v in arm.params.items()]
@@ -782,9 +791,15 @@ def run_task(task: Task, report: Callable[[Tick], None] | None = None) -> Tick:
             if report is not None and result.exposures % 50 == 0:
                 report(_tick(task, result))
 
+        switch = None
+        if task.kind == "insight":  # drawn per participant (drill.app.insight.draw_switch)
+            from drill.app.insight import draw_switch
+
+            switch = draw_switch(random.Random(task.seed), rested=arm.break_hours is not None)
         result = simulate(deck, history, kind=task.kind, items=task.items, seed=task.seed,
                           learner=task.learner, progress=progress,
-                          weight_decay=arm.weight_decay)  # fmt: skip
+                          weight_decay=arm.weight_decay, switch=switch,
+                          break_hours=arm.break_hours)  # fmt: skip
     tick = _tick(task, result)
     tick.done = True
     return tick

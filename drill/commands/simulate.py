@@ -6,7 +6,9 @@ commuting operation's cheap strategy: it must open nothing); `network` is the re
 network learning online from the same feedback, which generalizes after enough
 exposures; `rule` knows the rule from the first item (right with probability
 `--accuracy`, at a median of `--rt` seconds), which is how the seal and the deadline are
-checked against a learner who has found it. The history is written under the learner
+checked against a learner who has found it; `insight` (the nrt deck) works each string
+step by step until exposure `--switch`, then takes the shortcut, and the insight drill
+dates from its answers is printed beside the switch. The history is written under the learner
 name given (default: the kind's name), so `drill export`, `drill rule` and `drill
 report` read it like anyone's.
 """
@@ -14,10 +16,15 @@ report` read it like anyone's.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from drill.commands.common import add_deck_argument
 
-KINDS = ("lookup", "mirror", "network", "rule")
+if TYPE_CHECKING:
+    from drill.decks import Deck
+    from drill.store.history import History
+
+KINDS = ("lookup", "mirror", "network", "rule", "insight")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,10 +49,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="rule learner: median response time (default 2.5)",
     )
     parser.add_argument(
+        "--switch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="insight learner: the exposure it sees the shortcut at (default: never)",
+    )
+    parser.add_argument(
         "--learner", metavar="NAME", default=None, help="record as this learner (default: KIND)"
     )
     parser.add_argument("--db", metavar="PATH", default=None, help="the history database")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _dated_insight(history: History, learner: str, deck: Deck) -> int | None:
+    """The exposure drill dates the learner's insight at, as `drill report` does."""
+    from drill.app.report import changes_of
+
+    changes = changes_of(history, learner, deck)
+    return changes.insight.exposure if changes and changes.insight else None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if not 0.05 <= args.rt <= 600:  # also refuses nan
         raise UserError(f"--rt: expected seconds from 0.05 to 600, got {args.rt}")
     check_seed(args.seed)
+    if args.switch is not None and (args.kind != "insight" or args.switch < 1):
+        raise UserError("--switch: a positive exposure, for --kind insight only")
     learner = check_learner_name(args.learner) if args.learner is not None else args.kind
     deck = deck_from_args(args)
     from drill.app.joined import arm_for_start
@@ -75,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         from drill.reference.encoders import NoEncoderError
 
         raise NoEncoderError(deck.domain_name)  # before any history is written
+    if args.kind == "insight" and "steps" not in deck.items[0].data:
+        raise UserError(f"--kind insight needs a deck worked in steps (nrt), not {deck.name}")
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -116,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
                 accuracy=args.accuracy,
                 rt_ms=args.rt * 1000,
                 weight_decay=weight_decay,
+                switch=args.switch,
             )
+        insight = _dated_insight(history, learner, deck) if args.kind == "insight" else None
     finally:
         history.close()
     summary = {
@@ -134,6 +162,9 @@ def run(args: argparse.Namespace) -> int:
         "transition_at": result.transition[1] if result.transition else None,
         "rule_unsealed_at": result.rule_unsealed_at,
     }
+    if args.kind == "insight":
+        summary["switch"] = args.switch
+        summary["insight_at"] = insight
     if args.json:
         print(json.dumps(summary))
         return 0
@@ -153,6 +184,10 @@ def run(args: argparse.Namespace) -> int:
         print(confirmed_words(confirmed))
     if result.rule_unsealed_at is not None:
         print(f"{found_words(result.rule_unsealed_at)} (the seal opened)")
+    if args.kind == "insight":
+        switched = "never" if args.switch is None else f"at exposure {args.switch:,}"
+        dated = "not dated" if insight is None else f"insight at exposure {insight:,}"
+        print(f"switched to the shortcut {switched}; drill dated: {dated}")
     name = cell(learner)
     print(f"history written as learner {name!r}: see `drill export --learner {name}`")
     return 0

@@ -20,12 +20,24 @@ from drill.commands.common import (
 )
 
 if TYPE_CHECKING:
+    from drill.decks import Deck
     from drill.tui.lifeline import Lifeline
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_deck_argument(parser)
     add_history_options(parser)
+
+
+def _keep_break(db: str | None, learner: str, deck: Deck, arm: str, hours: float) -> None:
+    """A study arm's break between its halves: refused in one line before it is over."""
+    from datetime import UTC, datetime
+
+    from drill.app.breaks import keep_break
+    from drill.store.history import History
+
+    with History.open(db) as history:
+        keep_break(history, learner, deck, hours, datetime.now(UTC), arm)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,6 +65,8 @@ def _run(args: argparse.Namespace, line: Lifeline) -> int:
         if joined.consent and not _consents(args.db, joined.study, learner, joined.consent):
             print("You did not consent, so nothing was drilled or recorded in the study.")
             return 1
+        if joined.arm.break_hours is not None:
+            _keep_break(args.db, learner, deck, joined.arm.name, joined.arm.break_hours)
     opened = quick_start(deck, args.db, learner)
     line.last_words = lambda: opened.close("interrupted")
     try:
@@ -68,6 +82,8 @@ def _run(args: argparse.Namespace, line: Lifeline) -> int:
             if first is not None:
                 block, first = first, None
                 return block
+            if joined is not None and joined.arm.break_hours is not None:  # another block
+                _keep_break(args.db, learner, deck, joined.arm.name, joined.arm.break_hours)
             block = start_practice(deck, opened.link.history, learner)
             block.narration = narration
             return block

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from drill.app.study import Tick
 
-KINDS = ("lookup", "mirror", "network", "rule")
+KINDS = ("lookup", "mirror", "network", "rule", "insight")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -252,6 +252,8 @@ def _simulate(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     with History.open(args.db) as history:
         _stored, spec = load(history, args.name)
+        if args.kind == "insight" and "steps" not in spec.deck_for(spec.arms[0]).items[0].data:
+            raise UserError(f"--kind insight needs a deck worked in steps (nrt), not {spec.deck}")
         tasks = enroll_simulated(history, args.name, args.kind, args.learners, args.items,
                                  args.seed, args.db)  # fmt: skip
     workers = args.workers or min(len(tasks), os.cpu_count() or 1)

@@ -61,6 +61,12 @@ DOMAINS: dict[str, DomainSpec] = registry(
         encoder="drill.reference.grammar_encoder:GrammarEncoder",
         weak_spot_key="form",
     ),
+    DomainSpec(
+        name="nrt",
+        domain="drill.domains.nrt:NumberReduction",
+        deck="nrt",
+        view="steps",
+    ),
 )
 """Domain name → its spec. A domain registers itself by adding one `DomainSpec` here."""
 

@@ -194,6 +194,9 @@ class Domain(ABC):
     """The name decks use in `domain = "..."`."""
     params: ClassVar[tuple[Param, ...]]
     """Every parameter the domain understands, with defaults."""
+    evidence_words: ClassVar[str] = "right"
+    """What an untaught answer that counts for the seal was, in words ("11 of them right");
+    a domain with its own `evidence` says what it counts ("by the shortcut")."""
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -216,6 +219,11 @@ class Domain(ABC):
     def hint(self, params: Mapping[str, ParamValue]) -> str:
         """How to answer, shown under the input. Must not hint at the rule."""
         return "type your answer, then Enter"
+
+    def procedure(self, params: Mapping[str, ParamValue]) -> str | None:
+        """How to answer, stated in full on a first session's ready card (never the rule);
+        None: the card's own line (type the answer, then Enter)."""
+        return None
 
     def check_combination(self, values: Mapping[str, ParamValue]) -> None:
         """Raise ValueError("key: problem") when valid values don't go together."""
@@ -266,6 +274,11 @@ class Domain(ABC):
         after a miss: the item's answer at its first step. Multi-step domains (a mate in
         two) override it for later steps."""
         return item.answer
+
+    def evidence(self, item: Item, response: str | None, correct: bool) -> bool:
+        """Whether an untaught answer counts for the seal: by default a right one. A deck
+        whose rule is a way of working (the number reduction task's shortcut) asks more."""
+        return correct
 
     @abstractmethod
     def judge(self, item: Item, response: str, progress: str = "") -> Judgement:

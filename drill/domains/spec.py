@@ -21,11 +21,12 @@ import importlib
 from dataclasses import dataclass
 from typing import Literal
 
-ViewKind = Literal["text", "glyphs", "board"]
+ViewKind = Literal["text", "glyphs", "board", "steps"]
 """How an item is drawn: its prompt alone; the prompt and a key legend for glyph answers
 (the legend is shown when the deck's presentation is glyphs); a chess board beside the
-prompt, drawn from the step's `fen` and `last_move`."""
-VIEW_KINDS: tuple[ViewKind, ...] = ("text", "glyphs", "board")
+prompt, drawn from the step's `fen` and `last_move`; or the prompt with the responses
+typed so far, taken one key at a time (the number reduction task)."""
+VIEW_KINDS: tuple[ViewKind, ...] = ("text", "glyphs", "board", "steps")
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,11 +54,14 @@ def resume_tracker(
     taught: Collection[str] = (),
     heldout_window: int = 30,
     twins: Mapping[str, Sequence[str]] | None = None,
+    evidence: Evidence | None = None,
 ) -> ProgressTracker:
     """The detectors of a saved `Engine.snapshot()` if they saw exactly the history there
     is, else a replay of `past` (a crash between an attempt and its snapshot leaves the
     snapshot one exposure behind, and one saved before twins counted as taught counted
-    other answers as untaught). `heldout_window` is the deck's `rule.window`."""
+    other answers as untaught). `heldout_window` is the deck's `rule.window`; where the
+    domain has its own `evidence`, the detectors' untaught answers count it too (on the
+    number reduction deck a plateau is the procedure without the shortcut)."""
     from drill.protocol.detect import DetectorConfig, ProgressTracker
 
     config = DetectorConfig(heldout_window=heldout_window)
@@ -72,7 +75,11 @@ def resume_tracker(
     flags = untaught_flags(past, taught, twins)
     tracker, _ = ProgressTracker.rebuild(
         (
-            (p.exposure, untaught, p.right if untaught else p.success)
+            (
+                p.exposure,
+                untaught,
+                (p.right and (evidence is None or evidence(p))) if untaught else p.success,
+            )
             for p, untaught in zip(past, flags, strict=True)
         ),
         config,
@@ -80,15 +87,36 @@ def resume_tracker(
     return tracker
 
 
+Evidence = Callable[[PastOutcome], bool]
+"""What one untaught outcome says to the seal (`seal_evidence`)."""
+
+
+def seal_evidence(domain: Domain, items: Callable[[], Mapping[str, Item]]) -> Evidence | None:
+    """The domain's own reading of the seal's evidence (`Domain.evidence`), or None where it
+    is the default, a right answer (then `items`, which may be costly, is never asked)."""
+    if type(domain).evidence is Domain.evidence:
+        return None
+    by_id = items()
+
+    def evidence(past: PastOutcome) -> bool:
+        item = by_id.get(past.item_id)
+        return item is not None and domain.evidence(item, past.response, past.right)
+
+    return evidence
+
+
 def replay_seal(
     past: Sequence[PastOutcome],
     test: SealTest,
     taught: Collection[str] = (),
     twins: Mapping[str, Sequence[str]] | None = None,
+    evidence: Evidence | None = None,
 ) -> tuple[SealTracker, list[tuple[bool, bool]]]:
-    """The seal's statistic after `past`, and its untaught stream as (is_probe, right)."""
+    """The seal's statistic after `past`, and its untaught stream as (is_probe, evidence):
+    a right answer, or what the domain's `evidence` says."""
     flags = untaught_flags(past, taught, twins)
-    stream = [(p.probe, p.right) for p, untaught in zip(past, flags, strict=True) if untaught]
+    counts = evidence or (lambda p: p.right)
+    stream = [(p.probe, counts(p)) for p, untaught in zip(past, flags, strict=True) if untaught]
     return SealTracker.replay((ok for _, ok in stream), test), stream
 
 
@@ -275,7 +303,11 @@ class Engine:
         self.probe_outcomes = [p.success for p in outcomes if p.probe]
         self.rule_unsealed = past.rule_unsealed
         self.seal, self.untaught_stream = replay_seal(
-            outcomes, settings.seal, self.taught_elsewhere, self.twins
+            outcomes,
+            settings.seal,
+            self.taught_elsewhere,
+            self.twins,
+            seal_evidence(self.domain, lambda: self.items),
         )
         train = [i.id for i in items if i.split == "train"]
         heldout = [i.id for i in items if i.split == "heldout" and i.id not in self.shown_answers]
@@ -332,6 +364,7 @@ class Engine:
                 self.taught_elsewhere,
                 self.settings.heldout_window,
                 self.twins,
+                seal_evidence(self.domain, lambda: self.items),
             )
         return self._tracker
 
@@ -415,10 +448,12 @@ class Engine:
             return self._continue(shown, judgement)
         return self._conclude(shown, judgement, attempt)
 
-    def expire(self) -> Outcome:
-        """No answer came at all: record a timeout with no response."""
+    def expire(self, unfinished: str | None = None) -> Outcome:
+        """No answer came: record a timeout, with no response, or with what was typed but
+        never sent (`unfinished`: the number reduction task's responses before the final
+        one), which is kept, not judged."""
         shown = self._require_current()
-        attempt = self._attempt(shown, None, Result.TIMEOUT, False, True, None)
+        attempt = self._attempt(shown, unfinished, Result.TIMEOUT, False, True, None)
         return self._conclude(shown, None, attempt)
 
     # -- inside ------------------------------------------------------------------------------
@@ -576,8 +611,11 @@ class Engine:
             self._teach(shown.item.id)
         # The measure (drill.protocol.measure) asks whether the rule is known, not how fast:
         # a late right untaught answer counts as right for the detectors and the seal (the
-        # deadline and training accuracy count it as a miss).
+        # deadline and training accuracy count it as a miss); where the domain reads its
+        # own evidence (the shortcut on the number reduction deck), that is what counts.
         right = attempt.correct
+        if shown.untaught:
+            right = self.domain.evidence(shown.item, attempt.response, attempt.correct)
         events = self._detect(shown, right if shown.untaught else success)
         if shown.untaught:
             counters.untaught += 1
@@ -639,6 +677,11 @@ class Engine:
                 "evidence": seal.test.evidence,
                 "probes": len(self.probe_outcomes),
                 "test": "cusum",
+                **(
+                    {"counted": self.domain.evidence_words}
+                    if self.domain.evidence_words != "right"
+                    else {}
+                ),
             },
         )
 

@@ -68,6 +68,8 @@ class EventKind(StrEnum):
     """Held-out accuracy opened the rule (the seal's test)."""
     EARLY_REVEAL = "early_reveal"
     """The learner asked for the rule before earning it (`drill rule --force`)."""
+    BREAK_KEPT = "break_kept"
+    """A study arm's break between its two halves was kept (drill.app.breaks)."""
 
 
 GROK_KINDS = (EventKind.TRANSITION_DETECTED, EventKind.GENERALIZATION_CONFIRMED)
@@ -117,6 +119,8 @@ class PastOutcome:
     untaught: bool | None = None
     """Untaught evidence, as recorded when it was answered (None: not recorded; the measure
     works it out from the order of exposures)."""
+    response: str | None = None
+    """What was typed, for a domain whose seal reads how it was answered (`evidence`)."""
 
     @property
     def right(self) -> bool:

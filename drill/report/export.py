@@ -98,6 +98,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "daily_target": report.target,
         "plateaus": [asdict(s) for s in report.plateaus],
         "marks": [asdict(m) for m in report.marks],
+        "pace_changes": [asdict(c) for c in report.changes.pace] if report.changes else [],
+        "insight": asdict(report.changes.insight)
+        if report.changes and report.changes.insight
+        else None,
         "events": [
             {
                 "kind": e.kind,

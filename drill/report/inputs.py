@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
+from drill.report.changes import Changes
 from drill.report.curves import DEFAULT_WINDOWS, Curves, NetworkCurve, Windows
 from drill.report.data import DeckHistory
 
@@ -28,6 +29,8 @@ class ReportInputs:
     """The deck's daily target of exposures."""
     zone: tzinfo | None = None
     """The learner's time zone, for the days and times shown (None: UTC)."""
+    changes: Changes | None = None
+    """Change-points in the learner's own answers: pace, and insight where it is dated."""
 
 
 @dataclass(frozen=True)

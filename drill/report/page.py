@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drill.report.calendar import calendar_legend, calendar_rows, weeks_that_fit
+from drill.report.changes import RECENT, Changes
 from drill.report.curves import (
     DEFAULT_WINDOWS,
     POINTS,
@@ -52,6 +53,11 @@ from drill.report.terminal import (
 )
 from drill.text import cell
 
+HEADLINE = (
+    "the shortcut in use and when it began (insight), not held-out accuracy: on this deck "
+    "the procedure gets every string right, so what is learned is how the answer is reached"
+)
+
 
 @dataclass(frozen=True)
 class Report:
@@ -67,6 +73,8 @@ class Report:
     target: int = 0
     zone: tzinfo | None = None
     """The learner's time zone, for the days and times shown (None: UTC)."""
+    changes: Changes | None = None
+    """Change-points in the learner's own answers (drill.report.changes)."""
 
     @classmethod
     def build(
@@ -92,9 +100,23 @@ class Report:
     def of(cls, inputs: ReportInputs) -> Report:
         """The page for what the use case read (drill.app.report.report_inputs)."""
         built = cls.build(inputs.data, control=inputs.control, windows=inputs.windows)
+        marks = list(built.marks)
+        insight = inputs.changes.insight if inputs.changes else None
+        if insight is not None:
+            label = f"insight at exposure {insight.exposure:,}"
+            marks.append(Mark("insight", insight.exposure, inputs.data.last_exposure, label))
         return replace(
-            built, days=inputs.days, today=inputs.today, target=inputs.target, zone=inputs.zone
-        )
+            built, days=inputs.days, today=inputs.today, target=inputs.target, zone=inputs.zone,
+            changes=inputs.changes, marks=marks,
+        )  # fmt: skip
+
+    def pace_marks(self) -> list[Mark]:
+        """Where the response time changed, to mark on the pressure chart."""
+        if self.changes is None:
+            return []
+        return [
+            Mark("pace", c.exposure, c.exposure, f"pace {c.exposure:,}") for c in self.changes.pace
+        ]
 
     @property
     def sealed(self) -> bool:
@@ -177,7 +199,36 @@ class Report:
                     f"{int(net.exposure[i]):,}{after} (it follows your stream)",
                 )
             )
+        rows += self.change_facts()
         rows.append(("state", self.state.text))
+        return rows
+
+    def change_facts(self) -> list[tuple[str, str]]:
+        """The headline of a deck that dates insight, and the pace changes of every deck."""
+        changes = self.changes
+        if changes is None:
+            return []
+        rows = []
+        if changes.dates_insight:
+            rows.append(("headline", HEADLINE))
+            now = "–" if changes.shortcut_now is None else f"{changes.shortcut_now:.0%}"
+            rows.append(("shortcut in use now", f"{now} of the last {RECENT} answers"))
+            found = changes.insight
+            rows.append(
+                (
+                    "insight",
+                    "not dated: no lasting change in how you reach the answer"
+                    if found is None
+                    else f"at exposure {found.exposure:,} (shortcut {found.rate_before:.0%} → "
+                    f"{found.rate_after:.0%}; median {found.median_ms_before / 1000:.1f} s → "
+                    f"{found.median_ms_after / 1000:.1f} s; p = {found.p_value:.3f})",
+                )
+            )
+        paces = ", ".join(
+            f"{c.exposure:,} ({c.before_ms / 1000:.1f} s → {c.after_ms / 1000:.1f} s)"
+            for c in changes.pace
+        )
+        rows.append(("response time changes", paces or "none found"))
         return rows
 
     def table(self) -> Table:
@@ -223,7 +274,7 @@ class Report:
         parts += [
             Text(""),
             Text("Pressure: response time and deadline (means; log scale of seconds)", "bold"),
-            *pressure_chart(self.curves, axis, chart_width, short),
+            *pressure_chart(self.curves, axis, chart_width, short, self.pace_marks()),
             *legend([("━", "response time", RESPONSE), ("━", "deadline", DEADLINE)], width),
             Text(""),
             self.table(),

@@ -177,6 +177,12 @@ def _pressure(report: Report, ax: Any) -> None:
     c = report.curves
     ax.plot(c.exposure, c.deadline_ms / 1000, color=COLOURS["deadline"], label="deadline")
     ax.plot(c.exposure, c.response_ms / 1000, color=COLOURS["response"], label="response time")
+    for mark in report.pace_marks():  # where the learner's pace changed (report.changes)
+        x = float(mark.exposure)
+        ax.axvline(x, color=COLOURS["response"], ls=":", lw=1)
+        ax.annotate(mark.label, (x, 0.92), xycoords=("data", "axes fraction"),
+                    xytext=(3, 0), textcoords="offset points", color=COLOURS["response"],
+                    fontsize=8)  # fmt: skip
     ax.set_yscale("log")  # the deadline falls tenfold; 1 s and 1.5 s must stay apart
     seconds = np.concatenate([c.deadline_ms, c.response_ms]) / 1000
     seconds = seconds[np.isfinite(seconds) & (seconds > 0)]

@@ -8,6 +8,7 @@ the network's rise and the deadline under them line up in the same columns.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -225,7 +226,7 @@ def accuracy_chart(
     labelled = []
     for mark in marks:
         col = axis.col(max(1, mark.exposure))
-        style = GROK if mark.kind in ("grokked", EventKind.RULE_UNSEALED) else EARLY
+        style = GROK if mark.kind in ("grokked", "insight", EventKind.RULE_UNSEALED) else EARLY
         for row in range(height):
             canvas.char(col, row, "┊", style)
         labelled.append((col, mark.label, style))
@@ -237,8 +238,11 @@ def accuracy_chart(
     return rows
 
 
-def pressure_chart(curves: Curves, axis: LogAxis, width: int, height: int) -> list[Text]:
-    """Mean response time and deadline over the same windows, on a log scale of seconds.
+def pressure_chart(
+    curves: Curves, axis: LogAxis, width: int, height: int, changes: Sequence[Mark] = ()
+) -> list[Text]:
+    """Mean response time and deadline over the same windows, on a log scale of seconds,
+    and where the learner's response time changed (drill.report.changes), marked ┊.
 
     Log, because the deadline falls from the ceiling (15 s) to near the floor (1.5 s),
     where a response of 1 s and a deadline of 1.5 s must still be told apart."""
@@ -258,7 +262,14 @@ def pressure_chart(curves: Curves, axis: LogAxis, width: int, height: int) -> li
     labels = {0: _seconds(hi), height - 1: _seconds(lo)}
     if height >= 4:
         labels[height // 2] = _seconds(10 ** ((math.log10(hi) + math.log10(lo)) / 2))
+    labelled = []
+    for mark in changes:
+        col = axis.col(max(1, mark.exposure))
+        for row in range(height):
+            canvas.char(col, row, "┊", RESPONSE)
+        labelled.append((col, mark.label, RESPONSE))
     return [
+        *_mark_rows(labelled, width),
         *_framed(canvas, labels),
         _axis_line(axis, width),
         _tick_row(axis, width),

@@ -80,13 +80,15 @@ def _uri_path(path: Path) -> str:
     return quote(str(path.absolute()), safe="/")
 
 
-def outcomes_from_rows(rows: list[tuple[int, str, int, int, int, int]]) -> list[PastOutcome]:
+def outcomes_from_rows(
+    rows: list[tuple[int, str, int, int, int, int, str | None]],
+) -> list[PastOutcome]:
     """One outcome per exposure: a multi-step item succeeds only if its last step does."""
     outcomes: dict[int, PastOutcome] = {}
-    for exposure, item_id, probe, correct, timed_out, untaught in rows:
+    for exposure, item_id, probe, correct, timed_out, untaught, response in rows:
         success = bool(correct) and not bool(timed_out)
         outcomes[exposure] = PastOutcome(
-            exposure, item_id, bool(probe), success, bool(correct), bool(untaught)
+            exposure, item_id, bool(probe), success, bool(correct), bool(untaught), response
         )
     return list(outcomes.values())
 

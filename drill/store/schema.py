@@ -10,7 +10,7 @@ A test checks this against migrations/versions."""
 HEAD = SCHEMA_REVISIONS[-1]
 
 OUTCOMES_SQL = """
-SELECT a.exposure, a.item_id, a.probe, a.correct, a.timed_out, a.untaught
+SELECT a.exposure, a.item_id, a.probe, a.correct, a.timed_out, a.untaught, a.response
 FROM attempts AS a JOIN sessions AS s ON a.session_id = s.id
 WHERE s.learner_id = ? AND s.deck_fingerprint = ? AND a.result != 'unreadable'
 ORDER BY a.exposure, a.step, a.id

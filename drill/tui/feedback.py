@@ -10,6 +10,7 @@ keeps its marks and weight and drops the colour (Textual's NO_COLOR filter would
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ SEPARATOR = " · "
 TAKEN = "• answer taken"
 """The same words for every probe: right, wrong, or late."""
 NO_ANSWER_PROBE = "• no answer"
+TIMES = re.compile(r"@\d+")
+"""The milliseconds a box that times each key writes after each response ("4@812")."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ def _answer(answer: str, said: Said) -> str:
 
 
 def _typed(said: Said) -> str:
-    typed = cell((said.typed or "").strip())  # what was typed is shown, never obeyed
+    # What was typed is shown, never obeyed; times a box stamped on each key are not shown.
+    typed = cell(TIMES.sub("", said.typed or "").strip())
     if len(typed) > 24:
         typed = typed[:23] + "…"
     glyph = said.glyphs.get(typed.lower())

@@ -34,6 +34,7 @@ class MemoryHistory:
         for a in self.attempts:
             if a.result is not Result.UNREADABLE:
                 final[a.exposure] = PastOutcome(
-                    a.exposure, a.item_id, a.probe, a.success, a.correct
-                )
+                    a.exposure, a.item_id, a.probe, a.success, a.correct,
+                    untaught=a.untaught, response=a.response,
+                )  # fmt: skip
         return list(final.values())

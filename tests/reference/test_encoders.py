@@ -48,8 +48,9 @@ def test_modarith_tokens_are_the_residues() -> None:
 
 
 def test_registry_names_the_domains_and_refuses_unknown_ones() -> None:
-    """Every shipped domain has an encoder; an unknown name is a KeyError."""
-    assert {name for name, spec in DOMAINS.items() if spec.encoder} == set(DOMAINS)
+    """Every shipped domain has an encoder but nrt (its answer is a way of working, which the
+    network does not model; docs/nrt.md); an unknown name is a KeyError."""
+    assert {name for name, spec in DOMAINS.items() if not spec.encoder} == {"nrt"}
     with pytest.raises(KeyError, match="no-such-domain"):
         get_encoder("no-such-domain", load_deck("modarith").items)
 

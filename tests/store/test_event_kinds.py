@@ -17,6 +17,7 @@ STORED = {
     "generalization_confirmed",
     "rule_unsealed",
     "early_reveal",
+    "break_kept",
 }
 
 

@@ -110,6 +110,7 @@ class SessionScreen(Screen[None]):
             narrated=bool(self.practice.narration),
             first_session=first_session,
             control=self.engine.settings.control,  # a deck with no rule ([rule] control)
+            how=self.engine.domain.procedure(self.practice.deck.params),
         )
         with Vertical(id="ready-box"):
             yield Static(card, id="ready", classes="first" if first_session else "")
@@ -119,7 +120,7 @@ class SessionScreen(Screen[None]):
             # both start then; the card is the first frame.
             yield from self.view.item_area(Static("", id="prompt"))
             with Center():
-                yield AnswerInput(self.clock, id="answer", placeholder="your answer", disabled=True)
+                yield self.view.answer_input(self.clock, self._item_ms)
             yield Static(self.engine.domain.hint(self.practice.deck.params), id="hint")
             yield from self.view.aids()
             yield TimeBar(id="timebar", untimed=self._untimed())
@@ -262,6 +263,10 @@ class SessionScreen(Screen[None]):
             return 0.0
         return ((at if at is not None else self.clock()) - self.shown_mono) * 1000
 
+    def _item_ms(self, at: float) -> float | None:
+        """The item's clock at `at`, or None while no item's clock runs."""
+        return None if self.shown_mono is None else self._elapsed_ms(at)
+
     def _tick(self) -> None:
         if self.shown is None or self.shown_mono is None or self.paused_since is not None:
             return
@@ -271,7 +276,7 @@ class SessionScreen(Screen[None]):
             with self.app_guard():
                 self.typed = None
                 self.query_one(AnswerInput).accepting = False
-                outcome = self.engine.expire()
+                outcome = self.engine.expire(self.query_one(AnswerInput).unfinished())
                 self.away = True
                 self.post_message(ItemJudged(outcome))
 

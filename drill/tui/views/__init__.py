@@ -20,6 +20,7 @@ VIEWS: dict[ViewKind, str] = {
     "text": "drill.tui.views.base:TextView",
     "glyphs": "drill.tui.views.glyphs:GlyphView",
     "board": "drill.tui.views.board:BoardView",
+    "steps": "drill.tui.views.steps:StepsView",
 }
 """View kind → "module:Class" of its `ItemView`."""
 

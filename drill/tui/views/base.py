@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar
 
 from textual.widget import Widget
@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from drill.decks import Deck
 from drill.protocol.engine import Outcome
+from drill.tui.widgets.answer import AnswerInput
 
 
 class ItemView:
@@ -35,6 +36,14 @@ class ItemView:
     def item_area(self, prompt: Static) -> Iterator[Widget]:
         """The widgets above the answer box, the prompt among them."""
         yield prompt
+
+    def answer_input(
+        self, clock: Callable[[], float], elapsed: Callable[[float], float | None]
+    ) -> AnswerInput:
+        """The answer box: a line typed and sent with Enter, by default. `elapsed(at)` is
+        the item's clock at a key's time (None while no item is up), for a box that times
+        each key (the number reduction task's responses)."""
+        return AnswerInput(clock, id="answer", placeholder="your answer", disabled=True)
 
     def aids(self) -> Iterator[Widget]:
         """Widgets under the hint (a legend); none by default."""

@@ -28,6 +28,11 @@ class AnswerInput(Input):
         self.accepting = False
         """An item is up and its answer not yet taken (the screen turns this on and off)."""
 
+    def unfinished(self) -> str | None:
+        """What was typed and never sent, to keep when the item expires (None: nothing
+        kept; a box that times each key keeps its responses)."""
+        return None
+
     async def _on_key(self, event: events.Key) -> None:
         if event.character == "?":
             # No deck's answers use "?": it opens the keys, as on every screen.

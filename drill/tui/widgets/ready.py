@@ -38,9 +38,11 @@ def ready_text(
     control: bool = False,
     untimed: bool = False,
     narrated: bool = False,
+    how: str | None = None,
 ) -> Group:
     """The card: on a first session what to expect (of a control deck: that it has no
-    rule), then the session's size and deadline, and how to begin."""
+    rule; `how`: the domain's own way of answering, in place of the first line), then the
+    session's size and deadline, and how to begin."""
     parts: list[RenderableType] = []
     if first_session:
         parts.append(Text(f"Your first session of {cell(title)}\n", style="bold"))
@@ -48,6 +50,8 @@ def ready_text(
         points.add_column(no_wrap=True)
         points.add_column()
         first = (*FIRST_SESSION[:-1], UNTIMED) if untimed else FIRST_SESSION
+        if how:
+            first = (how, *first[1:])
         rule = NO_RULE if control else NARRATED if narrated else THE_RULE
         for point in (*first, rule):
             points.add_row("•", point)
