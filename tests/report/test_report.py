@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from drill.cli import main
+from drill.decks import load_deck
 from drill.protocol.stats import wilson_interval
 from drill.store.history import History
 from tests.report.conftest import NETWORK_ITEMS
@@ -84,13 +85,14 @@ def test_json_curves_match_the_history(
     assert data["exposures"] == len(rows) == 1000
     assert data["axis"] == "exposures"
     assert len(data["curve"]) > 50
+    twins = load_deck("modarith").twins  # b ∘ a is taught once a ∘ b was shown
     shown: set[str] = set()
     untaught_at: set[int] = set()
     for r in sorted(rows, key=lambda r: r["exposure"]):
         if r["item_id"] not in shown:
             untaught_at.add(r["exposure"])
         if not r["probe"]:
-            shown.add(r["item_id"])
+            shown.update((r["item_id"], *twins.get(r["item_id"], ())))
     for point in data["curve"]:
         end = point["exposure"]
         train = [
