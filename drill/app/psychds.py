@@ -199,9 +199,14 @@ def write(history: History, name: str, target: Path) -> list[Path]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UserError(f"{target}: exists and is not an empty directory; choose another "
                         "with --output DIR")  # fmt: skip
+    import os
+
+    from drill.files import private_dir
+
     data = target / "data"
-    try:
-        data.mkdir(parents=True, exist_ok=True)
+    try:  # a dataset holds people's answers: 0700 folders, 0600 files, as backups are
+        private_dir(data)
+        os.chmod(target, 0o700)
     except OSError as err:
         raise UserError(f"{target}: cannot make the directory: {err.strerror or err}") from None
     written = [target / "dataset_description.json"]
@@ -211,6 +216,8 @@ def write(history: History, name: str, target: Path) -> list[Path]:
         path = data / file_name(name, table)
         _csv(path, [c for c, _ in columns], readers[table](history, name))
         written.append(path)
+    for path in written:
+        os.chmod(path, 0o600)
     return written
 
 

@@ -210,6 +210,9 @@ def test_a_psychds_export_has_the_required_structure_and_describes_every_column(
           "--items", "60", "--workers", "1", "--json", *db)  # fmt: skip
     out = tmp_path / "dataset"
     drill(capsys, "study", "export", "s", "--format", "psychds", "--output", str(out), *db)
+    # People's answers: folders only their owner can open, files only their owner can read.
+    assert {p.stat().st_mode & 0o777 for p in (out, out / "data")} == {0o700}
+    assert {p.stat().st_mode & 0o777 for p in out.rglob("*") if p.is_file()} == {0o600}
     described = json.loads((out / "dataset_description.json").read_text())
     assert described["@context"] == "https://schema.org/"
     assert described["@type"] == "Dataset"
