@@ -31,7 +31,7 @@ from drill.protocol.records import EventKind, EventRecord
 from drill.text import cell, visible
 from drill.tui.feedback import Said, feedback_text
 from drill.tui.messages import AnswerSubmitted, ItemJudged, KeysDropped, SummaryLeft
-from drill.tui.views import view_for
+from drill.tui.views import shown_title, view_for
 from drill.tui.widgets.answer import AnswerInput
 from drill.tui.widgets.ready import ready_text
 from drill.tui.widgets.timebar import TimeBar
@@ -131,8 +131,7 @@ class SessionScreen(Screen[None]):
 
     def _deck_title(self) -> str:
         """The deck's title, and "in glyphs" when its numbers are shown as glyphs."""
-        title = self.practice.deck.title
-        return f"{title} in glyphs" if self.view.glyphs else title
+        return shown_title(self.practice.deck, self.view)
 
     def _title(self) -> Text:
         title = Text(f" {cell(self._deck_title())}", style="bold")

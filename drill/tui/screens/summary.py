@@ -23,6 +23,7 @@ from drill.protocol.coach import end_of_session_advice
 from drill.protocol.pressure import UNTIMED_MS
 from drill.text import cell
 from drill.tui.messages import AnotherBlockAsked, ReviewAsked, SummaryLeft
+from drill.tui.views import shown_title
 
 
 def percent(successes: int, n: int) -> str:
@@ -116,7 +117,8 @@ class SummaryScreen(Screen[None]):
     def _heading(self) -> Text:
         done = "Session complete" if self.reason == "finished" else "Session ended"
         kind = " (review)" if not self.practice.engine.save_state else ""
-        heading = Text(f"{done}{kind}: {cell(self.practice.deck.title)}", style="bold")
+        title = shown_title(self.practice.deck)
+        heading = Text(f"{done}{kind}: {cell(title)}", style="bold")
         if self.rule_found_at is not None:
             heading.append(f"\nFound it at exposure {self.rule_found_at:,}, this session ✓")
         return heading

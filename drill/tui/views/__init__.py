@@ -29,3 +29,10 @@ def view_for(deck: Deck) -> ItemView:
     """The view the deck's domain asks for, set up for this deck."""
     cls = cast(type[ItemView], load(VIEWS[deck.spec.view]))
     return cls(deck)
+
+
+def shown_title(deck: Deck, view: ItemView | None = None) -> str:
+    """The deck's title as every screen shows it: "… in glyphs" when its numbers are drawn
+    as glyphs, so a glyph session is never named like the numeral one."""
+    view = view_for(deck) if view is None else view
+    return f"{deck.title} in glyphs" if view.glyphs else deck.title
