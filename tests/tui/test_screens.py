@@ -500,7 +500,7 @@ async def test_a_grammar_summary_shows_what_was_missed_and_what_next_at_80_by_24
 async def test_a_glyph_session_is_named_glyphs_from_title_to_summary(db_path: Path) -> None:
     """The drill screen's title and the summary's heading both say "in glyphs": a glyph
     session is never named like the numeral one."""
-    app, clock, _ = make(db_path, "probe_rate=0", "presentation=glyphs")
+    app, _clock, _ = make(db_path, "probe_rate=0", "presentation=glyphs")
     async with app.run_test(size=(80, 24)) as pilot:
         await begin(pilot)
         assert "Modular arithmetic in glyphs" in text_of(app, "#title")
