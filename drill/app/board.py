@@ -1,7 +1,7 @@
 """The teacher's phase board: where every learner of a class stands, on every deck.
 
 One row per learner and deck: the state word (the same word `drill learners` and the
-home screen give), exposures today and in all, recent accuracy on untaught probes,
+home screen give), exposures today and in all, recent accuracy on untaught answers,
 whether the rule was found and when, and when the learner was last seen. It reads the
 running figures (drill.store.board), so a class of hundreds refreshes in well under a
 second.
@@ -33,7 +33,7 @@ class BoardRow:
     today: int
     exposures: int
     untaught: float | None
-    """Accuracy on the recent untaught probes (None: none yet)."""
+    """Accuracy on the recent untaught answers, right whenever they came (None: none yet)."""
     probes: int
     found_at: int | None
     """The exposure at which the rule opened on the learner's own answers."""

@@ -1,7 +1,7 @@
 """The teacher's phase board: every learner of the class on every deck, refreshing itself.
 
 One row per learner and deck: the state word (as `drill learners` gives it), exposures
-today and in all, recent accuracy on untaught probes, when the rule was found, and when the
+today and in all, recent accuracy on untaught answers, when the rule was found, and when the
 learner was last seen. Press s to sort by the next column (or click a column's heading), r
 to reverse, q to quit. `drill serve` serves the same board to the teacher's browser.
 """

@@ -20,7 +20,8 @@ from drill.store.models import Attempt, DrillSession, Event, ExposureBlock, Lear
 
 _DAY = timedelta(days=1)
 RECENT_BLOCKS = 4
-"""The untaught column counts the probes of a variant's last 4 blocks (200 exposures)."""
+"""The untaught column counts the untaught answers of a variant's last 4 blocks (200
+exposures): the one measure (drill.protocol.measure), right whenever they came."""
 
 
 @dataclass
@@ -33,9 +34,9 @@ class BoardFigures:
     exposures: int = 0
     today: int = 0
     probes: int = 0
-    """Held-out probes in the recent blocks..."""
+    """Untaught answers in the recent blocks (probes and first answers)..."""
     probes_right: int = 0
-    """... and how many of them were right."""
+    """... and how many of them were right, whenever they came."""
     last_seen: datetime | None = None
     events: list[EventRecord] = field(default_factory=list)
 
@@ -56,8 +57,8 @@ class BoardReads:
         blocks = (
             select(
                 Learner.name, b.deck, func.sum(b.n),
-                func.sum(case((and_(b.probe, recent), b.n), else_=0)),
-                func.sum(case((and_(b.probe, recent), b.ok), else_=0)),
+                func.sum(case((recent, b.untaught_n), else_=0)),
+                func.sum(case((recent, b.untaught_right), else_=0)),
                 func.max(b.first_at),
             )
             .join(Learner.__table__, Learner.id == b.learner_id)

@@ -26,9 +26,16 @@ def test_the_board_reads_every_learner_and_agrees_with_drill_learners(db_path: P
     """One row per learner and deck; the state word is the one `drill learners` gives, the
     totals are the learner's exposures, and a learner who found the rule says where."""
     simulated_class(db_path)
+    from drill.decks import load_deck
+    from drill.protocol.measure import heldout
+
     with History.open(str(db_path)) as history:
         history.writer.learner_id("dee")  # joined, not drilled yet
         rows = board_rows(history, datetime.now(UTC), local_zone())
+        deck = load_deck("modarith")
+        ana = history.reader.learner_id("ana")
+        assert ana is not None
+        measured = heldout(history.reader.outcomes(ana, deck.fingerprint), twins=deck.twins)
     by = {(r.learner, r.deck): r for r in rows}
     assert set(by) == {("ana", "modarith"), ("ben", "modarith"), ("cy", "chords"), ("dee", "")}
     listed = run_drill("learners", "--db", str(db_path), "--json")
@@ -39,6 +46,9 @@ def test_the_board_reads_every_learner_and_agrees_with_drill_learners(db_path: P
         for deck, word in entry["states"].items():
             assert by[(entry["learner"], deck)].state == word
             assert by[(entry["learner"], deck)].exposures == entry["exposures"]
+    # 120 exposures are three blocks, all recent: the board's figure is the one measure.
+    assert by[("ana", "modarith")].untaught == measured.accuracy
+    assert by[("ana", "modarith")].probes == measured.n
     assert by[("ana", "modarith")].found_at is not None
     assert by[("ben", "modarith")].found_at is None
     # Simulated runs live in their own era (docs/history.md): never "today" on a board.
