@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from drill.store.board import BoardFigures
     from drill.store.history import History
 
-SORTS: dict[str, Callable[[BoardRow], object]] = {}
-"""Column name → sort key; filled below, once BoardRow exists."""
-
 
 @dataclass(frozen=True)
 class BoardRow:
@@ -34,11 +31,25 @@ class BoardRow:
     exposures: int
     untaught: float | None
     """Accuracy on the recent untaught answers, right whenever they came (None: none yet)."""
-    probes: int
+    untaught_n: int
+    """How many recent untaught answers `untaught` rests on."""
     found_at: int | None
     """The exposure at which the rule opened on the learner's own answers."""
     found_on: datetime | None
     last_seen: datetime | None
+
+
+SORTS: dict[str, Callable[[BoardRow], object]] = {
+    "learner": lambda r: r.learner.casefold(),
+    "deck": lambda r: r.deck,
+    "state": lambda r: r.state,
+    "today": lambda r: r.today,
+    "total": lambda r: r.exposures,
+    "untaught": lambda r: r.untaught,
+    "found": lambda r: r.found_at,
+    "seen": lambda r: r.last_seen,
+}
+"""Column name → sort key, in the board's column order."""
 
 
 def board_rows(history: History, now: datetime, tz: tzinfo) -> list[BoardRow]:
@@ -65,8 +76,8 @@ def _row(figures: BoardFigures, controls: dict[str, bool]) -> BoardRow:
         state=state.phase,
         today=figures.today,
         exposures=figures.exposures,
-        untaught=figures.probes_right / figures.probes if figures.probes else None,
-        probes=figures.probes,
+        untaught=figures.untaught_right / figures.untaught_n if figures.untaught_n else None,
+        untaught_n=figures.untaught_n,
         found_at=found.exposure if found else None,
         found_on=found.at if found else None,
         last_seen=figures.last_seen,
@@ -90,17 +101,3 @@ def sort_rows(rows: Sequence[BoardRow], column: str, descending: bool = False) -
     ordered = sorted(present, key=lambda r: (r.learner.casefold(), r.deck))
     ordered.sort(key=key, reverse=descending)  # type: ignore[arg-type]
     return ordered + sorted(absent, key=lambda r: (r.learner.casefold(), r.deck))
-
-
-SORTS.update(
-    {
-        "learner": lambda r: r.learner.casefold(),
-        "deck": lambda r: r.deck,
-        "state": lambda r: r.state,
-        "today": lambda r: r.today,
-        "total": lambda r: r.exposures,
-        "untaught": lambda r: r.untaught,
-        "found": lambda r: r.found_at,
-        "seen": lambda r: r.last_seen,
-    }
-)

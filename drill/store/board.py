@@ -1,9 +1,10 @@
 """The class board's reads: every learner on every deck from the running figures.
 
 A teacher's board refreshes every few seconds for a whole class, so it never reads every
-attempt: totals and recent probes come from `exposure_blocks` (a row per 50 exposures),
-today's count from the attempts of sessions started since the day began (today's work),
-and the found-it and transition marks from the few events.
+attempt: totals and recent untaught answers come from `exposure_blocks` (a row per 50
+exposures), today's count from the attempts of sessions begun since the day before (today's
+work, and a session begun before midnight), and the found-it and transition marks from the
+few events.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ class BoardFigures:
     deck: str
     exposures: int = 0
     today: int = 0
-    probes: int = 0
+    untaught_n: int = 0
     """Untaught answers in the recent blocks (probes and first answers)..."""
-    probes_right: int = 0
+    untaught_right: int = 0
     """... and how many of them were right, whenever they came."""
     last_seen: datetime | None = None
     events: list[EventRecord] = field(default_factory=list)
@@ -72,7 +73,7 @@ class BoardReads:
             .select_from(Attempt.__table__)
             .join(DrillSession.__table__, s.id == a.session_id)
             .join(Learner.__table__, Learner.id == s.learner_id)
-            .where(s.id.in_(select(s.id).where(s.started_at >= day_start - _DAY)))
+            .where(s.started_at >= day_start - _DAY)  # today's sessions: not every attempt
             .where(a.shown_at >= day_start, a.step == 0, a.result != Result.UNREADABLE.value)
             .group_by(Learner.name, s.deck)
         )
@@ -84,9 +85,9 @@ class BoardReads:
         )
         rows: dict[tuple[str, str], BoardFigures] = {}
         with self.store.translated_errors(), self.store.read() as conn:
-            for name, deck, n, probes, right, last in conn.execute(blocks):
+            for name, deck, n, untaught, right, last in conn.execute(blocks):
                 rows[(name, deck)] = BoardFigures(
-                    name, deck, int(n or 0), 0, int(probes or 0), int(right or 0),
+                    name, deck, int(n or 0), 0, int(untaught or 0), int(right or 0),
                     aware(last) if isinstance(last, datetime) else None,
                 )  # fmt: skip
             for name, deck, count, last in conn.execute(today):

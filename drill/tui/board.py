@@ -104,7 +104,7 @@ class BoardApp(App[int]):
 
 def row_cells(row: BoardRow, now: datetime) -> tuple[Text | str, ...]:
     """A row as the board shows it (names escaped: they are data)."""
-    untaught = "–" if row.untaught is None else f"{row.untaught:.0%} ({row.probes})"
+    untaught = "–" if row.untaught is None else f"{row.untaught:.0%} ({row.untaught_n})"
     found = "–" if row.found_at is None else f"at {row.found_at:,}"
     if row.found_on is not None:
         on = row.found_on.astimezone()

@@ -10,16 +10,19 @@ the new one starts), a cap on visitors, and a process that never outlives its vi
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
@@ -85,7 +88,7 @@ class VisitorProcess(AppService):
         """Ask the app to quit; past STOP_SECONDS, kill its whole process group."""
         try:
             await asyncio.wait_for(self.stop(), STOP_SECONDS)
-        except (TimeoutError, Exception):  # a dead pipe or a hung app: kill it
+        except Exception:  # a dead pipe, a hung app (TimeoutError): kill it
             pass
         process = self._process
         if process is not None and process.returncode is None:
@@ -102,7 +105,7 @@ class VisitorProcess(AppService):
 class ClassServer(Server):
     """A class: visitors join with the code and a name, and drill as that learner."""
 
-    def __init__(self, config: ServeConfig, known: Any) -> None:
+    def __init__(self, config: ServeConfig, known: Callable[[str], bool]) -> None:
         here = Path(__file__).resolve().parent
         import textual_serve
 
@@ -125,7 +128,7 @@ class ClassServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = web.Application()
-        aiohttp_jinja2.setup(app, loader=_loader(self.templates_path))
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
@@ -188,8 +191,6 @@ class ClassServer(Server):
     async def handle_teacher(self, request: web.Request) -> web.StreamResponse:
         token = self.config.teacher_token
         given = request.query.get("token", "")
-        import hmac
-
         if not token or not hmac.compare_digest(given.encode(), token.encode()):
             line = "This page needs the teacher's token that `drill serve` printed."
             return _html(pages.refused_page("Teacher's board", line), status=403)
@@ -260,8 +261,6 @@ class ClassServer(Server):
 
 
 def _cookie_name(learner: str) -> str:
-    import hashlib
-
     return COOKIE_PREFIX + hashlib.sha256(learner.encode("utf-8")).hexdigest()[:16]
 
 
@@ -277,9 +276,3 @@ def _deck_exists(name: str) -> bool:
 
 def _html(text: str, status: int = 200) -> web.Response:
     return web.Response(text=text, status=status, content_type="text/html")
-
-
-def _loader(path: Path) -> Any:
-    import jinja2
-
-    return jinja2.FileSystemLoader(path)

@@ -48,7 +48,7 @@ def test_the_board_reads_every_learner_and_agrees_with_drill_learners(db_path: P
             assert by[(entry["learner"], deck)].exposures == entry["exposures"]
     # 120 exposures are three blocks, all recent: the board's figure is the one measure.
     assert by[("ana", "modarith")].untaught == measured.accuracy
-    assert by[("ana", "modarith")].probes == measured.n
+    assert by[("ana", "modarith")].untaught_n == measured.n
     assert by[("ana", "modarith")].found_at is not None
     assert by[("ben", "modarith")].found_at is None
     # Simulated runs live in their own era (docs/history.md): never "today" on a board.
