@@ -42,6 +42,9 @@ CASES = [
     ("items modarith -p heldout_fraction=-inf", "heldout_fraction"),
     ("items {tmp}/nan.toml", "heldout_fraction"),
     ("items modarith -p rule.window=5", "rule.window: expected an integer from 10 to 200"),
+    ("serve --class ' '", "--class: give a code of 1 to 100 printable characters"),
+    ("serve --class C --port 70000", "--port: expected 1 to 65535, got 70000"),
+    ("serve --class C --max-visitors 0", "--max-visitors: expected at least 1, got 0"),
     # dates, seeds and counts out of range
     ("report --since 0001-01-01", "--since"),
     ("TZ=Pacific/Kiritimati report --since 9999-12-31T23:59", "--since"),
